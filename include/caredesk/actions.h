@@ -1,0 +1,145 @@
+/* One function per user action.  The desk and the command line call these
+ * and nothing else to change a replica.
+ *
+ * Each action validates its input through core, writes in one transaction
+ * that starts with the txn_context row (so the outbox captures it as one
+ * unit), and appends one audit event in that same transaction.  An action
+ * called from inside another (allocate opening a case) runs in a savepoint
+ * of the outer transaction and shares its audit event: if it fails, its own
+ * writes are undone and the outer action decides whether to go on.  On failure nothing is written and err
+ * says what was wrong: CD_EX_DATAERR for bad input, CD_EX_NOINPUT for a
+ * record that does not exist, CD_EX_NOPERM for a move not allowed. */
+#ifndef CAREDESK_ACTIONS_H
+#define CAREDESK_ACTIONS_H
+
+#include <stdbool.h>
+
+#include "caredesk/replica.h"
+#include "caredesk/sbar.h"
+
+/* Transactions.  action_begin starts (or joins) a write transaction named
+ * for the audit trail; action_commit ends it; action_rollback abandons it.
+ * Only the outermost begin/commit start and end the SQLite transaction;
+ * nested ones are savepoints, and a nested rollback undoes only its own. */
+int action_begin(struct replica *r, const char *action, struct cd_error *err);
+int action_commit(struct replica *r, struct cd_error *err);
+void action_rollback(struct replica *r);
+
+/* Append an audit event for the current action (who, what, record). */
+int audit_append(struct replica *r, const char *action, const char *tbl, const char *record_id,
+		 const char *detail, struct cd_error *err);
+
+/* Record that the actor viewed a record (its own small transaction). */
+int audit_view(struct replica *r, const char *tbl, const char *record_id, struct cd_error *err);
+
+/* --- workers ----------------------------------------------------------- */
+struct worker_input {
+	const char *login;
+	const char *name;
+	const char *team;	/* team code */
+	const char *role;	/* duty, practitioner, mash, manager, admin */
+};
+int worker_add(struct replica *r, const struct worker_input *in, char id_out[UUID_STR_LEN],
+	       struct cd_error *err);
+/* Disable a leaver; their open cases and referrals go to reassign_to (which
+ * must be an active worker) or, when NULL, are left for a manager, and the
+ * command says how many. */
+int worker_disable(struct replica *r, const char *login, const char *reassign_to,
+		   int *moved_out, struct cd_error *err);
+/* Register the Unix user as an active admin if no worker has that login
+ * (init, generate and demo do this so a new replica is usable at once). */
+int worker_ensure_admin(struct replica *r, const char *login, const char *team,
+			struct cd_error *err);
+
+/* --- people ------------------------------------------------------------ */
+struct person_input {
+	const char *nhs_number;		/* NULL or "" when not yet traced; any 3 3 4 spacing */
+	const char *family_name;
+	const char *given_name;
+	const char *date_of_birth;	/* YYYY-MM-DD */
+	const char *address;
+	const char *postcode;
+	const char *locality;		/* NULL: the replica's own */
+	bool restricted;
+};
+int person_create(struct replica *r, const struct person_input *in, char id_out[UUID_STR_LEN],
+		  struct cd_error *err);
+
+enum person_match {
+	PERSON_MATCH_NONE,
+	PERSON_MATCH_EXACT,	/* same NHS number */
+	PERSON_MATCH_PROBABLE,	/* same sounding name, date of birth near, postcode alike */
+};
+/* Look for an existing person like `in`; on a match id_out names them. */
+enum person_match person_find_match(struct replica *r, const struct person_input *in,
+				    char id_out[UUID_STR_LEN]);
+
+/* Flag a person (possible-duplicate, adult-at-risk...). */
+int person_flag(struct replica *r, const char *person_id, const char *type, const char *detail,
+		struct cd_error *err);
+
+/* --- relationships ----------------------------------------------------- */
+int relationship_link(struct replica *r, const char *person_id, const char *related_id,
+		      const char *kind, char id_out[UUID_STR_LEN], struct cd_error *err);
+
+/* --- referrals --------------------------------------------------------- */
+struct referral_input {
+	const char *person_id;
+	const char *received_at;	/* ISO 8601 with zone */
+	const char *source;		/* any spelling code_normalise accepts */
+	const char *category;
+	bool safeguarding;
+	const char *reason;
+	const char *team;		/* NULL: the duty team of the person's locality,
+					 * or MASH for safeguarding concerns */
+};
+int referral_receive(struct replica *r, const struct referral_input *in,
+		     char id_out[UUID_STR_LEN], struct cd_error *err);
+
+/* Set priority (required) and, optionally, the decision and its reason.  A
+ * decision that closes (data/codes.tsv) closes the referral. */
+int referral_triage(struct replica *r, const char *referral_id, const char *priority,
+		    const char *decision, const char *reason, struct cd_error *err);
+
+/* Allocate to a worker: opens a case for the person in the worker's team
+ * when none is open there, and allocates it. */
+int referral_allocate(struct replica *r, const char *referral_id, const char *worker_login,
+		      struct cd_error *err);
+
+/* --- cases ------------------------------------------------------------- */
+int case_open(struct replica *r, const char *person_id, const char *team,
+	      char id_out[UUID_STR_LEN], struct cd_error *err);
+int case_allocate(struct replica *r, const char *case_id, const char *worker_login,
+		  const char *reason, struct cd_error *err);
+int case_close(struct replica *r, const char *case_id, const char *reason, struct cd_error *err);
+int case_set_review(struct replica *r, const char *case_id, const char *date,
+		    struct cd_error *err);
+
+/* --- chronology -------------------------------------------------------- */
+struct note_input {
+	const char *person_id;		/* required unless case_id or referral_id names one */
+	const char *case_id;		/* optional */
+	const char *referral_id;	/* optional */
+	const char *kind;		/* case-note, contact, visit, phone-call, meeting, decision */
+	const char *body;
+};
+int note_add(struct replica *r, const struct note_input *in, char id_out[UUID_STR_LEN],
+	     struct cd_error *err);
+/* A correction: a new note of kind "amendment" pointing at the original. */
+int note_amend(struct replica *r, const char *note_id, const char *body,
+	       char id_out[UUID_STR_LEN], struct cd_error *err);
+
+/* --- handover ---------------------------------------------------------- */
+struct handover_input {
+	struct sbar sbar;
+	const char *priority;		/* red, amber, green */
+	const char *person_id;		/* optional link */
+	const char *case_id;		/* optional link */
+};
+int handover_add(struct replica *r, const struct handover_input *in, char id_out[UUID_STR_LEN],
+		 struct cd_error *err);
+/* Read-back: the receiving worker acknowledges an item, once. */
+int handover_ack(struct replica *r, const char *item_id, const char *readback,
+		 struct cd_error *err);
+
+#endif

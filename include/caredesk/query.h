@@ -1,0 +1,55 @@
+/* Read-only listings: the referral list, exports and summaries.
+ *
+ * A listing is a static description of columns (name, SQL expression,
+ * kind) and the FROM clause that feeds them.  From it we build the query
+ * for each output format: plain values for tables and CSV, one
+ * json_object per row for JSON (SQLite's JSON functions do the quoting).
+ * Only these static definitions go into SQL text; every value from a user
+ * is a bound parameter. */
+#ifndef CAREDESK_QUERY_H
+#define CAREDESK_QUERY_H
+
+#include <sqlite3.h>
+
+#include "caredesk/replica.h"
+
+enum col_kind {
+	COL_TEXT,	/* text or NULL */
+	COL_INT,	/* integer */
+	COL_BOOL,	/* 0/1 stored; "yes"/"no" in CSV and tables, true/false in JSON */
+};
+
+struct column_def {
+	const char *name;
+	const char *expr;
+	enum col_kind kind;
+	int width;	/* columns in a table listing */
+};
+
+struct listing {
+	const char *name;
+	const struct column_def *cols;
+	int ncols;
+	const char *from;	/* "FROM ... [WHERE ...]", parameters ?1.. */
+	const char *order;	/* "ORDER BY ..." */
+};
+
+enum listing_shape { LISTING_COLUMNS, LISTING_JSON_OBJECTS };
+
+/* SQL text for the listing (owned by the caller: free()). */
+char *listing_sql(const struct listing *l, enum listing_shape shape);
+
+/* Export listings by the contract's table names (people, referrals, cases,
+ * notes, handover, workers, teams, relationships, flags, audit); NULL if
+ * unknown. */
+const struct listing *export_listing(const char *table);
+const char *export_table_names(void);	/* "people, referrals, ..." */
+
+/* The referral list (DESIGN 5 columns).  Parameters: ?1 team or NULL,
+ * ?2 worker id for --mine or NULL, ?3 1 for --all (closed too). */
+const struct listing *referral_listing(void);
+
+/* One referral as referral show prints it; parameter ?1 is the id. */
+const struct listing *referral_detail_listing(void);
+
+#endif

@@ -1,0 +1,106 @@
+/* The locality replica: one SQLite file shared by every desk process on the
+ * host and the sync agent.
+ *
+ * Opening applies any pending migrations (numbered by PRAGMA user_version)
+ * and regenerates the outbox capture triggers.  The file runs in WAL mode
+ * with a busy timeout, so short write transactions from many processes
+ * queue instead of failing.  A struct replica is owned by one process and
+ * never crosses a fork. */
+#ifndef CAREDESK_REPLICA_H
+#define CAREDESK_REPLICA_H
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "caredesk/error.h"
+#include "caredesk/ids.h"
+#include "caredesk/referral_rules.h"
+
+struct workcal;
+
+#define LOGIN_MAX 65
+#define CODE_MAX 49
+
+/* Who is acting.  `login` is the Unix user that ran the process; the
+ * worker fields describe the worker acted as (the same person unless an
+ * admin used --as). */
+struct actor {
+	char login[LOGIN_MAX];
+	char worker_id[UUID_STR_LEN];
+	char worker_login[LOGIN_MAX];
+	char role[16];
+	char team[CODE_MAX];
+	char locality[CODE_MAX];
+};
+
+struct replica {
+	sqlite3 *db;
+	char *path;			/* owned */
+	char replica_id[UUID_STR_LEN];	/* this replica's origin for audit chains */
+	char locality[CODE_MAX];	/* the locality this replica serves, or "borough" */
+	struct actor actor;		/* set by replica_set_actor before any action */
+	struct idgen ids;		/* where new record ids come from */
+	struct workcal *cal;		/* owned: bank holidays and closure days, loaded
+					 * from data/ when first needed */
+	struct timescales timescales;
+	int64_t fixed_now;		/* non-zero: the clock for generated data */
+	int action_depth;		/* nested action_begin calls */
+	int schema_version;
+	struct stmt_cache *stmts;	/* owned: prepared statements by SQL text */
+};
+
+/* The schema version this binary writes (the newest migration). */
+int replica_schema_version(void);
+
+enum replica_open_flags {
+	REPLICA_OPEN_EXISTING = 0,
+	REPLICA_OPEN_CREATE = 1,	/* create the file if missing */
+};
+
+/* Open (and migrate) a replica.  On success *out is an owned replica to be
+ * closed with replica_close.  A missing file without REPLICA_OPEN_CREATE is
+ * err->code CD_EX_NOINPUT; a file newer than this binary is CD_EX_CONFIG. */
+int replica_open(const char *path, int flags, struct replica **out, struct cd_error *err);
+void replica_close(struct replica **r);
+
+/* Make a new replica serving `locality`: schema, reference data from
+ * data/ (localities, teams, code lists) and the replica's identity. */
+int replica_init(struct replica *r, const char *locality, struct cd_error *err);
+
+/* Apply migrations up to `target` (0 < target <= replica_schema_version()),
+ * each in its own transaction, regenerating capture triggers with it. */
+int replica_migrate(sqlite3 *db, int target, struct cd_error *err);
+
+/* Replica-local settings (replica_meta). value_out may be NULL to test. */
+int replica_meta_get(struct replica *r, const char *key, char *value_out, size_t size);
+int replica_meta_set(struct replica *r, const char *key, const char *value, struct cd_error *err);
+
+/* Look up the worker by login and make them the actor; `login` is the real
+ * Unix user (for the audit trail).  CD_EX_NOPERM if not registered or
+ * disabled. */
+int replica_set_actor(struct replica *r, const char *login, const char *as_login,
+		      struct cd_error *err);
+
+/* The working-day calendar (bank holidays from data/, plus closure days
+ * the caller added); loads it on first use.  NULL with err on failure. */
+struct workcal *replica_calendar(struct replica *r, struct cd_error *err);
+
+/* The current instant for records: fixed_now when set, else now_instant(). */
+int64_t replica_now(const struct replica *r);
+
+/* A prepared statement for sql, cached for the life of the replica (sql must
+ * be a string literal or otherwise outlive r).  Reset and cleared on return;
+ * borrowed, never finalised by the caller. */
+sqlite3_stmt *replica_stmt(struct replica *r, const char *sql);
+
+/* Integrity: quick_check, foreign keys, every audit chain, no stray
+ * txn_context, a capture trigger set for every synced table.  Each problem
+ * is a line on out; *problems counts them.  -1 only if checking failed. */
+int replica_check(struct replica *r, FILE *out, long *problems, struct cd_error *err);
+
+/* Turn the last SQLite error on r->db into err. */
+int replica_sql_error(struct replica *r, struct cd_error *err, const char *what);
+
+#endif

@@ -1,0 +1,131 @@
+/* What every subcommand shares: opening the replica as the right worker,
+ * and reporting errors and usage the same way. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "caredesk/query.h"
+#include "caredesk/workday.h"
+#include "cli/commands.h"
+
+int app_fail(const struct cd_error *err)
+{
+	char buf[1024];
+
+	cd_error_format(err, buf, sizeof(buf));
+	fprintf(stderr, "caredesk: %s\n", buf);
+	return err->code ? err->code : CD_EX_SOFTWARE;
+}
+
+int app_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("caredesk: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", usage);
+	return CD_EX_USAGE;
+}
+
+const char *app_replica_path(const struct app *app)
+{
+	return app->opts.replica ? app->opts.replica : app->cfg.replica;
+}
+
+int app_open_anonymous(struct app *app, const char *path, int flags, struct replica **out)
+{
+	struct cd_error err;
+	struct workcal *cal;
+
+	cd_error_clear(&err);
+	if (replica_open(path, flags, out, &err))
+		return app_fail(&err);
+	(*out)->timescales = app->cfg.timescales;
+	if (!(flags & REPLICA_OPEN_CREATE) && !(*out)->replica_id[0]) {
+		cd_error_set(&err, CD_EX_NOINPUT, NULL,
+			     "%s is not an initialised replica: make one with caredesk init", path);
+		replica_close(out);
+		return app_fail(&err);
+	}
+	cal = replica_calendar(*out, &err);
+	if (!cal) {
+		replica_close(out);
+		return app_fail(&err);
+	}
+	for (int i = 0; i < app->cfg.closure_count; i++)
+		workcal_add(cal, app->cfg.closure_days[i]);
+	return 0;
+}
+
+/* --as is for admins only, and the audit keeps both names; no setting in a
+ * user-writable config can grant it. */
+static int set_identity(struct app *app, struct replica *r, struct cd_error *err)
+{
+	if (replica_set_actor(r, app->login, NULL, err))
+		return -1;
+	if (!app->opts.as || strcmp(app->opts.as, app->login) == 0)
+		return 0;
+	if (strcmp(r->actor.role, "admin") != 0)
+		return cd_error_set(err, CD_EX_NOPERM, "as",
+				    "only an admin worker may act as another worker; "
+				    "'%s' is a %s worker", app->login, r->actor.role);
+	return replica_set_actor(r, app->login, app->opts.as, err);
+}
+
+int app_open(struct app *app, struct replica **out)
+{
+	struct cd_error err;
+	int rc = app_open_anonymous(app, app_replica_path(app), REPLICA_OPEN_EXISTING, out);
+
+	if (rc)
+		return rc;
+	cd_error_clear(&err);
+	if (set_identity(app, *out, &err)) {
+		replica_close(out);
+		return app_fail(&err);
+	}
+	return 0;
+}
+
+int parse_format(const char *s, enum out_format *out)
+{
+	if (strcmp(s, "table") == 0)
+		*out = FORMAT_TABLE;
+	else if (strcmp(s, "csv") == 0)
+		*out = FORMAT_CSV;
+	else if (strcmp(s, "json") == 0)
+		*out = FORMAT_JSON;
+	else
+		return -1;
+	return 0;
+}
+
+int app_option_error(const char *usage, char **argv, int c)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		return app_usage_error(usage, "option %s needs a value", arg);
+	return app_usage_error(usage, "unknown option '%s'", arg);
+}
+
+void app_getopt_reset(void)
+{
+	optind = 1;
+	opterr = 0;
+}
+
+sqlite3_stmt *app_prepare_listing(struct replica *r, const struct listing *l, enum out_format f)
+{
+	char *sql = listing_sql(l, f == FORMAT_JSON ? LISTING_JSON_OBJECTS : LISTING_COLUMNS);
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK)
+		cd_die("listing %s: %s", l->name, sqlite3_errmsg(r->db));
+	free(sql);
+	return st;
+}

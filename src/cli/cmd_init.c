@@ -1,0 +1,100 @@
+/* caredesk init: a new replica for one locality. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "caredesk/actions.h"
+#include "cli/commands.h"
+
+static const char usage[] =
+	"usage: caredesk init --locality LOCALITY [--central URI] [--replica FILE]\n"
+	"  Makes a new replica serving LOCALITY (north, south, central, west or borough)\n"
+	"  and registers you as its first admin worker.  --central names the central\n"
+	"  store (file:/path, ssh://host/path or postgresql://...); never a password.\n";
+
+/* The URI is stored in a file every desk user can read: no secrets in it. */
+static int check_central_uri(const char *uri, struct cd_error *err)
+{
+	const char *at, *colon;
+
+	if (strncmp(uri, "file:", 5) == 0 || strncmp(uri, "ssh://", 6) == 0)
+		return 0;
+	if (strncmp(uri, "postgresql://", 13) != 0 && strncmp(uri, "postgres://", 11) != 0)
+		return cd_error_set(err, CD_EX_USAGE, "central",
+				    "'%s' is not file:/path, ssh://host/path or postgresql://...", uri);
+	at = strchr(uri, '@');
+	colon = strchr(strstr(uri, "//") + 2, ':');
+	if (at && colon && colon < at)
+		return cd_error_set(err, CD_EX_USAGE, "central",
+				    "the URI holds a password; keep it in ~/.pgpass or a service "
+				    "file instead (the replica is readable by every desk user)");
+	if (strstr(uri, "password="))
+		return cd_error_set(err, CD_EX_USAGE, "central",
+				    "the URI holds a password; keep it in ~/.pgpass or a service "
+				    "file instead (the replica is readable by every desk user)");
+	return 0;
+}
+
+static int make(struct app *app, const char *path, const char *locality, const char *central)
+{
+	struct replica *r = NULL;
+	struct cd_error err;
+	char team[CODE_MAX];
+	int rc;
+
+	cd_error_clear(&err);
+	if (access(path, F_OK) == 0)
+		return app_usage_error(usage, "%s already exists; caredesk init makes a new replica",
+				       path);
+	rc = app_open_anonymous(app, path, REPLICA_OPEN_CREATE, &r);
+	if (rc)
+		return rc;
+	snprintf(team, sizeof(team), "%s-duty", locality);
+	if (strcmp(locality, "borough") == 0)
+		snprintf(team, sizeof(team), "mash");
+	if (replica_init(r, locality, &err) ||
+	    (central && replica_meta_set(r, "central_uri", central, &err)) ||
+	    worker_ensure_admin(r, app->login, team, &err)) {
+		replica_close(&r);
+		unlink(path);
+		return app_fail(&err);
+	}
+	printf("caredesk: made %s for %s; %s is its admin\n", path, locality, app->login);
+	replica_close(&r);
+	return 0;
+}
+
+int cmd_init(struct app *app, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "locality", required_argument, NULL, 'l' },
+		{ "central", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *locality = NULL, *central = NULL;
+	struct cd_error err;
+	int c;
+
+	if (app->opts.help) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	app_getopt_reset();
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c == 'l')
+			locality = optarg;
+		else if (c == 'c')
+			central = optarg;
+		else
+			return app_option_error(usage, argv, c);
+	}
+	if (optind < argc)
+		return app_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!locality)
+		return app_usage_error(usage, "--locality is required");
+	cd_error_clear(&err);
+	if (central && check_central_uri(central, &err))
+		return app_fail(&err);
+	return make(app, app_replica_path(app), locality, central);
+}

@@ -1,0 +1,61 @@
+/* The replica at a glance: what `caredesk` prints until the desk (TUI)
+ * lands, and what `caredesk demo` shows of the demo borough. */
+#include <stdio.h>
+
+#include "caredesk/datetime.h"
+#include "cli/commands.h"
+
+static long long count(struct replica *r, const char *sql, const char *now)
+{
+	sqlite3_stmt *st = replica_stmt(r, sql);
+	long long n = 0;
+
+	if (now)
+		sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+int print_summary(struct replica *r, FILE *fp);
+
+int print_summary(struct replica *r, FILE *fp)
+{
+	char now[ISO_INSTANT_LEN];
+
+	instant_format(replica_now(r), now);
+	fprintf(fp, "replica     %s (locality %s)\n", r->path, r->locality);
+	fprintf(fp, "worker      %s (%s, %s)\n", r->actor.worker_login, r->actor.role, r->actor.team);
+	fprintf(fp, "people      %lld\n", count(r, "SELECT count(*) FROM person", NULL));
+	fprintf(fp, "queue       %lld open referrals: %lld new, %lld overdue\n",
+		count(r, "SELECT count(*) FROM referral WHERE status <> 'closed'", NULL),
+		count(r, "SELECT count(*) FROM referral WHERE status = 'new'", NULL),
+		count(r, "SELECT count(*) FROM referral WHERE status IN ('new', 'triaged') "
+			 "AND decision_due_at < ?1", now));
+	fprintf(fp, "cases       %lld open\n",
+		count(r, "SELECT count(*) FROM care_case WHERE closed_at IS NULL", NULL));
+	fprintf(fp, "handover    %lld items not yet acknowledged\n",
+		count(r, "SELECT count(*) FROM handover_item h WHERE NOT EXISTS "
+			 "(SELECT 1 FROM handover_ack a WHERE a.item_id = h.id)", NULL));
+	fprintf(fp, "outbox      %lld changes waiting to sync (sync not configured)\n",
+		count(r, "SELECT count(*) FROM outbox", NULL));
+	return 0;
+}
+
+int cmd_summary(struct app *app, int argc, char **argv)
+{
+	struct replica *r;
+	int rc;
+
+	if (argc > 1)
+		return app_usage_error("usage: caredesk [COMMAND]\n", "unexpected argument '%s'",
+				       argv[1]);
+	rc = app_open(app, &r);
+	if (rc)
+		return rc;
+	puts("The desk (full-screen interface) is not built yet; this is the replica's summary.");
+	print_summary(r, stdout);
+	replica_close(&r);
+	return 0;
+}

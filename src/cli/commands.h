@@ -1,0 +1,68 @@
+/* The subcommands of caredesk(1) and what they share. */
+#ifndef CAREDESK_CLI_COMMANDS_H
+#define CAREDESK_CLI_COMMANDS_H
+
+#include <stdio.h>
+
+#include "caredesk/replica.h"
+#include "cli/config.h"
+#include "cli/options.h"
+
+struct app {
+	struct global_opts opts;
+	struct config cfg;
+	char login[LOGIN_MAX];		/* the invoking Unix user */
+};
+
+/* Every command takes the app and its own argv (argv[0] is the command
+ * name) and returns an exit status from enum cd_exit. */
+int cmd_init(struct app *app, int argc, char **argv);
+int cmd_worker(struct app *app, int argc, char **argv);
+int cmd_referral(struct app *app, int argc, char **argv);
+int cmd_note(struct app *app, int argc, char **argv);
+int cmd_handover(struct app *app, int argc, char **argv);
+int cmd_export(struct app *app, int argc, char **argv);
+int cmd_check(struct app *app, int argc, char **argv);
+int cmd_import(struct app *app, int argc, char **argv);
+int cmd_generate(struct app *app, int argc, char **argv);
+int cmd_demo(struct app *app, int argc, char **argv);
+int cmd_summary(struct app *app, int argc, char **argv);
+
+/* The replica path: --replica, else the config's. */
+const char *app_replica_path(const struct app *app);
+
+/* Open the replica as the invoking user (or --as, for an admin), with the
+ * configured timescales and closure days.  Prints the reason and returns an
+ * exit status on failure; *out is owned by the caller. */
+int app_open(struct app *app, struct replica **out);
+
+/* Open without an identity (for commands that make or inspect a replica). */
+int app_open_anonymous(struct app *app, const char *path, int flags, struct replica **out);
+
+/* Print "caredesk: FILE:LINE: field: message" and return err->code. */
+int app_fail(const struct cd_error *err);
+
+/* Print a usage error for command `cmd` (message, then the usage text) and
+ * return CD_EX_USAGE. */
+int app_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Output formats shared by list and export commands. */
+enum out_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
+int parse_format(const char *s, enum out_format *out);
+
+/* Write the rows of a prepared statement (all columns, as named) in a
+ * format; JSON and CSV carry values as stored, the table sanitises text. */
+void write_rows(FILE *fp, sqlite3_stmt *st, enum out_format format);
+
+/* Prepare a listing's query in the shape a format needs (owned by the
+ * caller: sqlite3_finalize). */
+struct listing;
+sqlite3_stmt *app_prepare_listing(struct replica *r, const struct listing *l, enum out_format f);
+
+/* For getopt_long loops: the usage error for the '?' or ':' it returned. */
+int app_option_error(const char *usage, char **argv, int c);
+
+/* Reset getopt for a subcommand's argv (argv[0] is the command name). */
+void app_getopt_reset(void);
+
+#endif

@@ -1,0 +1,186 @@
+/* Reading caredesk.conf (see config.h).  libconfig 1.5 is what Debian 12
+ * ships, so only its API is used. */
+#include <errno.h>
+#include <libconfig.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/config.h"
+
+#ifndef CD_SYSCONFDIR
+#define CD_SYSCONFDIR "/usr/local/etc"
+#endif
+
+/* Top-level settings other than these are a typo or a setting of a newer
+ * caredesk: warn, never fail, so one config can serve mixed hosts. */
+static const char *const known_timescales[] = { "child", "adult_safeguarding", "adult_other" };
+
+static void defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->replica = cd_strdup(DEFAULT_REPLICA);
+	cfg->timezone = cd_strdup(DEFAULT_TIMEZONE);
+	timescales_default(&cfg->timescales);
+}
+
+void config_free(struct config *cfg)
+{
+	free(cfg->path);
+	free(cfg->replica);
+	free(cfg->timezone);
+	free(cfg->closure_days);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+/* "FILE:LINE: setting: what is wrong" */
+static int setting_error(struct cd_error *err, const config_setting_t *s, const char *file,
+			 const char *name, const char *what)
+{
+	cd_error_set(err, CD_EX_CONFIG, name, "%s", what);
+	cd_error_at(err, file, s ? (long)config_setting_source_line(s) : 0);
+	return -1;
+}
+
+static void warn_unknown(const config_setting_t *s, const char *file, const char *where)
+{
+	fprintf(stderr, "caredesk: %s:%d: warning: unknown setting '%s%s' ignored\n", file,
+		config_setting_source_line(s), where, config_setting_name(s));
+}
+
+static int read_string(config_setting_t *s, const char *file, char **out, struct cd_error *err)
+{
+	const char *v;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return setting_error(err, s, file, config_setting_name(s),
+				     "must be a string in double quotes");
+	v = config_setting_get_string(s);
+	free(*out);
+	*out = cd_strdup(v);
+	return 0;
+}
+
+static int read_timescales(config_setting_t *g, const char *file, struct timescales *t,
+			   struct cd_error *err)
+{
+	int n = config_setting_length(g);
+
+	for (int i = 0; i < n; i++) {
+		config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+		const char *name = config_setting_name(s);
+		int v;
+
+		if (config_setting_type(s) != CONFIG_TYPE_INT)
+			return setting_error(err, s, file, name, "must be a whole number of working days");
+		v = config_setting_get_int(s);
+		if (v < 0 || v > 60)
+			return setting_error(err, s, file, name, "must be 0 to 60 working days");
+		if (strcmp(name, known_timescales[0]) == 0)
+			t->child = v;
+		else if (strcmp(name, known_timescales[1]) == 0)
+			t->adult_safeguarding = v;
+		else if (strcmp(name, known_timescales[2]) == 0)
+			t->adult_other = v;
+		else
+			warn_unknown(s, file, "timescales.");
+	}
+	return 0;
+}
+
+static int read_closure_days(config_setting_t *a, const char *file, struct config *cfg,
+			     struct cd_error *err)
+{
+	int n = config_setting_length(a);
+
+	cfg->closure_days = cd_calloc((size_t)n, sizeof(*cfg->closure_days));
+	for (int i = 0; i < n; i++) {
+		config_setting_t *s = config_setting_get_elem(a, (unsigned)i);
+		const char *v = config_setting_get_string(s);
+
+		if (!v || date_parse(v, &cfg->closure_days[i]))
+			return setting_error(err, s, file, "closure_days",
+					     "must list dates as \"YYYY-MM-DD\"");
+	}
+	cfg->closure_count = n;
+	return 0;
+}
+
+static int apply(config_t *c, const char *file, struct config *cfg, struct cd_error *err)
+{
+	config_setting_t *root = config_root_setting(c);
+	int n = config_setting_length(root);
+
+	for (int i = 0; i < n; i++) {
+		config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
+		const char *name = config_setting_name(s);
+		int rc = 0;
+
+		if (strcmp(name, "replica") == 0)
+			rc = read_string(s, file, &cfg->replica, err);
+		else if (strcmp(name, "timezone") == 0)
+			rc = read_string(s, file, &cfg->timezone, err);
+		else if (strcmp(name, "timescales") == 0 && config_setting_is_group(s))
+			rc = read_timescales(s, file, &cfg->timescales, err);
+		else if (strcmp(name, "closure_days") == 0 && config_setting_is_array(s))
+			rc = read_closure_days(s, file, cfg, err);
+		else if (strcmp(name, "timescales") == 0 || strcmp(name, "closure_days") == 0)
+			rc = setting_error(err, s, file, name, "has the wrong shape (see caredesk.conf(5))");
+		else
+			warn_unknown(s, file, "");
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* The first file of the search order that exists; an explicit --config
+ * must exist. */
+static int find_file(const char *explicit_path, char *out, size_t size, struct cd_error *err)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+
+	if (explicit_path) {
+		if (access(explicit_path, R_OK) != 0) {
+			cd_error_set(err, CD_EX_CONFIG, NULL, "cannot read %s: %s", explicit_path,
+				     strerror(errno));
+			return -1;
+		}
+		snprintf(out, size, "%s", explicit_path);
+		return 1;
+	}
+	if (xdg && *xdg)
+		snprintf(out, size, "%s/caredesk/caredesk.conf", xdg);
+	else
+		snprintf(out, size, "%s/.config/caredesk/caredesk.conf", home ? home : "");
+	if (access(out, R_OK) == 0)
+		return 1;
+	snprintf(out, size, "%s/caredesk/caredesk.conf", CD_SYSCONFDIR);
+	return access(out, R_OK) == 0;
+}
+
+int config_load(const char *explicit_path, struct config *cfg, struct cd_error *err)
+{
+	char path[4096];
+	config_t c;
+	int found, rc;
+
+	defaults(cfg);
+	found = find_file(explicit_path, path, sizeof(path), err);
+	if (found <= 0)
+		return found;
+	config_init(&c);
+	if (config_read_file(&c, path) != CONFIG_TRUE) {
+		cd_error_set(err, CD_EX_CONFIG, NULL, "%s", config_error_text(&c));
+		cd_error_at(err, config_error_file(&c) ? config_error_file(&c) : path,
+			    config_error_line(&c));
+		config_destroy(&c);
+		return -1;
+	}
+	cfg->path = cd_strdup(path);
+	rc = apply(&c, path, cfg, err);
+	config_destroy(&c);
+	return rc;
+}

@@ -1,0 +1,160 @@
+/* Cases (episodes of involvement): open, allocate, review, close.
+ * Allocation history is kept in the allocation table; the case row holds
+ * the current worker for the caseload list. */
+#include <string.h>
+
+#include "caredesk/actions.h"
+#include "caredesk/datetime.h"
+#include "replica/internal.h"
+#include "replica/lookup.h"
+
+static int case_is_open(struct replica *r, const char *case_id, struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt(r, "SELECT closed_at IS NULL FROM care_case WHERE id = ?1");
+	int found, open = 0;
+
+	bind_text(st, 1, case_id);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		open = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (!found)
+		return cd_error_set(err, CD_EX_NOINPUT, "case", "no case %s", case_id);
+	if (!open)
+		return cd_error_set(err, CD_EX_NOPERM, "case", "case %s is closed", case_id);
+	return 0;
+}
+
+int case_open(struct replica *r, const char *person_id, const char *team,
+	      char id_out[UUID_STR_LEN], struct cd_error *err)
+{
+	struct team_row t;
+	char id[UUID_STR_LEN], now[ISO_INSTANT_LEN];
+	sqlite3_stmt *st;
+
+	if (!team || lookup_team(r, team, &t))
+		return cd_error_set(err, CD_EX_DATAERR, "team", "unknown team '%s'", team ? team : "");
+	if (action_begin(r, "case.open", err))
+		return -1;
+	id_new(&r->ids, id);
+	replica_now_iso(r, now);
+	st = replica_stmt(r,
+		"INSERT INTO care_case (id, person_id, team, opened_at, created_at, updated_at, "
+		"version, locality) SELECT ?1, id, ?3, ?4, ?4, ?4, 1, ?5 FROM person WHERE id = ?2");
+	bind_text(st, 1, id);
+	bind_text(st, 2, person_id);
+	bind_text(st, 3, t.code);
+	bind_text(st, 4, now);
+	bind_text(st, 5, t.locality);
+	if (stmt_run(r, st, err, "opening the case"))
+		goto fail;
+	if (sqlite3_changes(r->db) == 0) {
+		cd_error_set(err, CD_EX_NOINPUT, "person", "no person %s", person_id);
+		goto fail;
+	}
+	if (audit_append(r, "case.open", "care_case", id, t.code, err))
+		goto fail;
+	if (id_out)
+		memcpy(id_out, id, UUID_STR_LEN);
+	return action_commit(r, err);
+fail:
+	action_rollback(r);
+	return -1;
+}
+
+int case_allocate(struct replica *r, const char *case_id, const char *worker_login,
+		  const char *reason, struct cd_error *err)
+{
+	struct worker_row w;
+	char id[UUID_STR_LEN], now[ISO_INSTANT_LEN];
+	sqlite3_stmt *st;
+
+	if (require_role(r, "allocation", err) || case_is_open(r, case_id, err))
+		return -1;
+	if (!worker_login || lookup_worker(r, worker_login, &w) || !w.active)
+		return cd_error_set(err, CD_EX_DATAERR, "to", "'%s' is not an active worker",
+				    worker_login ? worker_login : "");
+	if (action_begin(r, "case.allocate", err))
+		return -1;
+	id_new(&r->ids, id);
+	replica_now_iso(r, now);
+	st = replica_stmt(r, "UPDATE care_case SET allocated_to = ?2, updated_at = ?3, "
+			     "version = version + 1 WHERE id = ?1");
+	bind_text(st, 1, case_id);
+	bind_text(st, 2, w.id);
+	bind_text(st, 3, now);
+	if (stmt_run(r, st, err, "allocating the case"))
+		goto fail;
+	st = replica_stmt(r,
+		"INSERT INTO allocation (id, case_id, worker_id, allocated_by, allocated_at, reason, "
+		"created_at, locality) SELECT ?1, id, ?3, ?4, ?5, ?6, ?5, locality "
+		"FROM care_case WHERE id = ?2");
+	bind_text(st, 1, id);
+	bind_text(st, 2, case_id);
+	bind_text(st, 3, w.id);
+	bind_text(st, 4, r->actor.worker_id);
+	bind_text(st, 5, now);
+	bind_text(st, 6, reason ? reason : "");
+	if (stmt_run(r, st, err, "recording the allocation") ||
+	    audit_append(r, "case.allocate", "care_case", case_id, worker_login, err))
+		goto fail;
+	return action_commit(r, err);
+fail:
+	action_rollback(r);
+	return -1;
+}
+
+int case_close(struct replica *r, const char *case_id, const char *reason, struct cd_error *err)
+{
+	char code[CODE_MAX], now[ISO_INSTANT_LEN];
+	sqlite3_stmt *st;
+
+	if (lookup_code(r, CODE_CLOSURE, reason, code, NULL))
+		return cd_error_set(err, CD_EX_DATAERR, "reason", "'%s' is not %s", reason ? reason : "",
+				    code_list_hint(CODE_CLOSURE));
+	if (case_is_open(r, case_id, err))
+		return -1;
+	if (action_begin(r, "case.close", err))
+		return -1;
+	replica_now_iso(r, now);
+	st = replica_stmt(r, "UPDATE care_case SET closed_at = ?2, closure_reason = ?3, "
+			     "updated_at = ?2, version = version + 1 WHERE id = ?1");
+	bind_text(st, 1, case_id);
+	bind_text(st, 2, now);
+	bind_text(st, 3, code);
+	if (stmt_run(r, st, err, "closing the case") ||
+	    audit_append(r, "case.close", "care_case", case_id, code, err)) {
+		action_rollback(r);
+		return -1;
+	}
+	return action_commit(r, err);
+}
+
+int case_set_review(struct replica *r, const char *case_id, const char *date,
+		    struct cd_error *err)
+{
+	struct civil_date d;
+	char canonical[ISO_DATE_LEN], now[ISO_INSTANT_LEN];
+	sqlite3_stmt *st;
+
+	if (!date || date_parse(date, &d))
+		return cd_error_set(err, CD_EX_DATAERR, "review", "'%s' is not a date (YYYY-MM-DD)",
+				    date ? date : "");
+	if (case_is_open(r, case_id, err))
+		return -1;
+	if (action_begin(r, "case.review", err))
+		return -1;
+	date_format(d, canonical);
+	replica_now_iso(r, now);
+	st = replica_stmt(r, "UPDATE care_case SET next_review = ?2, updated_at = ?3, "
+			     "version = version + 1 WHERE id = ?1");
+	bind_text(st, 1, case_id);
+	bind_text(st, 2, canonical);
+	bind_text(st, 3, now);
+	if (stmt_run(r, st, err, "setting the review") ||
+	    audit_append(r, "case.review", "care_case", case_id, canonical, err)) {
+		action_rollback(r);
+		return -1;
+	}
+	return action_commit(r, err);
+}

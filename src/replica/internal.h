@@ -1,0 +1,33 @@
+/* Helpers shared by the replica's own files; not part of its interface. */
+#ifndef CAREDESK_REPLICA_INTERNAL_H
+#define CAREDESK_REPLICA_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "caredesk/replica.h"
+
+/* Regenerate the guard, append-only and outbox capture triggers of every
+ * table listed in sync_table (inside the caller's transaction). */
+int capture_regenerate(sqlite3 *db, struct cd_error *err);
+
+/* Begin an action whose writes are not captured into the outbox: the pull
+ * applier's transactions and the generator's initial load. */
+int action_begin_uncaptured(struct replica *r, const char *action, struct cd_error *err);
+
+/* Load localities, teams and code lists from data/ (upsert). */
+int reference_load(sqlite3 *db, struct cd_error *err);
+
+/* Bind helpers: NULL or "" binds SQL NULL for the _or_null variant. */
+void bind_text(sqlite3_stmt *st, int i, const char *s);
+void bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+
+/* Run a prepared statement expecting no rows (SQLITE_DONE); -1 with err. */
+int stmt_run(struct replica *r, sqlite3_stmt *st, struct cd_error *err, const char *what);
+
+/* The current instant formatted for storage. */
+void replica_now_iso(const struct replica *r, char out[21]);
+
+/* Copy column i of the current row as text into out (NULL -> ""). */
+void column_copy(sqlite3_stmt *st, int i, char *out, size_t size);
+
+#endif

@@ -1,0 +1,303 @@
+/* Referrals: receipt, triage and allocation.
+ *
+ * The decision due time is fixed at receipt from the person's age group on
+ * the day received and the category (the configured timescales), counted in
+ * working days; triage sets the priority, which orders the queue but never
+ * moves the due time.  Status changes go through referral_rules so only the
+ * allowed moves happen, whoever calls. */
+#include <stdio.h>
+#include <string.h>
+
+#include "caredesk/actions.h"
+#include "caredesk/datetime.h"
+#include "caredesk/text.h"
+#include "caredesk/workday.h"
+#include "replica/internal.h"
+#include "replica/lookup.h"
+
+#define REASON_MAX_BYTES 20000
+#define FUTURE_TOLERANCE_SECONDS 3600
+#define RE_REFERRAL_DAYS 365
+
+struct referral_row {
+	char status[16];
+	char person_id[UUID_STR_LEN];
+	int version;
+};
+
+static int load_referral(struct replica *r, const char *id, struct referral_row *out,
+			 struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt(r, "SELECT status, person_id, version FROM referral "
+					   "WHERE id = ?1");
+	int found;
+
+	bind_text(st, 1, id);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found) {
+		column_copy(st, 0, out->status, sizeof(out->status));
+		column_copy(st, 1, out->person_id, sizeof(out->person_id));
+		out->version = sqlite3_column_int(st, 2);
+	}
+	sqlite3_reset(st);
+	if (!found)
+		return cd_error_set(err, CD_EX_NOINPUT, "referral", "no referral %s", id);
+	return 0;
+}
+
+static int person_dob(struct replica *r, const char *person_id, struct civil_date *dob,
+		      char locality[CODE_MAX], struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt(r, "SELECT date_of_birth, locality FROM person WHERE id = ?1");
+	int found;
+
+	bind_text(st, 1, person_id);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found) {
+		date_parse((const char *)sqlite3_column_text(st, 0), dob);
+		column_copy(st, 1, locality, CODE_MAX);
+	}
+	sqlite3_reset(st);
+	if (!found)
+		return cd_error_set(err, CD_EX_NOINPUT, "person", "no person %s", person_id ? person_id : "");
+	return 0;
+}
+
+static int check_transition(const char *from_name, enum referral_status to, struct cd_error *err)
+{
+	enum referral_status from;
+
+	if (referral_status_parse(from_name, &from) || !referral_transition_allowed(from, to))
+		return cd_error_set(err, CD_EX_NOPERM, "status",
+				    "a %s referral cannot become %s", from_name,
+				    referral_status_name(to));
+	return 0;
+}
+
+static int is_re_referral(struct replica *r, const char *person_id, int64_t received)
+{
+	char since[ISO_INSTANT_LEN], at[ISO_INSTANT_LEN];
+	sqlite3_stmt *st = replica_stmt(r, "SELECT 1 FROM referral WHERE person_id = ?1 "
+					   "AND received_at >= ?2 AND received_at < ?3 LIMIT 1");
+	int found;
+
+	instant_format(received - (int64_t)RE_REFERRAL_DAYS * 86400, since);
+	instant_format(received, at);
+	bind_text(st, 1, person_id);
+	bind_text(st, 2, since);
+	bind_text(st, 3, at);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return found;
+}
+
+/* Safeguarding concerns go to the MASH, the single front door; everything
+ * else to the duty team of the person's locality. */
+static int route(struct replica *r, const struct referral_input *in, const char *category,
+		 const char *person_locality, struct team_row *team, struct cd_error *err)
+{
+	if (in->team && *in->team) {
+		if (lookup_team(r, in->team, team))
+			return cd_error_set(err, CD_EX_DATAERR, "team", "unknown team '%s'", in->team);
+		return 0;
+	}
+	if ((in->safeguarding || strcmp(category, "safeguarding") == 0) && lookup_team(r, "mash", team) == 0)
+		return 0;
+	if (lookup_duty_team(r, person_locality, team) == 0 || lookup_team(r, "mash", team) == 0)
+		return 0;
+	return cd_error_set(err, CD_EX_DATAERR, "team", "no duty team for locality '%s'",
+			    person_locality);
+}
+
+struct receipt {
+	char source[CODE_MAX], category[CODE_MAX];
+	int64_t received, due;
+	struct team_row team;
+	int re_referral;
+};
+
+static int validate_receipt(struct replica *r, const struct referral_input *in, struct receipt *out,
+			    struct cd_error *err)
+{
+	struct civil_date dob;
+	char person_locality[CODE_MAX];
+	struct workcal *cal;
+	int days;
+
+	if (!in->received_at || instant_parse(in->received_at, &out->received))
+		return cd_error_set(err, CD_EX_DATAERR, "received_at",
+				    "'%s' is not an ISO 8601 time with a zone (2026-11-23T09:15:00Z)",
+				    in->received_at ? in->received_at : "");
+	if (out->received > replica_now(r) + FUTURE_TOLERANCE_SECONDS)
+		return cd_error_set(err, CD_EX_DATAERR, "received_at",
+				    "%s is more than an hour in the future (clock wrong at the sender?)",
+				    in->received_at);
+	if (lookup_code(r, CODE_SOURCE, in->source, out->source, NULL))
+		return cd_error_set(err, CD_EX_DATAERR, "source", "'%s' is not %s",
+				    in->source ? in->source : "", code_list_hint(CODE_SOURCE));
+	if (lookup_code(r, CODE_CATEGORY, in->category, out->category, NULL))
+		return cd_error_set(err, CD_EX_DATAERR, "category", "'%s' is not %s",
+				    in->category ? in->category : "", code_list_hint(CODE_CATEGORY));
+	if (in->reason && (strlen(in->reason) > REASON_MAX_BYTES ||
+			   !text_is_valid_utf8(in->reason, strlen(in->reason))))
+		return cd_error_set(err, CD_EX_DATAERR, "reason",
+				    "must be UTF-8 text of at most %d bytes", REASON_MAX_BYTES);
+	if (person_dob(r, in->person_id, &dob, person_locality, err) ||
+	    route(r, in, out->category, person_locality, &out->team, err))
+		return -1;
+	cal = replica_calendar(r, err);
+	if (!cal)
+		return -1;
+	days = timescale_decision_days(&r->timescales,
+				       age_group_on(dob, local_from_instant(out->received).date),
+				       out->category, in->safeguarding);
+	out->due = workcal_due(cal, out->received, days);
+	out->re_referral = is_re_referral(r, in->person_id, out->received);
+	return 0;
+}
+
+int referral_receive(struct replica *r, const struct referral_input *in,
+		     char id_out[UUID_STR_LEN], struct cd_error *err)
+{
+	struct receipt rc;
+	char id[UUID_STR_LEN], now[ISO_INSTANT_LEN], received[ISO_INSTANT_LEN], due[ISO_INSTANT_LEN];
+	sqlite3_stmt *st;
+
+	if (validate_receipt(r, in, &rc, err))
+		return -1;
+	if (action_begin(r, "referral.receive", err))
+		return -1;
+	id_new(&r->ids, id);
+	replica_now_iso(r, now);
+	instant_format(rc.received, received);
+	instant_format(rc.due, due);
+	st = replica_stmt(r,
+		"INSERT INTO referral (id, person_id, received_at, source, reason, category, "
+		"safeguarding, status, decision_due_at, team, re_referral, created_at, updated_at, "
+		"version, locality) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'new', ?8, ?9, ?10, ?11, ?11, "
+		"1, ?12)");
+	bind_text(st, 1, id);
+	bind_text(st, 2, in->person_id);
+	bind_text(st, 3, received);
+	bind_text(st, 4, rc.source);
+	bind_text(st, 5, in->reason ? in->reason : "");
+	bind_text(st, 6, rc.category);
+	sqlite3_bind_int(st, 7, in->safeguarding);
+	bind_text(st, 8, due);
+	bind_text(st, 9, rc.team.code);
+	sqlite3_bind_int(st, 10, rc.re_referral);
+	bind_text(st, 11, now);
+	bind_text(st, 12, rc.team.locality);
+	if (stmt_run(r, st, err, "saving the referral") ||
+	    audit_append(r, "referral.receive", "referral", id, rc.team.code, err)) {
+		action_rollback(r);
+		return -1;
+	}
+	if (id_out)
+		memcpy(id_out, id, UUID_STR_LEN);
+	return action_commit(r, err);
+}
+
+int referral_triage(struct replica *r, const char *referral_id, const char *priority,
+		    const char *decision, const char *reason, struct cd_error *err)
+{
+	struct referral_row ref;
+	enum priority p;
+	enum referral_status to = REFERRAL_TRIAGED;
+	char code[CODE_MAX] = "", now[ISO_INSTANT_LEN], detail[128];
+	int closes = 0;
+	sqlite3_stmt *st;
+
+	if (require_role(r, "triage", err))
+		return -1;
+	if (!priority || priority_parse(priority, &p))
+		return cd_error_set(err, CD_EX_DATAERR, "priority", "'%s' is not red, amber or green",
+				    priority ? priority : "");
+	if (decision && *decision && lookup_code(r, CODE_DECISION, decision, code, &closes))
+		return cd_error_set(err, CD_EX_DATAERR, "decision", "'%s' is not %s", decision,
+				    code_list_hint(CODE_DECISION));
+	if (reason && !text_is_valid_utf8(reason, strlen(reason)))
+		return cd_error_set(err, CD_EX_DATAERR, "reason", "not valid UTF-8 text");
+	if (closes)
+		to = REFERRAL_CLOSED;
+	if (load_referral(r, referral_id, &ref, err) || check_transition(ref.status, to, err))
+		return -1;
+	if (action_begin(r, "referral.triage", err))
+		return -1;
+	replica_now_iso(r, now);
+	st = replica_stmt(r,
+		"UPDATE referral SET priority = ?2, status = ?3, "
+		"decision = coalesce(?4, decision), decision_reason = coalesce(?5, decision_reason), "
+		"decided_at = CASE WHEN ?4 IS NULL THEN decided_at ELSE ?6 END, "
+		"decided_by = CASE WHEN ?4 IS NULL THEN decided_by ELSE ?7 END, "
+		"updated_at = ?6, version = version + 1 WHERE id = ?1");
+	bind_text(st, 1, referral_id);
+	bind_text(st, 2, priority_name(p));
+	bind_text(st, 3, referral_status_name(to));
+	bind_text_or_null(st, 4, code);
+	bind_text_or_null(st, 5, reason);
+	bind_text(st, 6, now);
+	bind_text(st, 7, r->actor.worker_id);
+	snprintf(detail, sizeof(detail), "priority=%s%s%s", priority_name(p), code[0] ? " decision=" : "",
+		 code);
+	if (stmt_run(r, st, err, "saving the triage") ||
+	    audit_append(r, "referral.triage", "referral", referral_id, detail, err)) {
+		action_rollback(r);
+		return -1;
+	}
+	return action_commit(r, err);
+}
+
+/* The open case of this person in this team, if there is one. */
+static int open_case_in_team(struct replica *r, const char *person_id, const char *team,
+			     char id[UUID_STR_LEN])
+{
+	sqlite3_stmt *st = replica_stmt(r, "SELECT id FROM care_case WHERE person_id = ?1 "
+					   "AND team = ?2 AND closed_at IS NULL LIMIT 1");
+	int found;
+
+	bind_text(st, 1, person_id);
+	bind_text(st, 2, team);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		column_copy(st, 0, id, UUID_STR_LEN);
+	sqlite3_reset(st);
+	return found ? 0 : -1;
+}
+
+int referral_allocate(struct replica *r, const char *referral_id, const char *worker_login,
+		      struct cd_error *err)
+{
+	struct referral_row ref;
+	struct worker_row w;
+	char case_id[UUID_STR_LEN], now[ISO_INSTANT_LEN];
+	sqlite3_stmt *st;
+
+	if (require_role(r, "allocation", err) || load_referral(r, referral_id, &ref, err) ||
+	    check_transition(ref.status, REFERRAL_ALLOCATED, err))
+		return -1;
+	if (!worker_login || lookup_worker(r, worker_login, &w) || !w.active)
+		return cd_error_set(err, CD_EX_DATAERR, "to", "'%s' is not an active worker",
+				    worker_login ? worker_login : "");
+	if (action_begin(r, "referral.allocate", err))
+		return -1;
+	if (open_case_in_team(r, ref.person_id, w.team, case_id) &&
+	    case_open(r, ref.person_id, w.team, case_id, err))
+		goto fail;
+	if (case_allocate(r, case_id, worker_login, "allocated from referral", err))
+		goto fail;
+	replica_now_iso(r, now);
+	st = replica_stmt(r, "UPDATE referral SET status = 'allocated', allocated_to = ?2, "
+			     "case_id = ?3, updated_at = ?4, version = version + 1 WHERE id = ?1");
+	bind_text(st, 1, referral_id);
+	bind_text(st, 2, w.id);
+	bind_text(st, 3, case_id);
+	bind_text(st, 4, now);
+	if (stmt_run(r, st, err, "saving the allocation") ||
+	    audit_append(r, "referral.allocate", "referral", referral_id, worker_login, err))
+		goto fail;
+	return action_commit(r, err);
+fail:
+	action_rollback(r);
+	return -1;
+}

@@ -1,0 +1,382 @@
+/* Opening, migrating and describing a replica file.
+ *
+ * The pragmas here are what let many desk processes and one sync agent share
+ * the file: WAL so readers never block the writer, a busy timeout so writers
+ * queue rather than fail, foreign keys on (SQLite's default is off). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "caredesk/actions.h"
+#include "caredesk/datetime.h"
+#include "caredesk/replica.h"
+#include "caredesk/datadir.h"
+#include "caredesk/workday.h"
+#include "replica/internal.h"
+#include "replica/migrations.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+struct stmt_cache {
+	const char **sql;
+	sqlite3_stmt **stmt;
+	int count, cap;
+};
+
+int replica_schema_version(void)
+{
+	return migrations[migration_count - 1].version;
+}
+
+int replica_sql_error(struct replica *r, struct cd_error *err, const char *what)
+{
+	int rc = sqlite3_extended_errcode(r->db);
+	int code = CD_EX_SOFTWARE;
+
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		code = CD_EX_DATAERR;
+	else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		code = CD_EX_TEMPFAIL;
+	else if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN ||
+		 (rc & 0xff) == SQLITE_PERM)
+		code = CD_EX_CANTCREAT;
+	return cd_error_set(err, code, NULL, "%s: %s", what, sqlite3_errmsg(r->db));
+}
+
+static int exec(sqlite3 *db, const char *sql, struct cd_error *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		cd_error_set(err, CD_EX_SOFTWARE, NULL, "%s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int user_version(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* PRAGMA user_version takes no bound parameter; the value is our own
+ * integer, never data. */
+static int set_user_version(sqlite3 *db, int v, struct cd_error *err)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v);
+	return exec(db, sql, err);
+}
+
+static int apply_migration(sqlite3 *db, const struct migration *m, struct cd_error *err)
+{
+	if (exec(db, "BEGIN IMMEDIATE", err))
+		return -1;
+	/* Another process may have migrated while we waited for the lock. */
+	if (user_version(db) >= m->version)
+		return exec(db, "COMMIT", err);
+	if (exec(db, m->sql, err) || capture_regenerate(db, err) ||
+	    set_user_version(db, m->version, err) || exec(db, "COMMIT", err)) {
+		char msg[sizeof(err->msg)];
+
+		snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return cd_error_set(err, CD_EX_SOFTWARE, NULL, "migration %s failed: %s",
+				    m->name, msg);
+	}
+	return 0;
+}
+
+int replica_migrate(sqlite3 *db, int target, struct cd_error *err)
+{
+	int current = user_version(db);
+
+	if (current < 0)
+		return cd_error_set(err, CD_EX_SOFTWARE, NULL, "cannot read schema version: %s",
+				    sqlite3_errmsg(db));
+	for (int i = 0; i < migration_count; i++) {
+		const struct migration *m = &migrations[i];
+
+		if (m->version <= current || m->version > target)
+			continue;
+		if (apply_migration(db, m, err))
+			return -1;
+	}
+	return 0;
+}
+
+static int configure_connection(sqlite3 *db, struct cd_error *err)
+{
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+	/* trusted_schema stays on: SQLite 3.40's JSON functions, which the
+	 * capture triggers use, are not marked innocuous there. */
+	return exec(db, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
+		    "PRAGMA synchronous = NORMAL;", err);
+}
+
+static void load_identity(struct replica *r)
+{
+	replica_meta_get(r, "replica_id", r->replica_id, sizeof(r->replica_id));
+	replica_meta_get(r, "locality", r->locality, sizeof(r->locality));
+}
+
+static int check_version(struct replica *r, const char *path, struct cd_error *err)
+{
+	int v = user_version(r->db);
+
+	if (v < 0)
+		return cd_error_set(err, CD_EX_NOINPUT, NULL, "%s: not a caredesk replica (%s)",
+				    path, sqlite3_errmsg(r->db));
+	if (v > replica_schema_version())
+		return cd_error_set(err, CD_EX_CONFIG, NULL,
+				    "%s has schema version %d but this caredesk knows only up to %d: "
+				    "upgrade caredesk", path, v, replica_schema_version());
+	return 0;
+}
+
+int replica_open(const char *path, int flags, struct replica **out, struct cd_error *err)
+{
+	struct replica *r;
+	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	struct stat sb;
+
+	*out = NULL;
+	if (!(flags & REPLICA_OPEN_CREATE) && stat(path, &sb) != 0)
+		return cd_error_set(err, CD_EX_NOINPUT, NULL,
+				    "no replica at %s (%s): make one with caredesk init", path,
+				    strerror(errno));
+	if (flags & REPLICA_OPEN_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+
+	r = cd_calloc(1, sizeof(*r));
+	r->path = cd_strdup(path);
+	r->stmts = cd_calloc(1, sizeof(*r->stmts));
+	timescales_default(&r->timescales);
+	if (sqlite3_open_v2(path, &r->db, oflags, NULL) != SQLITE_OK) {
+		cd_error_set(err, CD_EX_CANTCREAT, NULL, "cannot open %s: %s", path,
+			     r->db ? sqlite3_errmsg(r->db) : "out of memory");
+		replica_close(&r);
+		return -1;
+	}
+	if (configure_connection(r->db, err) || check_version(r, path, err) ||
+	    replica_migrate(r->db, replica_schema_version(), err)) {
+		replica_close(&r);
+		return -1;
+	}
+	r->schema_version = user_version(r->db);
+	load_identity(r);
+	*out = r;
+	return 0;
+}
+
+void replica_close(struct replica **rp)
+{
+	struct replica *r = *rp;
+
+	if (!r)
+		return;
+	if (r->stmts) {
+		for (int i = 0; i < r->stmts->count; i++)
+			sqlite3_finalize(r->stmts->stmt[i]);
+		free(r->stmts->sql);
+		free(r->stmts->stmt);
+		free(r->stmts);
+	}
+	if (r->db)
+		sqlite3_close(r->db);
+	workcal_free(&r->cal);
+	free(r->path);
+	free(r);
+	*rp = NULL;
+}
+
+sqlite3_stmt *replica_stmt(struct replica *r, const char *sql)
+{
+	struct stmt_cache *c = r->stmts;
+	sqlite3_stmt *st;
+
+	for (int i = 0; i < c->count; i++) {
+		if (c->sql[i] == sql) {
+			sqlite3_reset(c->stmt[i]);
+			sqlite3_clear_bindings(c->stmt[i]);
+			return c->stmt[i];
+		}
+	}
+	if (sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		cd_die("cannot prepare statement: %s\n%s", sqlite3_errmsg(r->db), sql);
+	if (c->count == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 32;
+		c->sql = cd_realloc(c->sql, (size_t)c->cap * sizeof(*c->sql));
+		c->stmt = cd_realloc(c->stmt, (size_t)c->cap * sizeof(*c->stmt));
+	}
+	c->sql[c->count] = sql;
+	c->stmt[c->count++] = st;
+	return st;
+}
+
+int replica_meta_get(struct replica *r, const char *key, char *value_out, size_t size)
+{
+	sqlite3_stmt *st = replica_stmt(r, "SELECT value FROM replica_meta WHERE key = ?1");
+	int found;
+
+	bind_text(st, 1, key);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found && value_out)
+		column_copy(st, 0, value_out, size);
+	sqlite3_reset(st);
+	return found ? 0 : -1;
+}
+
+int replica_meta_set(struct replica *r, const char *key, const char *value, struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt(r,
+		"INSERT INTO replica_meta (key, value) VALUES (?1, ?2) "
+		"ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
+	return stmt_run(r, st, err, "saving replica setting");
+}
+
+int replica_init(struct replica *r, const char *locality, struct cd_error *err)
+{
+	char id[UUID_STR_LEN];
+	char now[ISO_INSTANT_LEN];
+	sqlite3_stmt *st;
+	int known;
+
+	if (r->replica_id[0])
+		return cd_error_set(err, CD_EX_CANTCREAT, NULL, "%s is already a replica for %s",
+				    r->path, r->locality);
+	if (exec(r->db, "BEGIN IMMEDIATE", err))
+		return -1;
+	if (reference_load(r->db, err))
+		goto fail;
+	st = replica_stmt(r, "SELECT 1 FROM locality WHERE code = ?1");
+	bind_text(st, 1, locality);
+	known = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (!known) {
+		cd_error_set(err, CD_EX_USAGE, "locality",
+			     "unknown locality '%s' (see data/localities.tsv)", locality);
+		goto fail;
+	}
+	id_new(&r->ids, id);
+	instant_format(replica_now(r), now);
+	if (replica_meta_set(r, "replica_id", id, err) ||
+	    replica_meta_set(r, "locality", locality, err) ||
+	    replica_meta_set(r, "created_at", now, err) || exec(r->db, "COMMIT", err))
+		goto fail;
+	load_identity(r);
+	return 0;
+fail:
+	sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int64_t replica_now(const struct replica *r)
+{
+	return r->fixed_now ? r->fixed_now : now_instant();
+}
+
+void replica_now_iso(const struct replica *r, char out[21])
+{
+	instant_format(replica_now(r), out);
+}
+
+int replica_set_actor(struct replica *r, const char *login, const char *as_login,
+		      struct cd_error *err)
+{
+	const char *who = as_login ? as_login : login;
+	sqlite3_stmt *st = replica_stmt(r,
+		"SELECT w.id, w.login, w.role, w.team, t.locality, w.active "
+		"FROM worker w JOIN team t ON t.code = w.team WHERE w.login = ?1");
+	int active;
+
+	bind_text(st, 1, who);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return cd_error_set(err, CD_EX_NOPERM, NULL,
+				    "'%s' is not a worker on this replica; an admin can add them "
+				    "with: caredesk worker add %s --name NAME --team TEAM", who, who);
+	}
+	column_copy(st, 0, r->actor.worker_id, sizeof(r->actor.worker_id));
+	column_copy(st, 1, r->actor.worker_login, sizeof(r->actor.worker_login));
+	column_copy(st, 2, r->actor.role, sizeof(r->actor.role));
+	column_copy(st, 3, r->actor.team, sizeof(r->actor.team));
+	column_copy(st, 4, r->actor.locality, sizeof(r->actor.locality));
+	active = sqlite3_column_int(st, 5);
+	sqlite3_reset(st);
+	snprintf(r->actor.login, sizeof(r->actor.login), "%s", login);
+	if (!active) {
+		memset(&r->actor, 0, sizeof(r->actor));
+		return cd_error_set(err, CD_EX_NOPERM, NULL,
+				    "worker '%s' is disabled on this replica; an admin can re-enable "
+				    "them with: caredesk worker add %s ...", who, who);
+	}
+	return 0;
+}
+
+void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int stmt_run(struct replica *r, sqlite3_stmt *st, struct cd_error *err, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return 0;
+	return replica_sql_error(r, err, what);
+}
+
+void column_copy(sqlite3_stmt *st, int i, char *out, size_t size)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	snprintf(out, size, "%s", s ? (const char *)s : "");
+}
+
+struct workcal *replica_calendar(struct replica *r, struct cd_error *err)
+{
+	char path[4096];
+	struct workcal *cal;
+
+	if (r->cal)
+		return r->cal;
+	if (datadir_path("bank-holidays-england-wales.txt", path, sizeof(path)) != 0) {
+		cd_error_set(err, CD_EX_NOINPUT, NULL,
+			     "bank holiday list %s not found (set CAREDESK_DATADIR?)", path);
+		return NULL;
+	}
+	cal = workcal_new();
+	if (workcal_load(cal, path, err)) {
+		workcal_free(&cal);
+		return NULL;
+	}
+	r->cal = cal;
+	return cal;
+}

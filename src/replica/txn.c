@@ -1,0 +1,106 @@
+/* Action transactions.
+ *
+ * One user action is one SQLite transaction and one sync unit.  It starts
+ * with BEGIN IMMEDIATE (take the write lock now, so a busy replica makes us
+ * wait at the start rather than fail halfway) and the txn_context row the
+ * capture triggers read; it ends by deleting that row and committing, so a
+ * txn_context row is never visible outside its own transaction.
+ *
+ * An action begun inside another is a savepoint: if it fails, only its own
+ * writes are undone and the outer action decides what to do (an import
+ * skips the bad row and carries on; an allocation gives up as a whole). */
+#include <stdio.h>
+#include <string.h>
+
+#include "caredesk/actions.h"
+#include "caredesk/datetime.h"
+#include "replica/internal.h"
+
+static int savepoint(struct replica *r, const char *verb, int depth, struct cd_error *err)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "%s action_%d", verb, depth);
+	if (sqlite3_exec(r->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return replica_sql_error(r, err, "nested write");
+	return 0;
+}
+
+static int begin(struct replica *r, const char *action, int capture, struct cd_error *err)
+{
+	char txn_id[UUID_STR_LEN];
+	char now[ISO_INSTANT_LEN];
+	sqlite3_stmt *st;
+
+	if (r->action_depth > 0) {
+		if (savepoint(r, "SAVEPOINT", r->action_depth + 1, err))
+			return -1;
+		r->action_depth++;
+		return 0;
+	}
+	if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return replica_sql_error(r, err, "starting a write");
+	id_new(&r->ids, txn_id);
+	replica_now_iso(r, now);
+	st = replica_stmt(r, "INSERT INTO txn_context (id, txn_id, worker, action, schema_version, at, "
+			     "capture) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)");
+	bind_text(st, 1, txn_id);
+	bind_text(st, 2, r->actor.worker_login[0] ? r->actor.worker_login : r->actor.login);
+	bind_text(st, 3, action);
+	sqlite3_bind_int(st, 4, r->schema_version);
+	bind_text(st, 5, now);
+	sqlite3_bind_int(st, 6, capture);
+	if (stmt_run(r, st, err, "starting a write")) {
+		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	r->action_depth = 1;
+	return 0;
+}
+
+int action_begin(struct replica *r, const char *action, struct cd_error *err)
+{
+	return begin(r, action, 1, err);
+}
+
+int action_begin_uncaptured(struct replica *r, const char *action, struct cd_error *err)
+{
+	return begin(r, action, 0, err);
+}
+
+int action_commit(struct replica *r, struct cd_error *err)
+{
+	if (r->action_depth <= 0)
+		cd_die("action_commit without action_begin");
+	if (r->action_depth > 1) {
+		if (savepoint(r, "RELEASE", r->action_depth, err)) {
+			action_rollback(r);
+			return -1;
+		}
+		r->action_depth--;
+		return 0;
+	}
+	r->action_depth = 0;
+	if (stmt_run(r, replica_stmt(r, "DELETE FROM txn_context"), err, "finishing a write") ||
+	    sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		replica_sql_error(r, err, "saving");
+		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void action_rollback(struct replica *r)
+{
+	if (r->action_depth <= 0)
+		return;
+	if (r->action_depth > 1) {
+		if (savepoint(r, "ROLLBACK TO", r->action_depth, NULL) == 0 &&
+		    savepoint(r, "RELEASE", r->action_depth, NULL) == 0) {
+			r->action_depth--;
+			return;
+		}
+	}
+	r->action_depth = 0;
+	sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+}
