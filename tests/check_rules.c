@@ -44,7 +44,9 @@ START_TEST(test_status_and_priority_names)
 	ck_assert_int_ne(priority_parse("Red", &p), 0);
 	ck_assert(!referral_transition_allowed(REFERRAL_STATUS_COUNT, REFERRAL_NEW));
 	ck_assert(!referral_status_is_open(REFERRAL_CLOSED));
-	ck_assert(referral_status_is_open(REFERRAL_ALLOCATED));
+	ck_assert(!referral_status_is_open(REFERRAL_ALLOCATED));
+	ck_assert(referral_status_is_open(REFERRAL_TRIAGED));
+	ck_assert(referral_status_is_open(REFERRAL_NEW));
 }
 END_TEST
 

@@ -1,6 +1,9 @@
 -- caredesk replica schema, migration 1.
 --
--- Every table is STRICT; every enumerated column has a CHECK; code lists
+-- Every table is STRICT; every enumerated column has a CHECK (written as
+-- OR-ed comparisons: SQLite 3.40 builds a temporary index for a CHECK's
+-- IN list on every insert, which more than doubles the cost of a bulk
+-- load); code lists
 -- (sources, categories, decisions, closure reasons) are tables loaded from
 -- data/codes.tsv so a borough can extend them, and referenced by foreign key.
 -- Synced records carry a UUID key, created_at, updated_at, version (mutable
@@ -20,8 +23,9 @@ CREATE TABLE locality (
 CREATE TABLE team (
 	code TEXT PRIMARY KEY CHECK (code GLOB '[a-z]*' AND length(code) <= 48),
 	name TEXT NOT NULL,
-	service TEXT NOT NULL CHECK (service IN ('children', 'adults', 'all-age', 'mash',
-		'children-in-care', 'care-leavers')),
+	service TEXT NOT NULL CHECK ((service = 'children' OR service = 'adults' OR
+		service = 'all-age' OR service = 'mash' OR service = 'children-in-care' OR
+		service = 'care-leavers')),
 	locality TEXT NOT NULL REFERENCES locality(code)
 ) STRICT;
 
@@ -65,7 +69,7 @@ CREATE TABLE outbox (
 	txn_id TEXT NOT NULL,
 	tbl TEXT NOT NULL,
 	row_id TEXT NOT NULL,
-	op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+	op TEXT NOT NULL CHECK ((op = 'insert' OR op = 'update' OR op = 'delete')),
 	base_version INTEGER,
 	changes TEXT NOT NULL CHECK (json_valid(changes)),	-- {"col": [old, new], ...}
 	worker TEXT NOT NULL,
@@ -81,7 +85,8 @@ CREATE TABLE worker (
 	login TEXT NOT NULL UNIQUE CHECK (length(login) BETWEEN 1 AND 64),
 	name TEXT NOT NULL,
 	team TEXT NOT NULL REFERENCES team(code),
-	role TEXT NOT NULL CHECK (role IN ('duty', 'practitioner', 'mash', 'manager', 'admin')),
+	role TEXT NOT NULL CHECK ((role = 'duty' OR role = 'practitioner' OR role = 'mash' OR
+		role = 'manager' OR role = 'admin')),
 	active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
 	created_at TEXT NOT NULL,
 	updated_at TEXT NOT NULL,
@@ -114,8 +119,9 @@ CREATE TABLE relationship (
 	id TEXT PRIMARY KEY,
 	person_id TEXT NOT NULL REFERENCES person(id),
 	related_id TEXT NOT NULL REFERENCES person(id) CHECK (related_id <> person_id),
-	kind TEXT NOT NULL CHECK (kind IN ('parent', 'child', 'sibling', 'carer', 'cared-for',
-		'household-member', 'partner')),
+	kind TEXT NOT NULL CHECK ((kind = 'parent' OR kind = 'child' OR kind = 'sibling' OR
+		kind = 'carer' OR kind = 'cared-for' OR kind = 'household-member' OR
+		kind = 'partner')),
 	created_at TEXT NOT NULL,
 	updated_at TEXT NOT NULL,
 	version INTEGER NOT NULL DEFAULT 1,
@@ -142,8 +148,10 @@ CREATE TABLE care_case (
 ) STRICT;
 CREATE INDEX case_by_person ON care_case(person_id);
 -- The caseload: a worker's open cases in review order, keyset-paged by (next_review, id).
-CREATE INDEX case_open_by_worker ON care_case(allocated_to, next_review, id) WHERE closed_at IS NULL;
-CREATE INDEX case_open_by_team ON care_case(team, next_review, id) WHERE closed_at IS NULL;
+CREATE INDEX case_open_by_worker ON care_case(allocated_to, next_review, id)
+	WHERE closed_at IS NULL;
+CREATE INDEX case_open_by_team ON care_case(team, next_review, id)
+	WHERE closed_at IS NULL;
 
 CREATE TABLE referral (
 	id TEXT PRIMARY KEY,
@@ -153,8 +161,10 @@ CREATE TABLE referral (
 	reason TEXT NOT NULL DEFAULT '',
 	category TEXT NOT NULL REFERENCES category_code(code),
 	safeguarding INTEGER NOT NULL DEFAULT 0 CHECK (safeguarding IN (0, 1)),
-	priority TEXT CHECK (priority IS NULL OR priority IN ('red', 'amber', 'green')),
-	status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'triaged', 'allocated', 'closed')),
+	priority TEXT CHECK (priority IS NULL OR (priority = 'red' OR priority = 'amber' OR
+		priority = 'green')),
+	status TEXT NOT NULL DEFAULT 'new' CHECK ((status = 'new' OR status = 'triaged' OR
+		status = 'allocated' OR status = 'closed')),
 	decision TEXT REFERENCES decision_code(code),
 	decision_reason TEXT,
 	decision_due_at TEXT NOT NULL,
@@ -172,8 +182,13 @@ CREATE TABLE referral (
 ) STRICT;
 CREATE INDEX referral_by_person ON referral(person_id, received_at);
 -- The queue: open referrals by due time, keyset-paged by (decision_due_at, id).
-CREATE INDEX referral_open_by_due ON referral(decision_due_at, id) WHERE status <> 'closed';
-CREATE INDEX referral_open_by_team ON referral(team, decision_due_at, id) WHERE status <> 'closed';
+-- Open means waiting for a decision or an allocation; an allocated referral
+-- has become a case and leaves the queue.  Queries repeat this exact
+-- condition so the planner can use the partial indexes.
+CREATE INDEX referral_open_by_due ON referral(decision_due_at, id)
+	WHERE status = 'new' OR status = 'triaged';
+CREATE INDEX referral_open_by_team ON referral(team, decision_due_at, id)
+	WHERE status = 'new' OR status = 'triaged';
 CREATE INDEX referral_by_received ON referral(received_at);
 
 CREATE TABLE allocation (
@@ -189,15 +204,18 @@ CREATE TABLE allocation (
 CREATE INDEX allocation_by_case ON allocation(case_id, allocated_at);
 
 -- Chronology.  Append-only: a correction is a new note that amends an
--- earlier one.  Newest first by (person_id, created_at), ties by rowid.
+-- earlier one.  Newest first by (person_id, created_at), ties by rowid.  The
+-- chronology is the person's, so a case's notes are read through this index
+-- too: a second index on case_id would cost every insert for no query.
 CREATE TABLE note (
 	id TEXT PRIMARY KEY,
 	person_id TEXT NOT NULL REFERENCES person(id),
 	case_id TEXT REFERENCES care_case(id),
 	referral_id TEXT REFERENCES referral(id),
 	author TEXT NOT NULL REFERENCES worker(id),
-	kind TEXT NOT NULL CHECK (kind IN ('case-note', 'contact', 'visit', 'phone-call',
-		'meeting', 'decision', 'amendment', 'system')),
+	kind TEXT NOT NULL CHECK ((kind = 'case-note' OR kind = 'contact' OR kind = 'visit' OR
+		kind = 'phone-call' OR kind = 'meeting' OR kind = 'decision' OR
+		kind = 'amendment' OR kind = 'system')),
 	body TEXT NOT NULL CHECK (length(body) > 0),
 	amends_id TEXT REFERENCES note(id),
 	created_at TEXT NOT NULL,
@@ -205,13 +223,13 @@ CREATE TABLE note (
 	CHECK ((kind = 'amendment') = (amends_id IS NOT NULL))
 ) STRICT;
 CREATE INDEX note_by_person ON note(person_id, created_at);
-CREATE INDEX note_by_case ON note(case_id, created_at) WHERE case_id IS NOT NULL;
 
 CREATE TABLE handover_item (
 	id TEXT PRIMARY KEY,
 	author TEXT NOT NULL REFERENCES worker(id),
 	team TEXT NOT NULL REFERENCES team(code),
-	priority TEXT NOT NULL CHECK (priority IN ('red', 'amber', 'green')),
+	priority TEXT NOT NULL CHECK ((priority = 'red' OR priority = 'amber' OR
+		priority = 'green')),
 	situation TEXT NOT NULL,
 	background TEXT NOT NULL,
 	assessment TEXT NOT NULL,
@@ -237,8 +255,9 @@ CREATE TABLE handover_ack (
 CREATE TABLE flag (
 	id TEXT PRIMARY KEY,
 	person_id TEXT NOT NULL REFERENCES person(id),
-	type TEXT NOT NULL CHECK (type IN ('child-protection-plan', 'child-in-care', 'care-leaver',
-		'adult-at-risk', 'risk-to-staff', 'possible-duplicate')),
+	type TEXT NOT NULL CHECK ((type = 'child-protection-plan' OR type = 'child-in-care' OR
+		type = 'care-leaver' OR type = 'adult-at-risk' OR type = 'risk-to-staff' OR
+		type = 'possible-duplicate')),
 	start_date TEXT NOT NULL,
 	end_date TEXT,
 	detail TEXT NOT NULL DEFAULT '',

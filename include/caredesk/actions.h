@@ -25,6 +25,10 @@ int action_begin(struct replica *r, const char *action, struct cd_error *err);
 int action_commit(struct replica *r, struct cd_error *err);
 void action_rollback(struct replica *r);
 
+/* Begin an action whose writes are not captured into the outbox: the pull
+ * applier's transactions and the initial load of generated data. */
+int action_begin_uncaptured(struct replica *r, const char *action, struct cd_error *err);
+
 /* Append an audit event for the current action (who, what, record). */
 int audit_append(struct replica *r, const char *action, const char *tbl, const char *record_id,
 		 const char *detail, struct cd_error *err);

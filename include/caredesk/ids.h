@@ -29,7 +29,8 @@ int rng_range(struct rng *r, int lo, int hi);		/* uniform in [lo, hi] */
  * with a clock the caller advances (for generated data). */
 struct idgen {
 	struct rng *rng;	/* NULL: libuuid randomness and the real clock */
-	int64_t ms;		/* with rng: the timestamp to embed */
+	int64_t ms;		/* with rng: the timestamp to embed, advanced by
+				 * one per id so ids sort in the order made */
 };
 
 void id_new(struct idgen *g, char out[UUID_STR_LEN]);

@@ -10,6 +10,7 @@
 #define CAREDESK_QUERY_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 
 #include "caredesk/replica.h"
 
@@ -45,9 +46,10 @@ char *listing_sql(const struct listing *l, enum listing_shape shape);
 const struct listing *export_listing(const char *table);
 const char *export_table_names(void);	/* "people, referrals, ..." */
 
-/* The referral list (DESIGN 5 columns).  Parameters: ?1 team or NULL,
- * ?2 worker id for --mine or NULL, ?3 1 for --all (closed too). */
-const struct listing *referral_listing(void);
+/* The referral list (DESIGN 5 columns): open referrals (new or triaged),
+ * or all of them.  Parameters: ?1 team or NULL, ?2 worker id for --mine or
+ * NULL, ?4 today's local date (for the age group). */
+const struct listing *referral_listing(bool all);
 
 /* One referral as referral show prints it; parameter ?1 is the id. */
 const struct listing *referral_detail_listing(void);

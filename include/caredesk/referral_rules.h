@@ -30,6 +30,8 @@ enum priority {
 
 const char *referral_status_name(enum referral_status s);
 int referral_status_parse(const char *name, enum referral_status *out);
+/* Open: in the queue, waiting for a decision or an allocation.  An
+ * allocated referral has become a case and left the queue. */
 bool referral_status_is_open(enum referral_status s);
 bool referral_transition_allowed(enum referral_status from, enum referral_status to);
 

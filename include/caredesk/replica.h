@@ -47,6 +47,8 @@ struct replica {
 	struct timescales timescales;
 	int64_t fixed_now;		/* non-zero: the clock for generated data */
 	int action_depth;		/* nested action_begin calls */
+	bool bulk;			/* replica_bulk_mode: no savepoints for nested
+					 * actions; any failure abandons the whole load */
 	int schema_version;
 	struct stmt_cache *stmts;	/* owned: prepared statements by SQL text */
 };
@@ -72,6 +74,15 @@ int replica_init(struct replica *r, const char *locality, struct cd_error *err);
 /* Apply migrations up to `target` (0 < target <= replica_schema_version()),
  * each in its own transaction, regenerating capture triggers with it. */
 int replica_migrate(sqlite3 *db, int target, struct cd_error *err);
+
+/* Bulk loading into a new replica (the generator): a rollback journal in
+ * memory, no fsync, a large page cache, and nested actions without
+ * savepoints (copying every touched page into a sub-journal per action
+ * costs more than the inserts) and foreign keys checked once at the end
+ * instead of per row while on; turning it off runs that check (failing if
+ * any row lacks its parent) and restores WAL, savepoints and foreign keys.
+ * Only for a file no other process has open. */
+int replica_bulk_mode(struct replica *r, bool on, struct cd_error *err);
 
 /* Replica-local settings (replica_meta). value_out may be NULL to test. */
 int replica_meta_get(struct replica *r, const char *key, char *value_out, size_t size);

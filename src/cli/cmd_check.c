@@ -23,7 +23,7 @@ int cmd_check(struct app *app, int argc, char **argv)
 	}
 	if (argc > 1)
 		return app_usage_error(usage, "unexpected argument '%s'", argv[1]);
-	rc = app_open_anonymous(app, app_replica_path(app), REPLICA_OPEN_EXISTING, &r);
+	rc = app_open(app, &r);
 	if (rc)
 		return rc;
 	cd_error_clear(&err);

@@ -61,12 +61,11 @@ static int list_cmd(struct app *app, int argc, char **argv)
 	rc = app_open(app, &r);
 	if (rc)
 		return rc;
-	st = app_prepare_listing(r, referral_listing(), format);
+	st = app_prepare_listing(r, referral_listing(all), format);
 	if (team)
 		sqlite3_bind_text(st, 1, team, -1, SQLITE_TRANSIENT);
 	if (mine)
 		sqlite3_bind_text(st, 2, r->actor.worker_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 3, all);
 	bind_today(st, 4, r);
 	write_rows(stdout, st, format);
 	sqlite3_finalize(st);

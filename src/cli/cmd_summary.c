@@ -18,9 +18,7 @@ static long long count(struct replica *r, const char *sql, const char *now)
 	return n;
 }
 
-int print_summary(struct replica *r, FILE *fp);
-
-int print_summary(struct replica *r, FILE *fp)
+void print_summary(struct replica *r, FILE *fp)
 {
 	char now[ISO_INSTANT_LEN];
 
@@ -29,7 +27,7 @@ int print_summary(struct replica *r, FILE *fp)
 	fprintf(fp, "worker      %s (%s, %s)\n", r->actor.worker_login, r->actor.role, r->actor.team);
 	fprintf(fp, "people      %lld\n", count(r, "SELECT count(*) FROM person", NULL));
 	fprintf(fp, "queue       %lld open referrals: %lld new, %lld overdue\n",
-		count(r, "SELECT count(*) FROM referral WHERE status <> 'closed'", NULL),
+		count(r, "SELECT count(*) FROM referral WHERE status = 'new' OR status = 'triaged'", NULL),
 		count(r, "SELECT count(*) FROM referral WHERE status = 'new'", NULL),
 		count(r, "SELECT count(*) FROM referral WHERE status IN ('new', 'triaged') "
 			 "AND decision_due_at < ?1", now));
@@ -40,7 +38,6 @@ int print_summary(struct replica *r, FILE *fp)
 			 "(SELECT 1 FROM handover_ack a WHERE a.item_id = h.id)", NULL));
 	fprintf(fp, "outbox      %lld changes waiting to sync (sync not configured)\n",
 		count(r, "SELECT count(*) FROM outbox", NULL));
-	return 0;
 }
 
 int cmd_summary(struct app *app, int argc, char **argv)

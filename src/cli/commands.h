@@ -28,6 +28,16 @@ int cmd_generate(struct app *app, int argc, char **argv);
 int cmd_demo(struct app *app, int argc, char **argv);
 int cmd_summary(struct app *app, int argc, char **argv);
 
+/* Make the new replica `path` and fill it with generated data (see
+ * generator.h), registering the invoking user as an admin of admin_team.
+ * Removes the file on failure.  Returns an exit status. */
+struct generate_params;
+int generate_replica(struct app *app, const char *path, const struct generate_params *p,
+		     const char *admin_team);
+
+/* The replica at a glance (counts of people, queue, cases, handover). */
+void print_summary(struct replica *r, FILE *fp);
+
 /* The replica path: --replica, else the config's. */
 const char *app_replica_path(const struct app *app);
 

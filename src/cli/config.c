@@ -62,6 +62,18 @@ static int read_string(config_setting_t *s, const char *file, char **out, struct
 	return 0;
 }
 
+static int check_zone(const config_setting_t *s, const char *file, const char *zone,
+		      struct cd_error *err)
+{
+	char what[160];
+
+	if (localzone_set(zone) == 0)
+		return 0;
+	snprintf(what, sizeof(what), "'%.64s' is not a time zone this system knows "
+		 "(e.g. \"Europe/London\")", zone);
+	return setting_error(err, s, file, "timezone", what);
+}
+
 static int read_timescales(config_setting_t *g, const char *file, struct timescales *t,
 			   struct cd_error *err)
 {
@@ -70,13 +82,15 @@ static int read_timescales(config_setting_t *g, const char *file, struct timesca
 	for (int i = 0; i < n; i++) {
 		config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
 		const char *name = config_setting_name(s);
+		char field[64];
 		int v;
 
+		snprintf(field, sizeof(field), "timescales.%s", name);
 		if (config_setting_type(s) != CONFIG_TYPE_INT)
-			return setting_error(err, s, file, name, "must be a whole number of working days");
+			return setting_error(err, s, file, field, "must be a whole number of working days");
 		v = config_setting_get_int(s);
 		if (v < 0 || v > 60)
-			return setting_error(err, s, file, name, "must be 0 to 60 working days");
+			return setting_error(err, s, file, field, "must be 0 to 60 working days");
 		if (strcmp(name, known_timescales[0]) == 0)
 			t->child = v;
 		else if (strcmp(name, known_timescales[1]) == 0)
@@ -120,7 +134,8 @@ static int apply(config_t *c, const char *file, struct config *cfg, struct cd_er
 		if (strcmp(name, "replica") == 0)
 			rc = read_string(s, file, &cfg->replica, err);
 		else if (strcmp(name, "timezone") == 0)
-			rc = read_string(s, file, &cfg->timezone, err);
+			rc = read_string(s, file, &cfg->timezone, err) ||
+			     check_zone(s, file, cfg->timezone, err);
 		else if (strcmp(name, "timescales") == 0 && config_setting_is_group(s))
 			rc = read_timescales(s, file, &cfg->timescales, err);
 		else if (strcmp(name, "closure_days") == 0 && config_setting_is_array(s))

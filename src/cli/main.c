@@ -19,6 +19,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "init", cmd_init, "make a new replica for a locality" },
+	{ "demo", cmd_demo, "make the demo borough and open it" },
+	{ "generate", cmd_generate, "make a synthetic borough replica" },
 	{ "import", cmd_import, "import referrals from RFC 4180 CSV" },
 	{ "export", cmd_export, "write a table as CSV or JSON" },
 	{ "referral", cmd_referral, "list, show, triage and allocate referrals" },
@@ -58,7 +60,8 @@ static int setup(struct app *app)
 	if (config_load(app->opts.config, &app->cfg, &err))
 		return app_fail(&err);
 	if (localzone_set(app->cfg.timezone)) {
-		cd_error_set(&err, CD_EX_CONFIG, "timezone", "unknown time zone '%s'",
+		cd_error_set(&err, CD_EX_CONFIG, "timezone",
+			     "unknown time zone '%s' (is the tzdata package installed?)",
 			     app->cfg.timezone);
 		if (app->cfg.path)
 			cd_error_at(&err, app->cfg.path, 0);
@@ -89,10 +92,6 @@ int main(int argc, char **argv)
 	cd_error_clear(&err);
 	if (global_opts_extract(&argc, argv, &app.opts, &err))
 		return app_fail(&err);
-	if (app.opts.version && argc < 2) {
-		printf("caredesk %s (schema %d)\n", PACKAGE_VERSION, replica_schema_version());
-		return 0;
-	}
 	if (argc >= 2) {
 		cmd = find_command(argv[1]);
 		if (!cmd) {
@@ -105,7 +104,13 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	rc = setup(&app);
+	if (app.opts.version) {
+		printf("caredesk %s (schema %d)\n", PACKAGE_VERSION, replica_schema_version());
+		return 0;
+	}
+	/* Help needs no configuration, clock or identity: it must work even
+	 * when those are what is wrong. */
+	rc = app.opts.help ? 0 : setup(&app);
 	if (rc == 0)
 		rc = cmd ? cmd->run(&app, argc - 1, argv + 1) : cmd_summary(&app, argc - 1, argv + 1);
 	config_free(&app.cfg);

@@ -82,7 +82,7 @@ void id_new(struct idgen *g, char out[UUID_STR_LEN])
 
 			memcpy(u + i, &x, 8);
 		}
-		ms = g->ms;
+		ms = g->ms++;
 	} else {
 		uuid_generate_random(u);
 		ms = clock_ms();

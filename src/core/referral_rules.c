@@ -45,7 +45,7 @@ int referral_status_parse(const char *name, enum referral_status *out)
 
 bool referral_status_is_open(enum referral_status s)
 {
-	return s != REFERRAL_CLOSED;
+	return s == REFERRAL_NEW || s == REFERRAL_TRIAGED;
 }
 
 bool referral_transition_allowed(enum referral_status from, enum referral_status to)

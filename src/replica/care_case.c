@@ -32,27 +32,26 @@ int case_open(struct replica *r, const char *person_id, const char *team,
 	char id[UUID_STR_LEN], now[ISO_INSTANT_LEN];
 	sqlite3_stmt *st;
 
+	char person_locality[CODE_MAX];
+
 	if (!team || lookup_team(r, team, &t))
 		return cd_error_set(err, CD_EX_DATAERR, "team", "unknown team '%s'", team ? team : "");
+	if (lookup_person_locality(r, person_id, person_locality))
+		return cd_error_set(err, CD_EX_NOINPUT, "person", "no person %s", person_id);
 	if (action_begin(r, "case.open", err))
 		return -1;
 	id_new(&r->ids, id);
 	replica_now_iso(r, now);
 	st = replica_stmt(r,
 		"INSERT INTO care_case (id, person_id, team, opened_at, created_at, updated_at, "
-		"version, locality) SELECT ?1, id, ?3, ?4, ?4, ?4, 1, ?5 FROM person WHERE id = ?2");
+		"version, locality) VALUES (?1, ?2, ?3, ?4, ?4, ?4, 1, ?5)");
 	bind_text(st, 1, id);
 	bind_text(st, 2, person_id);
 	bind_text(st, 3, t.code);
 	bind_text(st, 4, now);
 	bind_text(st, 5, t.locality);
-	if (stmt_run(r, st, err, "opening the case"))
-		goto fail;
-	if (sqlite3_changes(r->db) == 0) {
-		cd_error_set(err, CD_EX_NOINPUT, "person", "no person %s", person_id);
-		goto fail;
-	}
-	if (audit_append(r, "case.open", "care_case", id, t.code, err))
+	if (stmt_run(r, st, err, "opening the case") ||
+	    audit_append(r, "case.open", "care_case", id, t.code, err))
 		goto fail;
 	if (id_out)
 		memcpy(id_out, id, UUID_STR_LEN);
@@ -87,8 +86,8 @@ int case_allocate(struct replica *r, const char *case_id, const char *worker_log
 		goto fail;
 	st = replica_stmt(r,
 		"INSERT INTO allocation (id, case_id, worker_id, allocated_by, allocated_at, reason, "
-		"created_at, locality) SELECT ?1, id, ?3, ?4, ?5, ?6, ?5, locality "
-		"FROM care_case WHERE id = ?2");
+		"created_at, locality) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, "
+		"(SELECT locality FROM care_case WHERE id = ?2))");
 	bind_text(st, 1, id);
 	bind_text(st, 2, case_id);
 	bind_text(st, 3, w.id);

@@ -47,7 +47,8 @@ int handover_add(struct replica *r, const struct handover_input *in, char id_out
 	st = replica_stmt(r,
 		"INSERT INTO handover_item (id, author, team, priority, situation, background, "
 		"assessment, recommendation, person_id, case_id, created_at, locality) "
-		"SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, locality FROM team WHERE code = ?3");
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+		"(SELECT locality FROM team WHERE code = ?3))");
 	bind_text(st, 1, id);
 	bind_text(st, 2, r->actor.worker_id);
 	bind_text(st, 3, r->actor.team);
@@ -97,7 +98,8 @@ int handover_ack(struct replica *r, const char *item_id, const char *readback,
 	replica_now_iso(r, now);
 	st = replica_stmt(r,
 		"INSERT INTO handover_ack (id, item_id, worker_id, readback, acked_at, created_at, "
-		"locality) SELECT ?1, id, ?3, ?4, ?5, ?5, locality FROM handover_item WHERE id = ?2");
+		"locality) VALUES (?1, ?2, ?3, ?4, ?5, ?5, "
+		"(SELECT locality FROM handover_item WHERE id = ?2))");
 	bind_text(st, 1, id);
 	bind_text(st, 2, item_id);
 	bind_text(st, 3, r->actor.worker_id);

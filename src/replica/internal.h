@@ -10,10 +10,6 @@
  * table listed in sync_table (inside the caller's transaction). */
 int capture_regenerate(sqlite3 *db, struct cd_error *err);
 
-/* Begin an action whose writes are not captured into the outbox: the pull
- * applier's transactions and the generator's initial load. */
-int action_begin_uncaptured(struct replica *r, const char *action, struct cd_error *err);
-
 /* Load localities, teams and code lists from data/ (upsert). */
 int reference_load(sqlite3 *db, struct cd_error *err);
 

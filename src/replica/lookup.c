@@ -104,3 +104,29 @@ int require_role(struct replica *r, const char *what, struct cd_error *err)
 			    "%s needs a duty, MASH, manager or admin worker (you are %s)", what,
 			    r->actor.role[0] ? r->actor.role : "not a worker");
 }
+
+static int locality_of(struct replica *r, const char *sql, const char *id, char out[CODE_MAX])
+{
+	sqlite3_stmt *st;
+	int found;
+
+	if (!id || !*id)
+		return -1;
+	st = replica_stmt(r, sql);
+	bind_text(st, 1, id);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		column_copy(st, 0, out, CODE_MAX);
+	sqlite3_reset(st);
+	return found ? 0 : -1;
+}
+
+int lookup_person_locality(struct replica *r, const char *person_id, char out[CODE_MAX])
+{
+	return locality_of(r, "SELECT locality FROM person WHERE id = ?1", person_id, out);
+}
+
+int lookup_case_locality(struct replica *r, const char *case_id, char out[CODE_MAX])
+{
+	return locality_of(r, "SELECT locality FROM care_case WHERE id = ?1", case_id, out);
+}

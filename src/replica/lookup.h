@@ -30,6 +30,11 @@ struct worker_row {
 };
 int lookup_worker(struct replica *r, const char *login, struct worker_row *out);
 
+/* The locality (sync scope) of a person or case; -1 if there is none.
+ * New records take their locality from the record they belong to. */
+int lookup_person_locality(struct replica *r, const char *person_id, char out[CODE_MAX]);
+int lookup_case_locality(struct replica *r, const char *case_id, char out[CODE_MAX]);
+
 /* Triage and allocation are for duty, MASH, manager and admin workers. */
 int require_role(struct replica *r, const char *what, struct cd_error *err);
 

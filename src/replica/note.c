@@ -7,6 +7,7 @@
 #include "caredesk/datetime.h"
 #include "caredesk/text.h"
 #include "replica/internal.h"
+#include "replica/lookup.h"
 
 #define NOTE_MAX_BYTES 100000
 
@@ -36,32 +37,36 @@ static int check_body(const char *body, struct cd_error *err)
 }
 
 /* Which person the note is about: given, or that of the case or referral.
- * All named records must agree. */
+ * All named records must agree.  One query, as notes are the most common
+ * write by far. */
 static int resolve_person(struct replica *r, const struct note_input *in, char person[UUID_STR_LEN],
-			  struct cd_error *err)
+			  char locality[CODE_MAX], struct cd_error *err)
 {
 	sqlite3_stmt *st = replica_stmt(r,
-		"SELECT coalesce(?1, c.person_id, f.person_id), "
-		"(?2 IS NULL OR c.id IS NOT NULL), (?3 IS NULL OR f.id IS NOT NULL), "
-		"coalesce(?1, c.person_id, f.person_id) IS NOT NULL AND "
-		"(c.person_id IS NULL OR c.person_id = coalesce(?1, c.person_id)) AND "
-		"(f.person_id IS NULL OR f.person_id = coalesce(?1, c.person_id, f.person_id)) "
-		"FROM (SELECT 1) LEFT JOIN care_case c ON c.id = ?2 LEFT JOIN referral f ON f.id = ?3");
+		"SELECT p.id, p.locality, (?2 IS NULL OR c.id IS NOT NULL), "
+		"(?3 IS NULL OR f.id IS NOT NULL), "
+		"(c.person_id IS NULL OR c.person_id = p.id) AND (f.person_id IS NULL OR f.person_id = p.id) "
+		"FROM (SELECT 1) LEFT JOIN care_case c ON c.id = ?2 LEFT JOIN referral f ON f.id = ?3 "
+		"LEFT JOIN person p ON p.id = coalesce(?1, c.person_id, f.person_id)");
 	int ok = 0;
 
 	bind_text_or_null(st, 1, in->person_id);
 	bind_text_or_null(st, 2, in->case_id);
 	bind_text_or_null(st, 3, in->referral_id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		if (!sqlite3_column_int(st, 1))
+		if (!sqlite3_column_int(st, 2))
 			cd_error_set(err, CD_EX_NOINPUT, "case", "no case %s", in->case_id);
-		else if (!sqlite3_column_int(st, 2))
-			cd_error_set(err, CD_EX_NOINPUT, "referral", "no referral %s", in->referral_id);
 		else if (!sqlite3_column_int(st, 3))
+			cd_error_set(err, CD_EX_NOINPUT, "referral", "no referral %s", in->referral_id);
+		else if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+			cd_error_set(err, CD_EX_NOINPUT, "person", "no person %s",
+				     in->person_id ? in->person_id : "named");
+		else if (!sqlite3_column_int(st, 4))
 			cd_error_set(err, CD_EX_DATAERR, "person",
-				     "name a person, case or referral, and only ones that agree");
+				     "the person, case and referral named are not about one person");
 		else {
 			column_copy(st, 0, person, UUID_STR_LEN);
+			column_copy(st, 1, locality, CODE_MAX);
 			ok = 1;
 		}
 	}
@@ -70,8 +75,8 @@ static int resolve_person(struct replica *r, const struct note_input *in, char p
 }
 
 static int insert_note(struct replica *r, const struct note_input *in, const char *person,
-		       const char *kind, const char *amends, char id[UUID_STR_LEN],
-		       struct cd_error *err)
+		       const char *locality, const char *kind, const char *amends,
+		       char id[UUID_STR_LEN], struct cd_error *err)
 {
 	char now[ISO_INSTANT_LEN];
 	sqlite3_stmt *st;
@@ -80,8 +85,7 @@ static int insert_note(struct replica *r, const struct note_input *in, const cha
 	replica_now_iso(r, now);
 	st = replica_stmt(r,
 		"INSERT INTO note (id, person_id, case_id, referral_id, author, kind, body, amends_id, "
-		"created_at, locality) SELECT ?1, id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, locality "
-		"FROM person WHERE id = ?2");
+		"created_at, locality) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
 	bind_text(st, 1, id);
 	bind_text(st, 2, person);
 	bind_text_or_null(st, 3, in->case_id);
@@ -91,28 +95,25 @@ static int insert_note(struct replica *r, const struct note_input *in, const cha
 	bind_text(st, 7, in->body);
 	bind_text_or_null(st, 8, amends);
 	bind_text(st, 9, now);
-	if (stmt_run(r, st, err, "saving the note"))
-		return -1;
-	if (sqlite3_changes(r->db) == 0)
-		return cd_error_set(err, CD_EX_NOINPUT, "person", "no person %s", person);
-	return 0;
+	bind_text(st, 10, locality);
+	return stmt_run(r, st, err, "saving the note");
 }
 
 int note_add(struct replica *r, const struct note_input *in, char id_out[UUID_STR_LEN],
 	     struct cd_error *err)
 {
 	const char *kind = in->kind && *in->kind ? in->kind : "case-note";
-	char person[UUID_STR_LEN], id[UUID_STR_LEN];
+	char person[UUID_STR_LEN], id[UUID_STR_LEN], locality[CODE_MAX];
 
 	if (!kind_valid(kind))
 		return cd_error_set(err, CD_EX_DATAERR, "kind",
 				    "'%s' is not a note kind (case-note, contact, visit, phone-call, "
 				    "meeting, decision)", kind);
-	if (check_body(in->body, err) || resolve_person(r, in, person, err))
+	if (check_body(in->body, err) || resolve_person(r, in, person, locality, err))
 		return -1;
 	if (action_begin(r, "note.add", err))
 		return -1;
-	if (insert_note(r, in, person, kind, NULL, id, err) ||
+	if (insert_note(r, in, person, locality, kind, NULL, id, err) ||
 	    audit_append(r, "note.add", "note", id, kind, err)) {
 		action_rollback(r);
 		return -1;
@@ -126,8 +127,10 @@ int note_amend(struct replica *r, const char *note_id, const char *body,
 	       char id_out[UUID_STR_LEN], struct cd_error *err)
 {
 	char person[UUID_STR_LEN], case_id[UUID_STR_LEN], referral_id[UUID_STR_LEN], id[UUID_STR_LEN];
+	char locality[CODE_MAX];
 	struct note_input in = { .body = body };
-	sqlite3_stmt *st = replica_stmt(r, "SELECT person_id, case_id, referral_id FROM note WHERE id = ?1");
+	sqlite3_stmt *st = replica_stmt(r, "SELECT person_id, case_id, referral_id, locality FROM note "
+					   "WHERE id = ?1");
 	int found;
 
 	bind_text(st, 1, note_id);
@@ -136,6 +139,7 @@ int note_amend(struct replica *r, const char *note_id, const char *body,
 		column_copy(st, 0, person, sizeof(person));
 		column_copy(st, 1, case_id, sizeof(case_id));
 		column_copy(st, 2, referral_id, sizeof(referral_id));
+		column_copy(st, 3, locality, sizeof(locality));
 	}
 	sqlite3_reset(st);
 	if (!found)
@@ -146,7 +150,7 @@ int note_amend(struct replica *r, const char *note_id, const char *body,
 	in.referral_id = referral_id[0] ? referral_id : NULL;
 	if (action_begin(r, "note.amend", err))
 		return -1;
-	if (insert_note(r, &in, person, "amendment", note_id, id, err) ||
+	if (insert_note(r, &in, person, locality, "amendment", note_id, id, err) ||
 	    audit_append(r, "note.amend", "note", id, note_id, err)) {
 		action_rollback(r);
 		return -1;

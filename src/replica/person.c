@@ -16,6 +16,7 @@
 #include "caredesk/phonetic.h"
 #include "caredesk/text.h"
 #include "replica/internal.h"
+#include "replica/lookup.h"
 
 #define NAME_MAX_BYTES 200
 #define ADDRESS_MAX_BYTES 500
@@ -194,7 +195,7 @@ static const char *const flag_types[] = { "child-protection-plan", "child-in-car
 int person_flag(struct replica *r, const char *person_id, const char *type, const char *detail,
 		struct cd_error *err)
 {
-	char id[UUID_STR_LEN], now[ISO_INSTANT_LEN], today[ISO_DATE_LEN];
+	char id[UUID_STR_LEN], now[ISO_INSTANT_LEN], today[ISO_DATE_LEN], locality[CODE_MAX];
 	size_t i;
 	sqlite3_stmt *st;
 
@@ -203,6 +204,8 @@ int person_flag(struct replica *r, const char *person_id, const char *type, cons
 			break;
 	if (i == sizeof(flag_types) / sizeof(flag_types[0]))
 		return cd_error_set(err, CD_EX_DATAERR, "type", "unknown flag type '%s'", type);
+	if (lookup_person_locality(r, person_id, locality))
+		return cd_error_set(err, CD_EX_NOINPUT, "person", "no person %s", person_id);
 	if (action_begin(r, "person.flag", err))
 		return -1;
 	id_new(&r->ids, id);
@@ -210,24 +213,18 @@ int person_flag(struct replica *r, const char *person_id, const char *type, cons
 	date_format(local_from_instant(replica_now(r)).date, today);
 	st = replica_stmt(r,
 		"INSERT INTO flag (id, person_id, type, start_date, detail, created_at, updated_at, "
-		"version, locality) SELECT ?1, p.id, ?3, ?4, ?5, ?6, ?6, 1, p.locality "
-		"FROM person p WHERE p.id = ?2");
+		"version, locality) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 1, ?7)");
 	bind_text(st, 1, id);
 	bind_text(st, 2, person_id);
 	bind_text(st, 3, type);
 	bind_text(st, 4, today);
 	bind_text(st, 5, detail ? detail : "");
 	bind_text(st, 6, now);
-	if (stmt_run(r, st, err, "flagging the person"))
-		goto fail;
-	if (sqlite3_changes(r->db) == 0) {
-		cd_error_set(err, CD_EX_NOINPUT, "person", "no person %s", person_id);
-		goto fail;
+	bind_text(st, 7, locality);
+	if (stmt_run(r, st, err, "flagging the person") ||
+	    audit_append(r, "person.flag", "flag", id, type, err)) {
+		action_rollback(r);
+		return -1;
 	}
-	if (audit_append(r, "person.flag", "flag", id, type, err))
-		goto fail;
 	return action_commit(r, err);
-fail:
-	action_rollback(r);
-	return -1;
 }

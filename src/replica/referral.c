@@ -69,7 +69,7 @@ static int check_transition(const char *from_name, enum referral_status to, stru
 
 	if (referral_status_parse(from_name, &from) || !referral_transition_allowed(from, to))
 		return cd_error_set(err, CD_EX_NOPERM, "status",
-				    "a %s referral cannot become %s", from_name,
+				    "the referral is %s; it cannot become %s", from_name,
 				    referral_status_name(to));
 	return 0;
 }

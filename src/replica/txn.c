@@ -9,21 +9,32 @@
  * An action begun inside another is a savepoint: if it fails, only its own
  * writes are undone and the outer action decides what to do (an import
  * skips the bad row and carries on; an allocation gives up as a whole). */
-#include <stdio.h>
 #include <string.h>
 
 #include "caredesk/actions.h"
 #include "caredesk/datetime.h"
 #include "replica/internal.h"
 
-static int savepoint(struct replica *r, const char *verb, int depth, struct cd_error *err)
-{
-	char sql[64];
+/* Nested actions are savepoints.  The statements are cached per depth, as
+ * a bulk load (the generator) runs millions of them. */
+#define SAVEPOINT_DEPTH_MAX 8
 
-	snprintf(sql, sizeof(sql), "%s action_%d", verb, depth);
-	if (sqlite3_exec(r->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return replica_sql_error(r, err, "nested write");
-	return 0;
+static const char *const savepoint_sql[3][SAVEPOINT_DEPTH_MAX + 1] = {
+	{ "", "", "SAVEPOINT a2", "SAVEPOINT a3", "SAVEPOINT a4", "SAVEPOINT a5",
+	  "SAVEPOINT a6", "SAVEPOINT a7", "SAVEPOINT a8" },
+	{ "", "", "RELEASE a2", "RELEASE a3", "RELEASE a4", "RELEASE a5", "RELEASE a6",
+	  "RELEASE a7", "RELEASE a8" },
+	{ "", "", "ROLLBACK TO a2", "ROLLBACK TO a3", "ROLLBACK TO a4", "ROLLBACK TO a5",
+	  "ROLLBACK TO a6", "ROLLBACK TO a7", "ROLLBACK TO a8" },
+};
+
+enum savepoint_verb { SP_BEGIN, SP_RELEASE, SP_ROLLBACK };
+
+static int savepoint(struct replica *r, enum savepoint_verb verb, int depth, struct cd_error *err)
+{
+	if (depth < 2 || depth > SAVEPOINT_DEPTH_MAX)
+		cd_die("actions nested %d deep", depth);
+	return stmt_run(r, replica_stmt(r, savepoint_sql[verb][depth]), err, "nested write");
 }
 
 static int begin(struct replica *r, const char *action, int capture, struct cd_error *err)
@@ -33,7 +44,7 @@ static int begin(struct replica *r, const char *action, int capture, struct cd_e
 	sqlite3_stmt *st;
 
 	if (r->action_depth > 0) {
-		if (savepoint(r, "SAVEPOINT", r->action_depth + 1, err))
+		if (!r->bulk && savepoint(r, SP_BEGIN, r->action_depth + 1, err))
 			return -1;
 		r->action_depth++;
 		return 0;
@@ -73,7 +84,7 @@ int action_commit(struct replica *r, struct cd_error *err)
 	if (r->action_depth <= 0)
 		cd_die("action_commit without action_begin");
 	if (r->action_depth > 1) {
-		if (savepoint(r, "RELEASE", r->action_depth, err)) {
+		if (!r->bulk && savepoint(r, SP_RELEASE, r->action_depth, err)) {
 			action_rollback(r);
 			return -1;
 		}
@@ -94,9 +105,9 @@ void action_rollback(struct replica *r)
 {
 	if (r->action_depth <= 0)
 		return;
-	if (r->action_depth > 1) {
-		if (savepoint(r, "ROLLBACK TO", r->action_depth, NULL) == 0 &&
-		    savepoint(r, "RELEASE", r->action_depth, NULL) == 0) {
+	if (r->action_depth > 1 && !r->bulk) {
+		if (savepoint(r, SP_ROLLBACK, r->action_depth, NULL) == 0 &&
+		    savepoint(r, SP_RELEASE, r->action_depth, NULL) == 0) {
 			r->action_depth--;
 			return;
 		}
