@@ -105,6 +105,14 @@ int referral_receive(struct replica *r, const struct referral_input *in,
 int referral_triage(struct replica *r, const char *referral_id, const char *priority,
 		    const char *decision, const char *reason, struct cd_error *err);
 
+/* Due times follow the bank holiday list in force: when data/'s list has
+ * changed since this replica last looked (a one-off holiday added), derive
+ * the due time of every open referral not yet due again, in one audited
+ * action (domain.md: an update applies to due times not yet passed).
+ * Timescales stay as fixed at receipt.  Cheap when nothing changed.
+ * *changed (may be NULL) counts the referrals whose due time moved. */
+int referral_rederive_due(struct replica *r, int *changed, struct cd_error *err);
+
 /* Allocate to a worker: opens a case for the person in the worker's team
  * when none is open there, and allocates it. */
 int referral_allocate(struct replica *r, const char *referral_id, const char *worker_login,

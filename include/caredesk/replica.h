@@ -44,6 +44,7 @@ struct replica {
 	struct idgen ids;		/* where new record ids come from */
 	struct workcal *cal;		/* owned: bank holidays and closure days, loaded
 					 * from data/ when first needed */
+	uint64_t holidays_fingerprint;	/* of the bank holiday list alone */
 	struct timescales timescales;
 	int64_t fixed_now;		/* non-zero: the clock for generated data */
 	int action_depth;		/* nested action_begin calls */

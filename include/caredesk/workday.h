@@ -51,6 +51,10 @@ struct civil_date workcal_add_working_days(const struct workcal *cal, struct civ
  * negative if b is before a.  Used to say "2 working days overdue". */
 int workcal_between(const struct workcal *cal, struct civil_date a, struct civil_date b);
 
+/* A fingerprint of the set of non-working days, to notice when the bank
+ * holiday list or the closure days change. */
+uint64_t workcal_fingerprint(const struct workcal *cal);
+
 /* Due instant for a timescale of n working days from instant t, per the rule
  * above, in the process's local zone (see localzone_set). */
 int64_t workcal_due(const struct workcal *cal, int64_t t, int n);

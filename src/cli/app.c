@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <string.h>
 
+#include "caredesk/actions.h"
 #include "caredesk/query.h"
 #include "caredesk/workday.h"
 #include "cli/commands.h"
@@ -84,7 +85,7 @@ int app_open(struct app *app, struct replica **out)
 	if (rc)
 		return rc;
 	cd_error_clear(&err);
-	if (set_identity(app, *out, &err)) {
+	if (set_identity(app, *out, &err) || referral_rederive_due(*out, NULL, &err)) {
 		replica_close(out);
 		return app_fail(&err);
 	}

@@ -158,23 +158,46 @@ static int open_rejects(struct import *im)
 	return 0;
 }
 
+/* The error column's text: the reason, then any fields beyond the header's
+ * count, so the file stays rectangular and nothing the sender wrote is
+ * lost. */
+static char *reject_reason(const struct import *im, const struct csv_record *rec,
+			   const struct cd_error *err)
+{
+	size_t size = strlen(err->field) + strlen(err->msg) + 32;
+	char *s;
+
+	for (size_t i = im->header_count; i < rec->count; i++)
+		size += strlen(rec->fields[i]) + 4;
+	s = cd_malloc(size);
+	snprintf(s, size, "%s%s%s", err->field, err->field[0] ? ": " : "", err->msg);
+	for (size_t i = im->header_count; i < rec->count; i++) {
+		strcat(s, i == im->header_count ? " (extra fields: " : ", ");
+		strcat(s, rec->fields[i]);
+	}
+	if (rec->count > im->header_count)
+		strcat(s, ")");
+	return s;
+}
+
 static void reject(struct import *im, const struct csv_record *rec, const struct cd_error *err)
 {
 	char msg[1024];
-	size_t n = rec->count > im->header_count ? rec->count : im->header_count;
+	char *reason;
 
+	/* FILE:LINE: field: reason, as compilers do, so editors can jump to it. */
 	cd_error_format(err, msg, sizeof(msg));
-	fprintf(stderr, "caredesk: %s\n", msg);
+	fprintf(stderr, "%s\n", msg);
 	im->rejected++;
 	if (!im->rejects && open_rejects(im))
 		return;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < im->header_count; i++) {
 		csv_write_field(im->rejects, i < rec->count ? rec->fields[i] : "");
 		fputc(',', im->rejects);
 	}
-	/* The file-and-line prefix is for the terminal; the row says the rest. */
-	snprintf(msg, sizeof(msg), "%s%s%s", err->field, err->field[0] ? ": " : "", err->msg);
-	csv_write_field(im->rejects, msg);
+	reason = reject_reason(im, rec, err);
+	csv_write_field(im->rejects, reason);
+	free(reason);
 	fputs("\r\n", im->rejects);
 }
 

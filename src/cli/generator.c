@@ -1019,6 +1019,10 @@ int generate_borough(struct replica *r, const struct generate_params *p, struct 
 		rc = action_commit(r, err);
 	else
 		action_rollback(r);
+	/* Record what the due times were derived from, so opening the
+	 * replica does not derive them again. */
+	if (rc == 0)
+		rc = referral_rederive_due(r, NULL, err);
 	r->ids = (struct idgen){ 0 };
 	gen_free(&g);
 	return rc;

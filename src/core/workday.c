@@ -260,3 +260,20 @@ int64_t workcal_due(const struct workcal *cal, int64_t t, int n)
 		day = workcal_next(cal, day);
 	return local_to_instant(day, WORKDAY_SAME_DAY_DUE_HOUR, 0, 0);
 }
+
+/* FNV-1a over the sorted non-working days: equal calendars give equal
+ * fingerprints, and any added or removed day changes it. */
+uint64_t workcal_fingerprint(const struct workcal *cal)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < cal->len; i++) {
+		uint64_t d = (uint64_t)cal->days[i];
+
+		for (int b = 0; b < 8; b++) {
+			h ^= (d >> (8 * b)) & 0xff;
+			h *= 0x100000001b3ULL;
+		}
+	}
+	return h;
+}

@@ -301,3 +301,90 @@ fail:
 	action_rollback(r);
 	return -1;
 }
+
+/* Which bank holiday list the due times were derived from.  Only that list
+ * triggers a new derivation: it is the same for every user of the host,
+ * while timescales are fixed at receipt (domain.md) and closure days come
+ * from each user's configuration, which must not make due times flip
+ * between readers. */
+static void calendar_stamp(const struct replica *r, char out[96])
+{
+	snprintf(out, 96, "holidays %016llx", (unsigned long long)r->holidays_fingerprint);
+}
+
+static int rederive_one(struct replica *r, const struct workcal *cal, sqlite3_stmt *row,
+			int *changed, struct cd_error *err)
+{
+	struct civil_date dob;
+	int64_t received, due;
+	char now[ISO_INSTANT_LEN], new_due[ISO_INSTANT_LEN];
+	const char *category = (const char *)sqlite3_column_text(row, 3);
+	sqlite3_stmt *st;
+	int days;
+
+	if (instant_parse((const char *)sqlite3_column_text(row, 1), &received) ||
+	    date_parse((const char *)sqlite3_column_text(row, 2), &dob))
+		return 0;	/* the schema's checks make this unreachable */
+	days = timescale_decision_days(&r->timescales,
+				       age_group_on(dob, local_from_instant(received).date), category,
+				       sqlite3_column_int(row, 4));
+	due = workcal_due(cal, received, days);
+	instant_format(due, new_due);
+	if (strcmp(new_due, (const char *)sqlite3_column_text(row, 5)) == 0)
+		return 0;
+	replica_now_iso(r, now);
+	st = replica_stmt(r, "UPDATE referral SET decision_due_at = ?2, updated_at = ?3, "
+			     "version = version + 1 WHERE id = ?1");
+	bind_text(st, 1, (const char *)sqlite3_column_text(row, 0));
+	bind_text(st, 2, new_due);
+	bind_text(st, 3, now);
+	(*changed)++;
+	return stmt_run(r, st, err, "updating a due time");
+}
+
+static int rederive_all(struct replica *r, const struct workcal *cal, int *changed,
+			struct cd_error *err)
+{
+	char now[ISO_INSTANT_LEN];
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	replica_now_iso(r, now);
+	/* Not replica_stmt: the loop below uses the cache while this runs. */
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT f.id, f.received_at, p.date_of_birth, f.category, f.safeguarding, "
+			       "f.decision_due_at FROM referral f JOIN person p ON p.id = f.person_id "
+			       "WHERE (f.status = 'new' OR f.status = 'triaged') AND f.decision_due_at > ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return replica_sql_error(r, err, "reading due times");
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
+		rc = rederive_one(r, cal, st, changed, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int referral_rederive_due(struct replica *r, int *changed_out, struct cd_error *err)
+{
+	struct workcal *cal = replica_calendar(r, err);
+	char stamp[96], stored[96] = "";
+	int changed = 0;
+
+	if (!cal)
+		return -1;
+	calendar_stamp(r, stamp);
+	if (replica_meta_get(r, "due_times_from", stored, sizeof(stored)) == 0 &&
+	    strcmp(stamp, stored) == 0)
+		return 0;
+	if (action_begin(r, "referral.rederive", err))
+		return -1;
+	if (rederive_all(r, cal, &changed, err) ||
+	    replica_meta_set(r, "due_times_from", stamp, err) ||
+	    (changed && audit_append(r, "referral.rederive", "referral", "", stamp, err))) {
+		action_rollback(r);
+		return -1;
+	}
+	if (changed_out)
+		*changed_out = changed;
+	return action_commit(r, err);
+}

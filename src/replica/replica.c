@@ -395,6 +395,7 @@ struct workcal *replica_calendar(struct replica *r, struct cd_error *err)
 		return NULL;
 	}
 	r->cal = cal;
+	r->holidays_fingerprint = workcal_fingerprint(cal);
 	return cal;
 }
 
