@@ -96,16 +96,20 @@ int cmd_generate(struct app *app, int argc, char **argv)
 	}
 	app_getopt_reset();
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'p' && parse_long(optarg, 1, PEOPLE_MAX, &p.people))
-			return app_usage_error(usage, "--people must be 1 to %d", PEOPLE_MAX);
-		else if (c == 's' && (have_seed = parse_seed(optarg, &seed) == 0) == 0)
-			return app_usage_error(usage, "--seed must be a whole number");
-		else if (c == 'o')
+		if (c == 'p') {
+			if (parse_long(optarg, 1, PEOPLE_MAX, &p.people))
+				return app_usage_error(usage, "--people must be 1 to %d", PEOPLE_MAX);
+		} else if (c == 's') {
+			if (parse_seed(optarg, &seed))
+				return app_usage_error(usage, "--seed must be a whole number");
+			have_seed = 1;
+		} else if (c == 'o') {
 			out = optarg;
-		else if (c == 't')
+		} else if (c == 't') {
 			today = optarg;
-		else if (c != 'p' && c != 's')
+		} else {
 			return app_option_error(usage, argv, c);
+		}
 	}
 	if (optind < argc)
 		return app_usage_error(usage, "unexpected argument '%s'", argv[optind]);

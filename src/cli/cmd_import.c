@@ -137,11 +137,11 @@ static int parse_yes_no(const char *s, bool *out)
  * that one is not writable. */
 static int open_rejects(struct import *im)
 {
-	char copy[4096];
-
 	snprintf(im->rejects_path, sizeof(im->rejects_path), "%s.rejects.csv", im->path);
 	im->rejects = fopen(im->rejects_path, "w");
 	if (!im->rejects) {
+		char copy[4096];
+
 		snprintf(copy, sizeof(copy), "%s", im->path);
 		snprintf(im->rejects_path, sizeof(im->rejects_path), "%s.rejects.csv", basename(copy));
 		im->rejects = fopen(im->rejects_path, "w");

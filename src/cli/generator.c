@@ -152,9 +152,9 @@ static const char *pick(struct gen *g, const char *kind)
 {
 	struct wordlist *l = vocab_list(&g->vocab, kind, 0);
 
-	if (!l || l->count == 0)
-		cd_die("data/names.tsv has no '%s' entries", kind);
-	return l->words[rng_below(&g->model, (uint64_t)l->count)];
+	if (l && l->count > 0)
+		return l->words[rng_below(&g->model, (uint64_t)l->count)];
+	cd_die("data/names.tsv has no '%s' entries", kind);
 }
 
 static int chance(struct gen *g, double p)
@@ -605,13 +605,11 @@ static int64_t random_instant_between(struct gen *g, int64_t a, int64_t b)
 /* A receipt time: mostly weekday working hours, some at any hour. */
 static int64_t receipt_time(struct gen *g, int64_t from)
 {
-	int64_t t;
-
 	for (int tries = 0;; tries++) {
+		int64_t t = random_instant_between(g, from, g->now);
 		struct local_time lt;
 		struct civil_date d;
 
-		t = random_instant_between(g, from, g->now);
 		lt = local_from_instant(t);
 		d = lt.date;
 		if (tries > 4 || chance(g, 0.2))
@@ -840,7 +838,7 @@ static int referral_count(struct gen *g)
 static int write_history(struct gen *g, struct gperson *p, int extra, struct cd_error *err)
 {
 	int n = referral_count(g), total;
-	int64_t times[24];
+	int64_t times[24] = { 0 };
 	int64_t born = local_to_instant(p->dob, 12, 0, 0);
 	int64_t from = born > g->start ? born : g->start;
 

@@ -44,7 +44,7 @@ uint64_t rng_next(struct rng *r)
 /* Lemire's rejection keeps the result unbiased for any n. */
 uint64_t rng_below(struct rng *r, uint64_t n)
 {
-	uint64_t limit = -n % n;
+	uint64_t limit = (UINT64_MAX - n + 1) % n;	/* 2^64 mod n */
 	uint64_t x;
 
 	do
@@ -73,7 +73,7 @@ static int64_t clock_ms(void)
 
 void id_new(struct idgen *g, char out[UUID_STR_LEN])
 {
-	uuid_t u;
+	uuid_t u = { 0 };
 	int64_t ms;
 
 	if (g && g->rng) {

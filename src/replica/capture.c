@@ -44,10 +44,10 @@ static void sb_add(struct strbuf *b, const char *fmt, ...) __attribute__((format
 static void sb_add(struct strbuf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	for (;;) {
 		size_t room = b->cap - b->len;
+		int n;
 
 		va_start(ap, fmt);
 		n = vsnprintf(b->s ? b->s + b->len : NULL, room, fmt, ap);

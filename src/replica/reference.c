@@ -15,7 +15,6 @@
 #define TSV_MAX_FIELDS 6
 
 struct tsv_line {
-	const char *path;
 	long line;
 	char *field[TSV_MAX_FIELDS];
 	int count;
@@ -43,7 +42,7 @@ static int tsv_each(sqlite3 *db, const char *name, int min_fields, tsv_row_fn fn
 	char *buf = NULL;
 	size_t cap = 0;
 	FILE *fp;
-	struct tsv_line row = { .path = path };
+	struct tsv_line row = { 0 };
 	int rc = 0;
 
 	if (datadir_path(name, path, sizeof(path)) != 0)

@@ -32,9 +32,9 @@ enum savepoint_verb { SP_BEGIN, SP_RELEASE, SP_ROLLBACK };
 
 static int savepoint(struct replica *r, enum savepoint_verb verb, int depth, struct cd_error *err)
 {
-	if (depth < 2 || depth > SAVEPOINT_DEPTH_MAX)
-		cd_die("actions nested %d deep", depth);
-	return stmt_run(r, replica_stmt(r, savepoint_sql[verb][depth]), err, "nested write");
+	if (depth >= 2 && depth <= SAVEPOINT_DEPTH_MAX)
+		return stmt_run(r, replica_stmt(r, savepoint_sql[verb][depth]), err, "nested write");
+	cd_die("actions nested %d deep", depth);
 }
 
 static int begin(struct replica *r, const char *action, int capture, struct cd_error *err)
