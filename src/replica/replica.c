@@ -119,6 +119,9 @@ int replica_migrate(sqlite3 *db, int target, struct cd_error *err)
 
 static int configure_connection(sqlite3 *db, struct cd_error *err)
 {
+	/* A larger lookaside pool serves most of SQLite's small allocations
+	 * without malloc: statements with triggers make many. */
+	sqlite3_db_config(db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 1200, 500);
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
 	/* trusted_schema stays on: SQLite 3.40's JSON functions, which the
