@@ -125,8 +125,10 @@ static int configure_connection(sqlite3 *db, struct cd_error *err)
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
 	/* trusted_schema stays on: SQLite 3.40's JSON functions, which the
-	 * capture triggers use, are not marked innocuous there. */
-	return exec(db, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
+	 * capture triggers use, are not marked innocuous there.  8 KiB pages
+	 * (taken only by a new, empty file) suit rows keyed by 36-character
+	 * ids: fewer, shallower index pages. */
+	return exec(db, "PRAGMA page_size = 8192; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
 		    "PRAGMA synchronous = NORMAL;", err);
 }
 
