@@ -63,7 +63,7 @@ END_TEST
  * digit is the check digit and the check digit is not 10. */
 START_TEST(test_valid_exhaustive_slice)
 {
-	char s[11];
+	char s[24];
 	int valid = 0;
 
 	for (long n = 9990000000L; n < 9990002000L; n++) {
