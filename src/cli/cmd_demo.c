@@ -117,9 +117,7 @@ int cmd_demo(struct app *app, int argc, char **argv)
 	rc = app_open(app, &r);
 	if (rc)
 		return rc;
-	puts("The desk (full-screen interface) is not built yet; this is the north replica's summary.");
-	print_summary(r, stdout);
-	printf("Try: caredesk --replica %s referral list\n", path);
+	rc = app_desk_or_summary(app, r);
 	replica_close(&r);
-	return 0;
+	return rc;
 }

@@ -1,8 +1,10 @@
-/* The replica at a glance: what `caredesk` prints until the desk (TUI)
- * lands, and what `caredesk demo` shows of the demo borough. */
+/* Opening the desk, or, when there is no terminal to open it on (a script,
+ * a pipe), printing the replica at a glance instead. */
 #include <stdio.h>
+#include <unistd.h>
 
 #include "caredesk/datetime.h"
+#include "caredesk/desk.h"
 #include "cli/commands.h"
 
 static long long count(struct replica *r, const char *sql, const char *now)
@@ -40,6 +42,17 @@ void print_summary(struct replica *r, FILE *fp)
 		count(r, "SELECT count(*) FROM outbox", NULL));
 }
 
+int app_desk_or_summary(struct app *app, struct replica *r)
+{
+	struct desk_options opt = { .escdelay_ms = app->cfg.escdelay_ms, .keys = app->cfg.keys,
+				    .key_count = app->cfg.key_count };
+
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		return desk_run(r, &opt);
+	print_summary(r, stdout);
+	return 0;
+}
+
 int cmd_summary(struct app *app, int argc, char **argv)
 {
 	struct replica *r;
@@ -51,8 +64,7 @@ int cmd_summary(struct app *app, int argc, char **argv)
 	rc = app_open(app, &r);
 	if (rc)
 		return rc;
-	puts("The desk (full-screen interface) is not built yet; this is the replica's summary.");
-	print_summary(r, stdout);
+	rc = app_desk_or_summary(app, r);
 	replica_close(&r);
-	return 0;
+	return rc;
 }

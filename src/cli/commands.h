@@ -35,6 +35,10 @@ struct generate_params;
 int generate_replica(struct app *app, const char *path, const struct generate_params *p,
 		     const char *admin_team);
 
+/* Open the desk on r when stdin and stdout are a terminal; otherwise print
+ * the summary.  Returns an exit status. */
+int app_desk_or_summary(struct app *app, struct replica *r);
+
 /* The replica at a glance (counts of people, queue, cases, handover). */
 void print_summary(struct replica *r, FILE *fp);
 

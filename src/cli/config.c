@@ -23,10 +23,19 @@ static void defaults(struct config *cfg)
 	cfg->replica = cd_strdup(DEFAULT_REPLICA);
 	cfg->timezone = cd_strdup(DEFAULT_TIMEZONE);
 	timescales_default(&cfg->timescales);
+	cfg->escdelay_ms = -1;
 }
 
 void config_free(struct config *cfg)
 {
+	for (int i = 0; i < cfg->key_count; i++) {
+		for (int k = 0; k < cfg->keys[i].count; k++)
+			free((char *)cfg->keys[i].keys[k]);
+		free(cfg->keys[i].keys);
+		free((char *)cfg->keys[i].action);
+		free((char *)cfg->keys[i].file);
+	}
+	free(cfg->keys);
 	free(cfg->path);
 	free(cfg->replica);
 	free(cfg->timezone);
@@ -121,6 +130,54 @@ static int read_closure_days(config_setting_t *a, const char *file, struct confi
 	return 0;
 }
 
+static int read_escdelay(config_setting_t *s, const char *file, struct config *cfg,
+			 struct cd_error *err)
+{
+	int v;
+
+	if (config_setting_type(s) != CONFIG_TYPE_INT)
+		return setting_error(err, s, file, "escdelay", "must be milliseconds, a whole number");
+	v = config_setting_get_int(s);
+	if (v < 0 || v > 2000)
+		return setting_error(err, s, file, "escdelay", "must be 0 to 2000 milliseconds");
+	cfg->escdelay_ms = v;
+	return 0;
+}
+
+/* keys = { page_down = ["C-f", "Space"]; };  The names are checked by the
+ * desk against its action table; here only the shape. */
+static int read_keys(config_setting_t *g, const char *file, struct config *cfg,
+		     struct cd_error *err)
+{
+	int n = config_setting_length(g);
+
+	cfg->keys = cd_calloc((size_t)n, sizeof(*cfg->keys));
+	for (int i = 0; i < n; i++) {
+		config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+		struct desk_key_setting *k = &cfg->keys[cfg->key_count];
+		int count = config_setting_length(s);
+		char field[80];
+
+		snprintf(field, sizeof(field), "keys.%s", config_setting_name(s));
+		if (!config_setting_is_array(s) || count < 1)
+			return setting_error(err, s, file, field,
+					     "must be a list of key names, e.g. [\"C-f\", \"Space\"]");
+		k->action = cd_strdup(config_setting_name(s));
+		k->file = cd_strdup(file);
+		k->line = config_setting_source_line(s);
+		k->keys = cd_calloc((size_t)count, sizeof(*k->keys));
+		cfg->key_count++;
+		for (int j = 0; j < count; j++) {
+			const char *name = config_setting_get_string_elem(s, (unsigned)j);
+
+			if (!name)
+				return setting_error(err, s, file, field, "key names must be strings");
+			k->keys[k->count++] = cd_strdup(name);
+		}
+	}
+	return 0;
+}
+
 static int apply(config_t *c, const char *file, struct config *cfg, struct cd_error *err)
 {
 	config_setting_t *root = config_root_setting(c);
@@ -140,7 +197,12 @@ static int apply(config_t *c, const char *file, struct config *cfg, struct cd_er
 			rc = read_timescales(s, file, &cfg->timescales, err);
 		else if (strcmp(name, "closure_days") == 0 && config_setting_is_array(s))
 			rc = read_closure_days(s, file, cfg, err);
-		else if (strcmp(name, "timescales") == 0 || strcmp(name, "closure_days") == 0)
+		else if (strcmp(name, "escdelay") == 0)
+			rc = read_escdelay(s, file, cfg, err);
+		else if (strcmp(name, "keys") == 0 && config_setting_is_group(s))
+			rc = read_keys(s, file, cfg, err);
+		else if (strcmp(name, "timescales") == 0 || strcmp(name, "closure_days") == 0 ||
+			 strcmp(name, "keys") == 0)
 			rc = setting_error(err, s, file, name, "has the wrong shape (see caredesk.conf(5))");
 		else
 			warn_unknown(s, file, "");

@@ -7,6 +7,7 @@
 #define CAREDESK_CLI_CONFIG_H
 
 #include "caredesk/datetime.h"
+#include "caredesk/desk.h"
 #include "caredesk/error.h"
 #include "caredesk/referral_rules.h"
 
@@ -20,6 +21,9 @@ struct config {
 	struct timescales timescales;
 	struct civil_date *closure_days;	/* local closure days besides bank holidays */
 	int closure_count;
+	int escdelay_ms;		/* the desk's ESC delay; -1: default */
+	struct desk_key_setting *keys;	/* the keys group, checked by the desk */
+	int key_count;
 };
 
 /* Read the configuration (explicit_path may be NULL).  Warnings go to

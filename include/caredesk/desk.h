@@ -1,0 +1,27 @@
+/* The desk: caredesk's full-screen interface for one worker. */
+#ifndef CAREDESK_DESK_H
+#define CAREDESK_DESK_H
+
+#include "caredesk/replica.h"
+
+struct desk_key_setting {
+	const char *action;		/* an action name from the action table */
+	const char **keys;		/* key names */
+	int count;
+	const char *file;		/* where it was set, for messages */
+	int line;
+};
+
+struct desk_options {
+	int escdelay_ms;		/* -1: ESCDELAY from the environment, else 100 */
+	const struct desk_key_setting *keys;	/* borrowed */
+	int key_count;
+};
+
+/* Run the desk on the controlling terminal (stdin/stdout) as the replica's
+ * actor until the worker quits or the terminal goes away.  Returns an exit
+ * status: 0, 2 for a terminal it cannot drive (after one line saying which
+ * TERM to try), 78 for bad key settings. */
+int desk_run(struct replica *r, const struct desk_options *opt);
+
+#endif

@@ -1,0 +1,63 @@
+/* The desk's one list of actions.
+ *
+ * Each action has a name (for caredesk.conf's keys group), default keys
+ * (key names as keys_parse reads them: a plain or Ctrl key first, then any
+ * aliases), the screens it belongs to, and help text.  The enum, the
+ * default bindings, the config parser, the hint line, the help screen and
+ * the manual's key table all come from this list, so they cannot drift. */
+#ifndef CAREDESK_UI_ACTION_H
+#define CAREDESK_UI_ACTION_H
+
+/* Screens an action belongs to (bit flags). */
+#define ON_ALL 0x3f
+#define ON_QUEUE 0x01
+#define ON_CASELOAD 0x02
+#define ON_HANDOVER 0x04
+#define ON_CASE 0x08
+#define ON_SEARCH 0x10
+#define ON_HELP 0x20
+#define ON_LISTS (ON_QUEUE | ON_CASELOAD | ON_HANDOVER | ON_CASE | ON_HELP)
+
+/* X(ENUM, name, "keys", screens, hint, "help text")
+ * hint: short label for the hint line, or NULL to keep it off the line. */
+#define ACTIONS(X) \
+	X(QUEUE, "queue", "1", ON_ALL & ~ON_SEARCH, NULL, "Referral queue") \
+	X(MOVE_DOWN, "move_down", "j Down", ON_LISTS, NULL, "Move down") \
+	X(MOVE_UP, "move_up", "k Up", ON_LISTS, NULL, "Move up") \
+	X(PAGE_DOWN, "page_down", "C-f Space PgDn", ON_LISTS, NULL, "Next page") \
+	X(PAGE_UP, "page_up", "C-b b PgUp", ON_LISTS, NULL, "Previous page") \
+	X(FIRST, "first", "g Home", ON_LISTS, NULL, "First row") \
+	X(LAST, "last", "G End", ON_LISTS, NULL, "Last row") \
+	X(FILTER_PRIORITY, "filter_priority", "p", ON_QUEUE, "Priority", \
+	  "Filter by priority: all, red, amber, green, not yet triaged") \
+	X(FILTER_CATEGORY, "filter_category", "c", ON_QUEUE, "Category", \
+	  "Filter by category, one after another, then all") \
+	X(FILTER_MINE, "filter_mine", "m", ON_QUEUE, "Mine", "Only my team's referrals") \
+	X(FILTER_SAFEGUARDING, "filter_safeguarding", "s", ON_QUEUE, "Safeguarding", \
+	  "Only safeguarding concerns") \
+	X(HELP, "help", "? F1", ON_ALL & ~ON_HELP, "Help", "Help for this screen") \
+	X(REPAINT, "repaint", "C-l", ON_ALL, NULL, "Repaint the screen") \
+	X(SYNC_NOW, "sync_now", "S", ON_ALL & ~ON_SEARCH, NULL, "Ask the sync agent to run now") \
+	X(SUSPEND, "suspend", "C-z", ON_ALL, NULL, "Suspend the desk (fg to return)") \
+	X(BACK, "back", "q C-c", ON_ALL, "Quit", "Back; quit from the top screen")
+
+enum action {
+	ACTION_NONE = 0,
+#define X(e, name, keys, screens, hint, help) ACTION_##e,
+	ACTIONS(X)
+#undef X
+	ACTION_COUNT
+};
+
+struct action_info {
+	const char *name;
+	const char *keys;
+	unsigned screens;
+	const char *hint;
+	const char *help;
+};
+
+const struct action_info *action_info(enum action a);
+int action_by_name(const char *name, enum action *out);
+
+#endif

@@ -1,0 +1,371 @@
+/* The desk's terminal and event loop.
+ *
+ * One loop: wait in poll() for a key, a signal or the next tick; apply the
+ * key's action to the top screen; reload when the replica changed
+ * (PRAGMA data_version, about once a second); draw what changed with one
+ * doupdate().  Idle, nothing is written but the minute clock.  The terminal
+ * going away (SIGHUP, EOF or POLLHUP on stdin) ends the desk at once,
+ * without spinning; SIGTERM and SIGINT restore the terminal and exit. */
+#include <errno.h>
+#include <locale.h>
+#include <langinfo.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <term.h>
+#include <unistd.h>
+
+#include "caredesk/datetime.h"
+#include "caredesk/desk.h"
+#include "ui/ui.h"
+
+#define TICK_MS 1000
+#define DEFAULT_ESCDELAY_MS 100
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void restore_terminal(void)
+{
+	if (!isendwin())
+		endwin();
+}
+
+int ui_push(struct ui *ui, const struct screen_ops *ops)
+{
+	struct screen *s;
+
+	if (ui->depth == SCREEN_STACK_MAX)
+		return -1;
+	s = &ui->stack[ui->depth];
+	memset(s, 0, sizeof(*s));
+	s->ops = ops;
+	s->ui = ui;
+	if (ops->open && ops->open(s) != 0)
+		return -1;
+	ui->depth++;
+	ui->full_repaint = true;
+	return 0;
+}
+
+struct screen *ui_top(struct ui *ui)
+{
+	return ui->depth ? &ui->stack[ui->depth - 1] : NULL;
+}
+
+static void ui_pop(struct ui *ui)
+{
+	struct screen *s = ui_top(ui);
+
+	if (!s)
+		return;
+	if (s->ops->close)
+		s->ops->close(s);
+	ui->depth--;
+	ui->full_repaint = true;
+}
+
+/* An unknown TERM must not crash or leave the terminal in a strange state:
+ * ask terminfo first, quietly, and say what to try. */
+static int check_terminal(void)
+{
+	const char *term = getenv("TERM");
+	int err = 0;
+
+	if (!term || !*term || setupterm(term, STDOUT_FILENO, &err) != OK) {
+		fprintf(stderr, "caredesk: unknown terminal type '%.24s': try TERM=vt100 or "
+			"TERM=xterm-256color\n", term ? term : "");
+		return -1;
+	}
+	del_curterm(cur_term);
+	return 0;
+}
+
+static SCREEN *start_terminal(struct ui *ui, const struct desk_options *opt)
+{
+	SCREEN *scr;
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	scr = newterm(NULL, stdout, stdin);
+	if (!scr)
+		return NULL;
+	cd_set_die_hook(restore_terminal);
+	/* raw: Ctrl-C, Ctrl-Z and Ctrl-S are keys, not signals or flow control. */
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	if (!getenv("ESCDELAY"))
+		set_escdelay(opt && opt->escdelay_ms >= 0 ? opt->escdelay_ms : DEFAULT_ESCDELAY_MS);
+	ui->colour = has_colors() && !getenv("NO_COLOR");
+	if (ui->colour) {
+		start_color();
+		use_default_colors();
+	}
+	ui->mode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? TEXT_MODE_UTF8 : TEXT_MODE_ASCII;
+	getmaxyx(stdscr, ui->rows, ui->cols);
+	return scr;
+}
+
+static void draw_too_small(struct ui *ui)
+{
+	werase(stdscr);
+	mvwaddnstr(stdscr, 0, 0, "Terminal too small:", ui->cols);
+	mvwaddnstr(stdscr, 1, 0, "caredesk needs 80x24.", ui->cols);
+}
+
+static void draw(struct ui *ui)
+{
+	struct screen *s = ui_top(ui);
+
+	if (ui->full_repaint) {
+		werase(stdscr);
+		ui->full_repaint = false;
+	}
+	if (ui->rows < MIN_ROWS || ui->cols < MIN_COLS) {
+		draw_too_small(ui);
+	} else if (s) {
+		s->ops->draw(s, stdscr, ui->rows, ui->cols);
+		draw_hints(ui, stdscr, s->ops->where);
+		draw_status(ui, stdscr);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* Another process committed (a second desk, an import, the sync agent)? */
+static bool replica_changed(struct ui *ui)
+{
+	sqlite3_stmt *st = replica_stmt(ui->r, "PRAGMA data_version");
+	int64_t v = 0;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (v == ui->data_version)
+		return false;
+	ui->data_version = v;
+	return true;
+}
+
+static void reload_all(struct ui *ui)
+{
+	for (int i = 0; i < ui->depth; i++)
+		if (ui->stack[i].ops->reload)
+			ui->stack[i].ops->reload(&ui->stack[i]);
+}
+
+static void suspend(struct ui *ui)
+{
+	def_prog_mode();
+	endwin();
+	raise(SIGSTOP);
+	reset_prog_mode();
+	ui->full_repaint = true;
+	clearok(curscr, TRUE);
+}
+
+/* Actions every screen shares; the rest go to the top screen. */
+static int global_action(struct ui *ui, enum action a)
+{
+	switch (a) {
+	case ACTION_REPAINT:
+		clearok(curscr, TRUE);
+		ui->full_repaint = true;
+		return ACT_HANDLED | ACT_REDRAW;
+	case ACTION_SUSPEND:
+		suspend(ui);
+		return ACT_HANDLED | ACT_REDRAW;
+	case ACTION_HELP:
+		ui_push(ui, &help_screen);
+		return ACT_HANDLED | ACT_REDRAW;
+	case ACTION_SYNC_NOW:
+		ui_message(ui, "Sync is not configured on this replica.");
+		return ACT_HANDLED | ACT_REDRAW;
+	default:
+		return 0;
+	}
+}
+
+static int dispatch(struct ui *ui, int key)
+{
+	struct screen *s = ui_top(ui);
+	enum action a = bindings_lookup(&ui->keys, key, s->ops->where);
+	int flags;
+
+	if (a == ACTION_NONE)
+		return 0;
+	ui->message[0] = '\0';
+	flags = global_action(ui, a);
+	if (!flags)
+		flags = s->ops->action(s, a);
+	if (!(flags & ACT_HANDLED) && a == ACTION_BACK)
+		flags = ACT_HANDLED | (ui->depth > 1 ? ACT_POP : ACT_QUIT);
+	if (flags & ACT_POP) {
+		ui_pop(ui);
+		flags |= ACT_RELOAD;
+	}
+	if (flags & ACT_RELOAD && ui_top(ui) && ui_top(ui)->ops->reload)
+		ui_top(ui)->ops->reload(ui_top(ui));
+	return flags;
+}
+
+/* ESC then a key is Alt-key (terminals send either). */
+static int read_key(bool *got)
+{
+	wint_t ch;
+	int rc = wget_wch(stdscr, &ch);
+
+	*got = rc != ERR;
+	if (rc == ERR)
+		return 0;
+	if (rc == KEY_CODE_YES)
+		return KEY_FUNCTION | (int)ch;
+	if (ch == 27) {
+		wint_t next;
+
+		if (wget_wch(stdscr, &next) == OK && next > ' ' && next < 127)
+			return KEY_ALT | (int)next;
+	}
+	return (int)ch;
+}
+
+static int ms_to_next_tick(void)
+{
+	return TICK_MS;
+}
+
+/* A signal (SIGWINCH for a resize: ncurses then reports KEY_RESIZE)
+ * interrupts poll; only WAIT_INPUT promises bytes to read. */
+enum wait_result { WAIT_TICK, WAIT_SIGNAL, WAIT_INPUT, WAIT_GONE };
+
+static enum wait_result wait_input(void)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+	int n = poll(&p, 1, ms_to_next_tick());
+
+	if (n < 0)
+		return errno == EINTR ? WAIT_SIGNAL : WAIT_GONE;
+	if (n == 0)
+		return WAIT_TICK;
+	if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+		return WAIT_GONE;
+	return WAIT_INPUT;
+}
+
+static int handle_keys(struct ui *ui, bool readable, bool *gone)
+{
+	int flags = 0, keys = 0;
+
+	for (;;) {
+		bool got;
+		int key = read_key(&got);
+
+		if (!got)
+			break;
+		keys++;
+		if (key == (KEY_FUNCTION | KEY_RESIZE)) {
+			getmaxyx(stdscr, ui->rows, ui->cols);
+			ui->full_repaint = true;
+			flags |= ACT_REDRAW;
+			continue;
+		}
+		flags |= dispatch(ui, key);
+		if (flags & ACT_QUIT)
+			break;
+	}
+	/* poll said readable yet nothing came: end of file on the terminal. */
+	if (readable && keys == 0 && !stop_signal)
+		*gone = true;
+	return flags;
+}
+
+static void apply_key_settings(struct ui *ui, const struct desk_options *opt, int *bad)
+{
+	for (int i = 0; opt && i < opt->key_count; i++) {
+		const struct desk_key_setting *k = &opt->keys[i];
+		enum action a;
+		char why[160];
+
+		if (action_by_name(k->action, &a)) {
+			fprintf(stderr, "caredesk: %s:%d: keys.%s: no such action\n", k->file, k->line,
+				k->action);
+			*bad = 1;
+		} else if (bindings_set(&ui->keys, a, k->keys, k->count, why, sizeof(why))) {
+			fprintf(stderr, "caredesk: %s:%d: keys.%s: %s\n", k->file, k->line, k->action, why);
+			*bad = 1;
+		}
+	}
+}
+
+static void run_loop(struct ui *ui)
+{
+	bool gone = false;
+
+	draw(ui);
+	while (!stop_signal && !gone && ui->depth) {
+		enum wait_result w = wait_input();
+		int flags = 0;
+		struct local_time lt;
+
+		if (stop_signal)
+			break;
+		if (w == WAIT_GONE) {
+			gone = true;
+			break;
+		}
+		flags = handle_keys(ui, w == WAIT_INPUT, &gone);
+		if (flags & ACT_QUIT)
+			break;
+		if (replica_changed(ui)) {
+			reload_all(ui);
+			flags |= ACT_REDRAW;
+		}
+		lt = local_from_instant(now_instant());
+		if (lt.hour * 60 + lt.minute != ui->minute)
+			flags |= ACT_REDRAW;
+		if (flags & (ACT_REDRAW | ACT_RELOAD | ACT_POP | ACT_HANDLED))
+			draw(ui);
+	}
+}
+
+int desk_run(struct replica *r, const struct desk_options *opt)
+{
+	struct ui ui = { .r = r };
+	SCREEN *scr;
+	int bad = 0;
+
+	bindings_default(&ui.keys);
+	apply_key_settings(&ui, opt, &bad);
+	if (bad)
+		return 78;
+	if (check_terminal())
+		return 2;
+	scr = start_terminal(&ui, opt);
+	if (!scr) {
+		fprintf(stderr, "caredesk: cannot start the terminal (TERM=%s)\n", getenv("TERM"));
+		return 2;
+	}
+	replica_changed(&ui);
+	if (ui_push(&ui, &queue_screen) == 0)
+		run_loop(&ui);
+	while (ui.depth)
+		ui_pop(&ui);
+	endwin();
+	delscreen(scr);
+	return 0;
+}

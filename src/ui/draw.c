@@ -1,0 +1,93 @@
+/* Drawing: every piece of stored text reaches the terminal through
+ * draw_text, which sanitises (controls, escapes, bidi and zero-width
+ * characters become visible placeholders) and clips by display width, so
+ * a name or note can never act on the terminal or misalign a column.
+ * Selection and urgency never rely on colour: reverse video and a text
+ * marker carry them on a monochrome vt100. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "caredesk/datetime.h"
+#include "ui/ui.h"
+
+#define CELL_BYTES(cols) ((size_t)(cols) * 4 + 8)
+
+void draw_text(struct ui *ui, WINDOW *w, int y, int x, int cols, const char *text, attr_t attr)
+{
+	char buf[CELL_BYTES(512)];
+
+	if (cols <= 0)
+		return;
+	if (cols > 512)
+		cols = 512;
+	text_cell(text ? text : "", ui->mode, cols, buf, sizeof(buf));
+	wattr_set(w, attr, 0, NULL);
+	mvwaddstr(w, y, x, buf);
+	wattr_set(w, A_NORMAL, 0, NULL);
+}
+
+void ui_message(struct ui *ui, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ui->message, sizeof(ui->message), fmt, ap);
+	va_end(ap);
+}
+
+int layout_list_rows(int screen_rows)
+{
+	/* title, column header, message, hint, status */
+	int rows = screen_rows - 5;
+
+	return rows > 0 ? rows : 0;
+}
+
+void draw_title(struct ui *ui, WINDOW *w, const char *left, const char *right)
+{
+	int rlen = text_display_width(right, ui->mode);
+
+	if (rlen > ui->cols / 2)
+		rlen = ui->cols / 2;
+	draw_text(ui, w, 0, 0, ui->cols - rlen, left, A_REVERSE | A_BOLD);
+	draw_text(ui, w, 0, ui->cols - rlen, rlen, right, A_REVERSE);
+}
+
+/* "Enter Open  t Triage ..." from the action table, keys as bound now. */
+void draw_hints(struct ui *ui, WINDOW *w, unsigned where)
+{
+	char line[512] = "", key[16], item[64];
+	size_t used = 0;
+
+	for (int a = 1; a < ACTION_COUNT; a++) {
+		const struct action_info *info = action_info((enum action)a);
+
+		if (!info->hint || !(info->screens & where))
+			continue;
+		bindings_first_key(&ui->keys, (enum action)a, key, sizeof(key));
+		snprintf(item, sizeof(item), "%s%s %s", used ? "  " : "", key, info->hint);
+		if (used + strlen(item) >= sizeof(line))
+			break;
+		memcpy(line + used, item, strlen(item) + 1);
+		used += strlen(item);
+	}
+	draw_text(ui, w, ui->rows - 2, 0, ui->cols, line, A_NORMAL);
+	draw_text(ui, w, ui->rows - 3, 0, ui->cols, ui->message, A_BOLD);
+}
+
+void draw_status(struct ui *ui, WINDOW *w)
+{
+	char left[160], right[96];
+	struct local_time lt = local_from_instant(now_instant());
+	static const char *const days[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+
+	snprintf(left, sizeof(left), " %s (%s, %s)", ui->r->actor.worker_login, ui->r->actor.role,
+		 ui->r->actor.team);
+	snprintf(right, sizeof(right), "sync: not configured  %s %02d/%02d %02d:%02d ",
+		 days[lt.weekday], lt.date.day, lt.date.month, lt.hour, lt.minute);
+	ui->minute = lt.hour * 60 + lt.minute;
+	draw_text(ui, w, ui->rows - 1, 0, ui->cols, left, A_REVERSE);
+	draw_text(ui, w, ui->rows - 1, ui->cols - (int)strlen(right), (int)strlen(right), right,
+		  A_REVERSE);
+}

@@ -1,0 +1,188 @@
+/* Key names and bindings (see keys.h).  Every action has a plain or Ctrl
+ * key by default; function keys, Alt and PgUp/PgDn/Home/End are only ever
+ * aliases, because TERM=vt100 has none of them. */
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ui/keys.h"
+
+static const struct action_info actions[ACTION_COUNT] = {
+	[ACTION_NONE] = { "none", "", 0, NULL, "" },
+#define X(e, n, k, s, h, t) [ACTION_##e] = { n, k, s, h, t },
+	ACTIONS(X)
+#undef X
+};
+
+const struct action_info *action_info(enum action a)
+{
+	return &actions[(unsigned)a < ACTION_COUNT ? a : ACTION_NONE];
+}
+
+int action_by_name(const char *name, enum action *out)
+{
+	for (int i = 1; i < ACTION_COUNT; i++) {
+		if (strcmp(actions[i].name, name) == 0) {
+			*out = (enum action)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static const struct {
+	const char *name;
+	int key;
+} named[] = {
+	{ "Space", ' ' }, { "Enter", '\r' }, { "Tab", '\t' }, { "Esc", 27 },
+	{ "Backspace", KEY_FUNCTION | KEY_BACKSPACE }, { "Up", KEY_FUNCTION | KEY_UP },
+	{ "Down", KEY_FUNCTION | KEY_DOWN }, { "Left", KEY_FUNCTION | KEY_LEFT },
+	{ "Right", KEY_FUNCTION | KEY_RIGHT }, { "PgUp", KEY_FUNCTION | KEY_PPAGE },
+	{ "PgDn", KEY_FUNCTION | KEY_NPAGE }, { "Home", KEY_FUNCTION | KEY_HOME },
+	{ "End", KEY_FUNCTION | KEY_END }, { "Delete", KEY_FUNCTION | KEY_DC },
+};
+
+int keys_parse(const char *name, int *key)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		if (strcasecmp(name, named[i].name) == 0) {
+			*key = named[i].key;
+			return 0;
+		}
+	}
+	if (n == 1 && name[0] > ' ' && name[0] < 127) {
+		*key = name[0];
+		return 0;
+	}
+	if (n == 3 && (name[0] == 'C' || name[0] == 'c') && name[1] == '-' &&
+	    ((name[2] >= 'a' && name[2] <= 'z') || (name[2] >= 'A' && name[2] <= 'Z'))) {
+		*key = name[2] & 0x1f;
+		return 0;
+	}
+	if (n == 3 && (name[0] == 'M' || name[0] == 'm') && name[1] == '-' && name[2] > ' ' &&
+	    name[2] < 127) {
+		*key = KEY_ALT | name[2];
+		return 0;
+	}
+	if ((name[0] == 'F' || name[0] == 'f') && n >= 2 && n <= 3) {
+		int f = 0;
+
+		for (size_t i = 1; i < n; i++) {
+			if (name[i] < '0' || name[i] > '9')
+				return -1;
+			f = f * 10 + (name[i] - '0');
+		}
+		if (f >= 1 && f <= 12) {
+			*key = KEY_FUNCTION | KEY_F(f);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void keys_name(int key, char *out, size_t size)
+{
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		if (named[i].key == key) {
+			snprintf(out, size, "%s", named[i].name);
+			return;
+		}
+	}
+	if (key & KEY_ALT)
+		snprintf(out, size, "M-%c", key & 0x7f);
+	else if ((key & KEY_FUNCTION) && (key & ~KEY_FUNCTION) >= KEY_F(1) &&
+		 (key & ~KEY_FUNCTION) <= KEY_F(12))
+		snprintf(out, size, "F%d", (key & ~KEY_FUNCTION) - KEY_F0);
+	else if (key > 0 && key < 32)
+		snprintf(out, size, "C-%c", key + 'a' - 1);
+	else if (key >= 32 && key < 127)
+		snprintf(out, size, "%c", key);
+	else
+		snprintf(out, size, "?");
+}
+
+static void unbind(struct bindings *b, enum action a)
+{
+	int out = 0;
+
+	for (int i = 0; i < b->count; i++)
+		if (b->map[i].action != a)
+			b->map[out++] = b->map[i];
+	b->count = out;
+}
+
+static int bind(struct bindings *b, enum action a, int key)
+{
+	if (b->count == BINDINGS_MAX)
+		return -1;
+	b->map[b->count].key = key;
+	b->map[b->count].action = a;
+	b->count++;
+	return 0;
+}
+
+void bindings_default(struct bindings *b)
+{
+	b->count = 0;
+	for (int a = 1; a < ACTION_COUNT; a++) {
+		char keys[64], *save = NULL;
+
+		snprintf(keys, sizeof(keys), "%s", actions[a].keys);
+		for (char *tok = strtok_r(keys, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+			int key;
+
+			if (keys_parse(tok, &key) == 0)
+				bind(b, (enum action)a, key);
+		}
+	}
+}
+
+int bindings_set(struct bindings *b, enum action a, const char *const *names, int n,
+		 char *why, size_t why_size)
+{
+	int keys[16];
+
+	if (n < 1 || n > 16) {
+		snprintf(why, why_size, "give one to sixteen key names");
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (keys_parse(names[i], &keys[i])) {
+			snprintf(why, why_size, "'%s' is not a key name (e.g. \"x\", \"C-f\", \"Space\", "
+				 "\"PgDn\")", names[i]);
+			return -1;
+		}
+	}
+	unbind(b, a);
+	for (int i = 0; i < n; i++)
+		if (bind(b, a, keys[i])) {
+			snprintf(why, why_size, "too many key bindings");
+			return -1;
+		}
+	return 0;
+}
+
+enum action bindings_lookup(const struct bindings *b, int key, unsigned screen)
+{
+	/* Enter arrives as CR, LF or the keypad's KEY_ENTER. */
+	if (key == '\n' || key == (KEY_FUNCTION | KEY_ENTER))
+		key = '\r';
+	for (int i = 0; i < b->count; i++)
+		if (b->map[i].key == key && (actions[b->map[i].action].screens & screen))
+			return b->map[i].action;
+	return ACTION_NONE;
+}
+
+void bindings_first_key(const struct bindings *b, enum action a, char *out, size_t size)
+{
+	for (int i = 0; i < b->count; i++) {
+		if (b->map[i].action == a) {
+			keys_name(b->map[i].key, out, size);
+			return;
+		}
+	}
+	snprintf(out, size, "-");
+}

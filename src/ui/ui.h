@@ -1,0 +1,88 @@
+/* The desk's shared state and the screen abstraction.
+ *
+ * A screen is data plus a table of operations (as tig's views and tmux's
+ * window modes): open, reload (the data changed: query again, keep the
+ * selection by record id), draw, action (returns flags, never draws) and
+ * close.  Screens stack: queue -> case.  One loop (loop.c) owns the
+ * terminal; screens draw only when asked. */
+#ifndef CAREDESK_UI_UI_H
+#define CAREDESK_UI_UI_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "caredesk/replica.h"
+#include "caredesk/text.h"
+#include "ui/keys.h"
+
+#define SCREEN_STACK_MAX 8
+#define MIN_ROWS 24
+#define MIN_COLS 80
+
+struct ui;
+struct screen;
+
+/* What an action did, for the loop to act on. */
+enum {
+	ACT_HANDLED = 1,	/* the key meant something here */
+	ACT_REDRAW = 2,		/* draw the screen again */
+	ACT_RELOAD = 4,		/* query again, then draw */
+	ACT_POP = 8,		/* close this screen */
+	ACT_QUIT = 16,		/* leave the desk */
+};
+
+struct screen_ops {
+	const char *title;
+	unsigned where;		/* ON_* flag for key lookup */
+	int (*open)(struct screen *s);
+	void (*reload)(struct screen *s);
+	void (*draw)(struct screen *s, WINDOW *w, int rows, int cols);
+	int (*action)(struct screen *s, enum action a);
+	void (*close)(struct screen *s);
+};
+
+struct screen {
+	const struct screen_ops *ops;
+	struct ui *ui;
+	void *state;		/* owned by the screen; freed by close */
+};
+
+struct ui {
+	struct replica *r;
+	struct bindings keys;
+	enum text_mode mode;	/* UTF-8 or ASCII-only terminal */
+	bool colour;
+	int rows, cols;
+	struct screen stack[SCREEN_STACK_MAX];
+	int depth;
+	char message[256];	/* one-line feedback under the list */
+	int64_t data_version;	/* PRAGMA data_version when last loaded */
+	int minute;		/* the minute the clock shows */
+	bool full_repaint;
+};
+
+/* Push a screen and open it; -1 (and a message) if it could not open. */
+int ui_push(struct ui *ui, const struct screen_ops *ops);
+struct screen *ui_top(struct ui *ui);
+
+/* Set the one-line message shown above the hint line. */
+void ui_message(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The one way data reaches the screen: sanitised, clipped to `cols`
+ * display columns and padded, at (y, x), with attributes. */
+void draw_text(struct ui *ui, WINDOW *w, int y, int x, int cols, const char *text, attr_t attr);
+
+/* The title bar (top row), hint line and status line (bottom rows). */
+void draw_title(struct ui *ui, WINDOW *w, const char *left, const char *right);
+void draw_hints(struct ui *ui, WINDOW *w, unsigned where);
+void draw_status(struct ui *ui, WINDOW *w);
+
+/* Rows a list gets between the title/header and the message/hint/status
+ * lines (pure arithmetic, unit tested). */
+int layout_list_rows(int screen_rows);
+
+extern const struct screen_ops queue_screen;
+extern const struct screen_ops help_screen;
+
+#endif

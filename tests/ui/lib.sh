@@ -1,0 +1,169 @@
+# shellcheck shell=sh
+# Driving the real desk in a real terminal: tmux.
+#
+# Each test gets its own tmux server (-L, a socket of its own), a fixed
+# clock, and the demo borough made once per test run.  Screens are read
+# with capture-pane and compared with golden files; waiting is a bounded
+# poll for text, never a fixed sleep.  The harness sets CAREDESK_BIN,
+# CAREDESK_DATADIR and TESTS_SRCDIR.
+
+: "${CAREDESK_BIN:?CAREDESK_BIN must name the caredesk binary}"
+
+T=
+SOCK=
+STARTS=0
+FAILURES=0
+
+ui_cleanup() {
+	[ -n "$SOCK" ] && tmux -L "$SOCK" kill-server 2>/dev/null
+	[ -n "$T" ] && [ -d "$T" ] && rm -rf "$T"
+}
+
+ui_setup() {
+	if ! command -v tmux >/dev/null 2>&1; then
+		echo "SKIP: tmux is not installed"
+		[ "${CI:-}" = true ] && exit 1
+		exit 77
+	fi
+	T=$(mktemp -d "${TMPDIR:-/tmp}/caredesk-ui.XXXXXX") || exit 99
+	trap ui_cleanup EXIT
+	trap 'exit 1' HUP INT TERM
+	CAREDESK_NOW=2026-11-23T09:30:00Z
+	XDG_CONFIG_HOME=$T/xdg
+	mkdir "$XDG_CONFIG_HOME"
+	export CAREDESK_NOW XDG_CONFIG_HOME CAREDESK_DATADIR
+	"$CAREDESK_BIN" demo --dir "$T/demo" >"$T/demo.log" 2>&1 </dev/null || {
+		cat "$T/demo.log"
+		echo "ERROR: caredesk demo failed" >&2
+		exit 99
+	}
+	REPLICA=$T/demo/replica-north.db
+}
+
+fail() {
+	FAILURES=$((FAILURES + 1))
+	echo "FAIL: $*"
+}
+
+finish() {
+	if [ "$FAILURES" -gt 0 ]; then
+		echo "$FAILURES failure(s)"
+		exit 1
+	fi
+	echo "all checks passed"
+	exit 0
+}
+
+# desk_start TERM LANG [ARGS...]: the desk in an 80x24 pane.  The pane
+# runs a shell line that records the desk's exit status, so tests can see
+# how it ended.
+desk_start() {
+	_term=$1
+	_lang=$2
+	shift 2
+	# A fresh server each time: a killed one may still hold its socket.
+	[ -n "$SOCK" ] && tmux -L "$SOCK" kill-server 2>/dev/null
+	STARTS=$((STARTS + 1))
+	SOCK=caredesk-test-$$-$STARTS
+	rm -f "$T/exit"
+	# TERM is set inside the command: tmux overrides -e TERM.
+	tmux -L "$SOCK" -f /dev/null new-session -d -x 80 -y 24 \
+		"env TERM=$_term LANG=$_lang LC_ALL=$_lang CAREDESK_NOW=$CAREDESK_NOW \
+		CAREDESK_DATADIR=$CAREDESK_DATADIR XDG_CONFIG_HOME=$XDG_CONFIG_HOME \
+		$CAREDESK_BIN --replica $REPLICA --as duty.north $*; echo \$? >$T/exit; sleep 30"
+	tmux -L "$SOCK" set-option -g remain-on-exit on >/dev/null
+}
+
+screen() {
+	tmux -L "$SOCK" capture-pane -p
+}
+
+keys() {
+	tmux -L "$SOCK" send-keys "$@"
+}
+
+# wait_for TEXT [SECONDS]: until the pane shows TEXT (fixed string).
+wait_for() {
+	_i=0
+	_limit=$((${2:-5} * 10))
+	while [ $_i -lt $_limit ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	fail "screen never showed '$1'"
+	screen | sed 's/^/    | /'
+	return 1
+}
+
+# wait_gone TEXT: until the pane no longer shows TEXT.
+wait_gone() {
+	_i=0
+	while [ $_i -lt 50 ]; do
+		screen | grep -qF -- "$1" || return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	fail "screen still shows '$1'"
+	return 1
+}
+
+# expect_golden NAME: the pane equals tests/ui/golden/NAME.txt.  With
+# UPDATE_GOLDEN=1 the file is written instead (review the diff!).
+expect_golden() {
+	_golden=$TESTS_SRCDIR/ui/golden/$1.txt
+	screen >"$T/screen.txt"
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+		cp "$T/screen.txt" "$_golden"
+		return 0
+	fi
+	if ! cmp -s "$_golden" "$T/screen.txt"; then
+		fail "screen differs from golden $1"
+		diff -u "$_golden" "$T/screen.txt" | sed 's/^/    /'
+	fi
+}
+
+# selected_row: the screen line (1-based) carrying the selection marker.
+selected_row() {
+	screen | grep -n '^>' | head -n 1 | cut -d: -f1
+}
+
+# wait_selected ROW: until the selection marker is on screen line ROW.
+wait_selected() {
+	_i=0
+	while [ $_i -lt 30 ]; do
+		[ "$(selected_row)" = "$1" ] && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	fail "selection is on line $(selected_row), expected $1"
+	return 1
+}
+
+# exit_status [SECONDS]: the desk's exit status once it has ended.
+exit_status() {
+	_i=0
+	_limit=$((${1:-3} * 10))
+	while [ $_i -lt $_limit ]; do
+		if [ -s "$T/exit" ]; then
+			cat "$T/exit"
+			return 0
+		fi
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	echo "running"
+}
+
+# desk_pid: the caredesk process in the pane (the pane runs sh, which runs
+# env, which execs caredesk).
+desk_pid() {
+	_sh=$(tmux -L "$SOCK" display-message -p '#{pane_pid}')
+	pgrep -P "$_sh" caredesk | head -n 1
+}
+
+# import_csv FILE: import referrals into the desk's replica from another
+# process, as the contract's intake would.
+import_csv() {
+	"$CAREDESK_BIN" --replica "$REPLICA" import referrals "$1" >"$T/import.out" 2>&1 </dev/null
+}

@@ -1,0 +1,114 @@
+#!/bin/sh
+# How the desk behaves on real terminals: too small and resized in any
+# state, unknown TERM, hang-up, hostile stored text, another process's
+# commit, and what it writes when idle or moving the cursor.
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/lib.sh"
+
+ui_setup
+
+resize() {
+	tmux -L "$SOCK" resize-window -x "$1" -y "$2"
+}
+
+# Too small says so; back to 80x24 keeps the selection.
+desk_start xterm-256color C.UTF-8
+wait_for "Referral queue: north"
+keys j j
+wait_selected 5
+resize 60 20
+wait_for "Terminal too small"
+resize 80 24
+wait_for "Referral queue: north"
+wait_selected 5
+# A resize storm, in the list and in help, then still alive and whole.
+i=0
+while [ $i -lt 15 ]; do
+	resize $((70 + i)) $((20 + i % 6))
+	i=$((i + 1))
+done
+keys '?'
+resize 100 30
+resize 80 24
+wait_for "Help: Referral queue"
+keys q
+wait_for "Referral queue: north"
+wait_selected 5
+
+# Nothing but the minute clock when idle (the clock is fixed here, so
+# nothing at all), and a cursor move sends only what changed.
+tmux -L "$SOCK" pipe-pane -o "cat >>$T/raw"
+sleep 3
+idle=$(wc -c <"$T/raw" 2>/dev/null || echo 0)
+[ "$idle" -le 100 ] || fail "idle desk wrote $idle bytes in 3 s"
+: >"$T/raw"
+keys j
+wait_selected 6
+sleep 0.3
+moved=$(wc -c <"$T/raw")
+[ "$moved" -le 100 ] || fail "a cursor move wrote $moved bytes (at most 100 expected)"
+tmux -L "$SOCK" pipe-pane
+
+# Another process's commit shows within 2 s, selection kept by record id;
+# hostile names reach the screen only as visible placeholders.
+: >"$T/raw"
+tmux -L "$SOCK" pipe-pane -o "cat >>$T/raw"
+esc=$(printf '\033')
+bel=$(printf '\007')
+cr=$(printf '\r')
+rlo=$(printf '\342\200\256')
+cat >"$T/hostile.csv" <<CSV
+received_at,family_name,given_name,date_of_birth,postcode,source,category,safeguarding,reason
+2026-11-23T09:00:00Z,"Evil${esc}]0;pwned${bel}",Title,2016-01-01,CD1 1AA,school,health,no,x
+2026-11-23T09:01:00Z,"Red${esc}[31mText",Colour,2016-01-02,CD1 1AA,school,health,no,x
+2026-11-23T09:02:00Z,"Back${cr}Over",Carriage,2016-01-03,CD1 1AA,school,health,no,x
+2026-11-23T09:03:00Z,"${rlo}Reversed",Bidi,2016-01-04,CD1 1AA,school,health,no,x
+2026-11-23T09:04:00Z,漢字テスト,Wide,2016-01-05,CD1 1AA,school,health,no,x
+CSV
+before=$(screen | sed -n 5p | cut -c1-40)
+import_csv "$T/hostile.csv" || { cat "$T/import.out"; fail "import of hostile names failed"; }
+wait_for "Title" 2
+wait_for "Wide" 2
+screen | grep -q "Evil␛]0;pwned␇" || fail "ESC and BEL in a name are not shown as placeholders"
+screen | grep -q "Red␛\[31mText" || fail "a CSI sequence in a name is not shown as a placeholder"
+screen | grep -q "Back␍Over" || fail "CR in a name is not shown as a placeholder"
+screen | grep -q "�Reversed" || fail "a bidi override is not shown as a placeholder"
+title=$(tmux -L "$SOCK" display-message -p '#{pane_title}')
+[ "$title" = pwned ] && fail "a name set the terminal title"
+# The placeholders carry the same letters, so look for the real ESC byte.
+grep -q "${esc}]0;pwned" "$T/raw" && fail "the raw output carries the OSC sequence from a name"
+grep -q "${esc}\[31mText" "$T/raw" && fail "the raw output carries the CSI sequence from a name"
+# Columns stay aligned after a wide name: the age group column is in place.
+screen | grep "Wide" | grep -q "^ .\{59\}C " ||
+	screen | grep "Wide" | awk '{ exit !(index($0, " C ") > 0) }' ||
+	fail "the wide name misaligned its row"
+tmux -L "$SOCK" pipe-pane
+after=$(screen | grep '^>' | cut -c1-40)
+[ -n "$after" ] || fail "the selection was lost when the list reloaded"
+: "${before}"
+
+# Hang-up: the terminal goes away; the desk exits within 2 s, no spinning.
+pid=$(desk_pid)
+[ -n "$pid" ] || fail "cannot find the desk's process"
+tmux -L "$SOCK" kill-server
+i=0
+while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 20 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && {
+	fail "the desk is still running 2 s after hang-up"
+	kill -9 "$pid"
+}
+SOCK=
+
+# An unknown TERM: one line naming a TERM to try, exit 2.
+desk_start no-such-terminal C.UTF-8
+[ "$(exit_status)" = 2 ] || fail "unknown TERM did not exit 2"
+wait_for "try TERM=vt100"
+
+# SIGTERM restores the terminal and exits.
+desk_start xterm-256color C.UTF-8
+wait_for "Referral queue: north"
+kill -TERM "$(desk_pid)"
+[ "$(exit_status)" != running ] || fail "SIGTERM did not end the desk"
+finish
