@@ -50,6 +50,10 @@ static int resolve_person(struct replica *r, const struct note_input *in, char p
 		"LEFT JOIN person p ON p.id = coalesce(?1, c.person_id, f.person_id)");
 	int ok = 0;
 
+	if (!(in->person_id && *in->person_id) && !(in->case_id && *in->case_id) &&
+	    !(in->referral_id && *in->referral_id))
+		return cd_error_set(err, CD_EX_DATAERR, "person",
+				    "say who the note is about: a person, case or referral");
 	bind_text_or_null(st, 1, in->person_id);
 	bind_text_or_null(st, 2, in->case_id);
 	bind_text_or_null(st, 3, in->referral_id);

@@ -66,7 +66,7 @@ static int validate(struct replica *r, const struct person_input *in, char nhs[1
 		return cd_error_set(err, CD_EX_DATAERR, "date_of_birth",
 				    "'%s' is not a date (YYYY-MM-DD)",
 				    in->date_of_birth ? in->date_of_birth : "");
-	if (dob.year < 1900 || date_compare(dob, instant_utc_date(replica_now(r))) > 0)
+	if (dob.year < 1900 || date_compare(dob, local_from_instant(replica_now(r)).date) > 0)
 		return cd_error_set(err, CD_EX_DATAERR, "date_of_birth",
 				    "%s is in the future or before 1900", in->date_of_birth);
 	return 0;
@@ -163,7 +163,8 @@ enum person_match person_find_match(struct replica *r, const struct person_input
 	if (in->nhs_number && *in->nhs_number && nhs_parse(in->nhs_number, nhs, &why) == 0 &&
 	    find_by_nhs(r, nhs, id_out) == PERSON_MATCH_EXACT)
 		return PERSON_MATCH_EXACT;
-	if (!in->date_of_birth || date_parse(in->date_of_birth, &dob))
+	if (!in->date_of_birth || date_parse(in->date_of_birth, &dob) || !in->family_name ||
+	    !in->given_name)
 		return PERSON_MATCH_NONE;
 	/* Day and month transposed is the commonest date-of-birth slip. */
 	alt = (struct civil_date){ dob.year, dob.day, dob.month };

@@ -370,6 +370,8 @@ int referral_rederive_due(struct replica *r, int *changed_out, struct cd_error *
 	char stamp[96], stored[96] = "";
 	int changed = 0;
 
+	if (changed_out)
+		*changed_out = 0;
 	if (!cal)
 		return -1;
 	calendar_stamp(r, stamp);

@@ -138,13 +138,32 @@ static void load_identity(struct replica *r)
 	replica_meta_get(r, "locality", r->locality, sizeof(r->locality));
 }
 
-static int check_version(struct replica *r, const char *path, struct cd_error *err)
+static bool has_schema(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	bool any = false;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+		any = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	return any;
+}
+
+/* Before anything writes to the file: is it ours?  A file that is not a
+ * database, or someone else's database, is refused untouched (opening must
+ * never add our schema to it or switch it to WAL). */
+static int check_version(struct replica *r, const char *path, int flags, struct cd_error *err)
 {
 	int v = user_version(r->db);
 
 	if (v < 0)
 		return cd_error_set(err, CD_EX_NOINPUT, NULL, "%s: not a caredesk replica (%s)",
 				    path, sqlite3_errmsg(r->db));
+	if (v == 0 && !(flags & REPLICA_OPEN_CREATE))
+		return cd_error_set(err, CD_EX_NOINPUT, NULL, "%s: not a caredesk replica%s", path,
+				    has_schema(r->db) ? " (it is some other SQLite database)"
+						      : "; make one with caredesk init");
 	if (v > replica_schema_version())
 		return cd_error_set(err, CD_EX_CONFIG, NULL,
 				    "%s has schema version %d but this caredesk knows only up to %d: "
@@ -193,7 +212,8 @@ int replica_open(const char *path, int flags, struct replica **out, struct cd_er
 		replica_close(&r);
 		return -1;
 	}
-	if (configure_connection(r->db, err) || check_version(r, path, err) ||
+	sqlite3_busy_timeout(r->db, BUSY_TIMEOUT_MS);
+	if (check_version(r, path, flags, err) || configure_connection(r->db, err) ||
 	    replica_migrate(r->db, replica_schema_version(), err)) {
 		replica_close(&r);
 		return -1;

@@ -73,8 +73,8 @@ static int validate(struct replica *r, const struct worker_input *in, char local
 }
 
 /* Insert, or re-enable and update a disabled or existing worker. */
-static int upsert(struct replica *r, const struct worker_input *in, const char *locality,
-		  char id_out[UUID_STR_LEN], struct cd_error *err)
+static int upsert(struct replica *r, const char *action, const struct worker_input *in,
+		  const char *locality, char id_out[UUID_STR_LEN], struct cd_error *err)
 {
 	char id[UUID_STR_LEN], now[ISO_INSTANT_LEN];
 	sqlite3_stmt *st;
@@ -102,7 +102,7 @@ static int upsert(struct replica *r, const struct worker_input *in, const char *
 	sqlite3_reset(st);
 	if (id_out)
 		memcpy(id_out, id, UUID_STR_LEN);
-	return audit_append(r, "worker.add", "worker", id, in->login, err);
+	return audit_append(r, action, "worker", id, in->login, err);
 }
 
 int worker_add(struct replica *r, const struct worker_input *in, char id_out[UUID_STR_LEN],
@@ -114,7 +114,7 @@ int worker_add(struct replica *r, const struct worker_input *in, char id_out[UUI
 		return -1;
 	if (action_begin(r, "worker.add", err))
 		return -1;
-	if (upsert(r, in, locality, id_out, err)) {
+	if (upsert(r, "worker.add", in, locality, id_out, err)) {
 		action_rollback(r);
 		return -1;
 	}
@@ -141,7 +141,7 @@ int worker_ensure_admin(struct replica *r, const char *login, const char *team,
 	snprintf(r->actor.worker_login, sizeof(r->actor.worker_login), "%s", login);
 	if (action_begin(r, "worker.bootstrap", err))
 		return -1;
-	if (upsert(r, &in, locality, NULL, err)) {
+	if (upsert(r, "worker.bootstrap", &in, locality, NULL, err)) {
 		action_rollback(r);
 		return -1;
 	}

@@ -28,12 +28,15 @@
 	X(PAGE_UP, "page_up", "C-b b PgUp", ON_LISTS, NULL, "Previous page") \
 	X(FIRST, "first", "g Home", ON_LISTS, NULL, "First row") \
 	X(LAST, "last", "G End", ON_LISTS, NULL, "Last row") \
-	X(FILTER_PRIORITY, "filter_priority", "p", ON_QUEUE, "Priority", \
+	X(OPEN, "open", "Enter", ON_QUEUE | ON_SEARCH, "Open", "Open the person's record") \
+	X(SEARCH, "search", "/", ON_ALL & ~ON_SEARCH, "Search", \
+	  "Search people by name, NHS number or postcode") \
+	X(FILTER_PRIORITY, "filter_priority", "p", ON_QUEUE, "Pri", \
 	  "Filter by priority: all, red, amber, green, not yet triaged") \
-	X(FILTER_CATEGORY, "filter_category", "c", ON_QUEUE, "Category", \
+	X(FILTER_CATEGORY, "filter_category", "c", ON_QUEUE, "Cat", \
 	  "Filter by category, one after another, then all") \
 	X(FILTER_MINE, "filter_mine", "m", ON_QUEUE, "Mine", "Only my team's referrals") \
-	X(FILTER_SAFEGUARDING, "filter_safeguarding", "s", ON_QUEUE, "Safeguarding", \
+	X(FILTER_SAFEGUARDING, "filter_safeguarding", "s", ON_QUEUE, "SG", \
 	  "Only safeguarding concerns") \
 	X(HELP, "help", "? F1", ON_ALL & ~ON_HELP, "Help", "Help for this screen") \
 	X(REPAINT, "repaint", "C-l", ON_ALL, NULL, "Repaint the screen") \

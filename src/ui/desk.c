@@ -37,7 +37,7 @@ static void restore_terminal(void)
 		endwin();
 }
 
-int ui_push(struct ui *ui, const struct screen_ops *ops)
+int ui_push(struct ui *ui, const struct screen_ops *ops, const char *arg)
 {
 	struct screen *s;
 
@@ -47,6 +47,7 @@ int ui_push(struct ui *ui, const struct screen_ops *ops)
 	memset(s, 0, sizeof(*s));
 	s->ops = ops;
 	s->ui = ui;
+	snprintf(s->arg, sizeof(s->arg), "%s", arg ? arg : "");
 	if (ops->open && ops->open(s) != 0)
 		return -1;
 	ui->depth++;
@@ -191,7 +192,7 @@ static int global_action(struct ui *ui, enum action a)
 		suspend(ui);
 		return ACT_HANDLED | ACT_REDRAW;
 	case ACTION_HELP:
-		ui_push(ui, &help_screen);
+		ui_push(ui, &help_screen, NULL);
 		return ACT_HANDLED | ACT_REDRAW;
 	case ACTION_SYNC_NOW:
 		ui_message(ui, "Sync is not configured on this replica.");
@@ -201,12 +202,17 @@ static int global_action(struct ui *ui, enum action a)
 	}
 }
 
+static int finish_action(struct ui *ui, int flags);
+
 static int dispatch(struct ui *ui, int key)
 {
 	struct screen *s = ui_top(ui);
-	enum action a = bindings_lookup(&ui->keys, key, s->ops->where);
-	int flags;
+	enum action a;
+	int flags = s->ops->key ? s->ops->key(s, key) : 0;
 
+	if (flags)
+		return finish_action(ui, flags);
+	a = bindings_lookup(&ui->keys, key, s->ops->where);
 	if (a == ACTION_NONE)
 		return 0;
 	ui->message[0] = '\0';
@@ -215,6 +221,18 @@ static int dispatch(struct ui *ui, int key)
 		flags = s->ops->action(s, a);
 	if (!(flags & ACT_HANDLED) && a == ACTION_BACK)
 		flags = ACT_HANDLED | (ui->depth > 1 ? ACT_POP : ACT_QUIT);
+	if (!(flags & ACT_HANDLED) && a == ACTION_QUEUE) {
+		while (ui->depth > 1)
+			ui_pop(ui);
+		flags = ACT_HANDLED | ACT_RELOAD;
+	}
+	if (!(flags & ACT_HANDLED) && a == ACTION_SEARCH)
+		flags = ui_push(ui, &search_screen, NULL) == 0 ? ACT_HANDLED | ACT_REDRAW : ACT_HANDLED;
+	return finish_action(ui, flags);
+}
+
+static int finish_action(struct ui *ui, int flags)
+{
 	if (flags & ACT_POP) {
 		ui_pop(ui);
 		flags |= ACT_RELOAD;
@@ -361,7 +379,7 @@ int desk_run(struct replica *r, const struct desk_options *opt)
 		return 2;
 	}
 	replica_changed(&ui);
-	if (ui_push(&ui, &queue_screen) == 0)
+	if (ui_push(&ui, &queue_screen, NULL) == 0)
 		run_loop(&ui);
 	while (ui.depth)
 		ui_pop(&ui);

@@ -15,7 +15,7 @@
 
 #define QUEUE_SELECT \
 	"SELECT f.id, f.received_at, f.decision_due_at, f.priority, p.family_name, " \
-	"p.given_name, p.date_of_birth, f.source, f.category, f.safeguarding " \
+	"p.given_name, p.date_of_birth, f.source, f.category, f.safeguarding, f.person_id " \
 	"FROM referral f JOIN person p ON p.id = f.person_id " \
 	"WHERE (f.status = 'new' OR f.status = 'triaged') " \
 	"AND (?3 IS NULL OR coalesce(f.priority, 'none') = ?3) AND (?4 IS NULL OR f.category = ?4) " \
@@ -50,6 +50,7 @@ struct row {
 	char dob[ISO_DATE_LEN];
 	char source[32], category[32];
 	int safeguarding;
+	char person_id[UUID_STR_LEN];
 };
 
 struct queue {
@@ -100,6 +101,7 @@ static void read_row(sqlite3_stmt *st, struct row *r)
 	copy_col(st, 7, r->source, sizeof(r->source));
 	copy_col(st, 8, r->category, sizeof(r->category));
 	r->safeguarding = sqlite3_column_int(st, 9);
+	copy_col(st, 10, r->person_id, sizeof(r->person_id));
 }
 
 /* Fill the page from the statement; reverse when it read backwards. */
@@ -210,7 +212,7 @@ static void queue_close(struct screen *s)
 }
 
 /* "23/11 08:15" in local time. */
-static void short_time(const char *iso, char *out, size_t size)
+void ui_short_time(const char *iso, char *out, size_t size)
 {
 	int64_t t;
 	struct local_time lt;
@@ -232,7 +234,7 @@ static void due_text(struct ui *ui, const char *iso, char *out, size_t size, boo
 
 	*overdue = false;
 	if (instant_parse(iso, &due) || due > now || !cal) {
-		short_time(iso, out, size);
+		ui_short_time(iso, out, size);
 		return;
 	}
 	*overdue = true;
@@ -284,7 +286,7 @@ static void draw_row(struct screen *s, WINDOW *w, int y, const struct row *r, bo
 	int x[] = { 0, 1, 13, 25, 29, 29 + name_cols, 31 + name_cols, 42 + name_cols,
 		    57 + name_cols };
 
-	short_time(r->received, received, sizeof(received));
+	ui_short_time(r->received, received, sizeof(received));
 	due_text(ui, r->due, due, sizeof(due), &overdue);
 	draw_text(ui, w, y, x[0], 1, selected ? ">" : " ", sel);
 	draw_text(ui, w, y, x[1], 12, received, attr);
@@ -436,6 +438,10 @@ static int queue_action(struct screen *s, enum action a)
 	case ACTION_FIRST: return jump(s, false);
 	case ACTION_LAST: return jump(s, true);
 	case ACTION_QUEUE: return ACT_HANDLED;
+	case ACTION_OPEN:
+		if (q->count && ui_push(s->ui, &case_screen, q->rows[q->sel].person_id) == 0)
+			return ACT_HANDLED | ACT_REDRAW;
+		return ACT_HANDLED | ACT_REDRAW;
 	case ACTION_FILTER_PRIORITY:
 		q->priority = (q->priority + 1) % (int)(sizeof(priorities) / sizeof(priorities[0]));
 		return refilter(s);

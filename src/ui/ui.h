@@ -40,11 +40,15 @@ struct screen_ops {
 	void (*draw)(struct screen *s, WINDOW *w, int rows, int cols);
 	int (*action)(struct screen *s, enum action a);
 	void (*close)(struct screen *s);
+	/* Text entry: offered every key before the bindings; returns flags
+	 * (0: not consumed, look the key up as usual).  NULL for lists. */
+	int (*key)(struct screen *s, int key);
 };
 
 struct screen {
 	const struct screen_ops *ops;
 	struct ui *ui;
+	char arg[UUID_STR_LEN];	/* the record the screen is about, or "" */
 	void *state;		/* owned by the screen; freed by close */
 };
 
@@ -62,8 +66,9 @@ struct ui {
 	bool full_repaint;
 };
 
-/* Push a screen and open it; -1 (and a message) if it could not open. */
-int ui_push(struct ui *ui, const struct screen_ops *ops);
+/* Push a screen about record `arg` (may be NULL) and open it; -1 (and a
+ * message) if it could not open. */
+int ui_push(struct ui *ui, const struct screen_ops *ops, const char *arg);
 struct screen *ui_top(struct ui *ui);
 
 /* Set the one-line message shown above the hint line. */
@@ -84,5 +89,10 @@ int layout_list_rows(int screen_rows);
 
 extern const struct screen_ops queue_screen;
 extern const struct screen_ops help_screen;
+extern const struct screen_ops case_screen;
+extern const struct screen_ops search_screen;
+
+/* Format an ISO instant as local "dd/mm HH:MM". */
+void ui_short_time(const char *iso, char *out, size_t size);
 
 #endif

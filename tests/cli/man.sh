@@ -1,8 +1,11 @@
 #!/bin/sh
 # The manual pages: mandoc's lint is clean and the pages fit 80 columns;
 # every command `caredesk --help` lists, every subcommand and option its
-# usage names, is documented in caredesk(1); every setting of the example
-# data/caredesk.conf is documented in caredesk.conf(5).
+# usage names, is documented in caredesk(1); every action of the desk's
+# action table (src/ui/action.h) has an entry under Keys in caredesk(1)
+# that names its first default key, and every entry there is an action;
+# every setting of the example data/caredesk.conf is documented in
+# caredesk.conf(5).
 #
 # Environment (make check sets it): MANDOC (path of mandoc, or "no"),
 # MAN_DIR (the man/ directory), CAREDESK_BIN (the built caredesk),
@@ -33,7 +36,8 @@ fi
 page1=$MAN_DIR/caredesk.1
 page5=$MAN_DIR/caredesk.conf.5
 example=$srcdir/data/caredesk.conf
-for f in "$page1" "$page5" "$example"; do
+actions=$srcdir/src/ui/action.h
+for f in "$page1" "$page5" "$example" "$actions"; do
 	if [ ! -r "$f" ]; then
 		echo "man.sh: FAIL: cannot read $f"
 		exit 1
@@ -109,6 +113,72 @@ for opt in --config --replica --as --help --version; do
 		fail "caredesk.1 does not document the global option $opt"
 	fi
 done
+
+# --- every action of the desk, under Keys in caredesk(1) -----------------
+# The action table is an X-macro, one X(ENUM, "name", "keys", screens,
+# hint, "help") an action, continued over lines ending in a backslash.
+# Join those lines, then take the name and the default keys (key names
+# separated by spaces, the first a plain or Ctrl key) from each X(...).
+awk '{
+	if (sub(/\\$/, "")) {
+		buf = buf $0 " "
+		next
+	}
+	buf = buf $0
+	while (match(buf, /X\([A-Z][A-Z0-9_]*,[ \t]*"[^"]*",[ \t]*"[^"]*"/)) {
+		split(substr(buf, RSTART, RLENGTH), q, "\"")
+		print q[2] "\t" q[4]
+		buf = substr(buf, RSTART + RLENGTH)
+	}
+	buf = ""
+}' "$actions" >"$tmp/actions"
+if [ ! -s "$tmp/actions" ]; then
+	fail "found no actions in $actions (X(ENUM, \"name\", \"keys\", ...) lines)"
+fi
+
+# The Keys subsection of caredesk(1), with the roff escapes a key name may
+# need undone: "\&?" is "?", "\e" a backslash, "\(dq" a double quote.
+awk '$0 == ".Ss Keys" { on = 1; next } on && /^\.S[hs]( |$)/ { on = 0 } on' "$tmp/page1" |
+	sed 's/\\&//g; s/\\(dq/"/g; s/\\(aq/'"'"'/g; s/\\e/\\/g' >"$tmp/keys"
+if [ ! -s "$tmp/keys" ]; then
+	fail "caredesk.1 has no '.Ss Keys' subsection listing the desk's actions"
+fi
+
+# key_entry NAME: the lines of the entry ".It Cm NAME ..." under Keys, up
+# to the next item or the end of the list; false if there is none.
+key_entry() {
+	NAME=$1 awk '
+	/^\.(It|El)( |$)/ { on = 0 }
+	/^\.It Cm / && $3 == ENVIRON["NAME"] { on = 1; found = 1 }
+	on { print }
+	END { exit !found }' "$tmp/keys"
+}
+
+tab=$(printf '\t')
+while IFS="$tab" read -r name keys; do
+	if ! key_entry "$name" >"$tmp/entry"; then
+		fail "caredesk.1 does not document the action '$name' (no '.It Cm $name' under Keys)"
+		continue
+	fi
+	first=${keys%% *}
+	if [ -z "$first" ]; then
+		fail "src/ui/action.h gives the action '$name' no default key"
+		continue
+	fi
+	# The key as a word of the entry, such as "C-f" in ".Pq Ic C\-f , Space".
+	if ! KEY=$first awk '{ for (i = 1; i <= NF; i++) if ($i == ENVIRON["KEY"]) f = 1 }
+		END { exit !f }' "$tmp/entry"; then
+		fail "caredesk.1 Keys: the entry for '$name' does not name its default key '$first'"
+	fi
+done <"$tmp/actions"
+
+# And no entry for an action that is gone or was renamed.
+sed -n 's/^\.It Cm \([^ ]*\).*/\1/p' "$tmp/keys" >"$tmp/documented"
+while read -r name; do
+	if ! cut -f1 "$tmp/actions" | grep -Fqx -- "$name"; then
+		fail "caredesk.1 Keys documents '$name', which is not an action in src/ui/action.h"
+	fi
+done <"$tmp/documented"
 
 # --- every setting of data/caredesk.conf ----------------------------------
 # The example comments prose with "//" and disables settings with "#", so
