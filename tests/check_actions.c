@@ -263,8 +263,11 @@ START_TEST(test_worker_disable_reassign)
 	tl_snap(R, &before);
 	ASSERT_OK(worker_disable(R, "prac1", "prac2", &moved, &err));
 	ck_assert_int_eq(moved, 2);
-	/* worker, two cases, the referral and the audit event */
-	tl_assert_one_action(R, &before, "worker.disable", "worker", id_prac1, 5);
+	/* worker, two cases and their allocation history rows, the referral
+	 * and the audit event */
+	tl_assert_one_action(R, &before, "worker.disable", "worker", id_prac1, 7);
+	ck_assert_int_eq(tl_int(R->db, "SELECT count(*) FROM allocation WHERE worker_id = ?1 "
+				"AND reason = 'reassigned: prac1 left'", id_prac2, NULL), 2);
 	tl_assert_update(R, &before, "worker", id_prac1, v_worker, "active");
 	ck_assert_str_eq(change_of("worker", "update", id_prac1, "active"), "[1,0]");
 	tl_assert_update(R, &before, "care_case", case1, v_case1, "allocated_to");

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "caredesk/datetime.h"
+#include "caredesk/desk.h"
 #include "cli/commands.h"
 #include "cli/identity.h"
 #include <config.h>	/* autoconf's, from the build tree */
@@ -74,7 +75,8 @@ static int setup(struct app *app)
 	}
 	if (identity_login(app->login, sizeof(app->login), &err))
 		return app_fail(&err);
-	return 0;
+	return desk_check_options(&(struct desk_options){ .keys = app->cfg.keys,
+							   .key_count = app->cfg.key_count });
 }
 
 int main(int argc, char **argv)

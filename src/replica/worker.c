@@ -1,5 +1,6 @@
 /* Workers: who may use this replica, in which team and role. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "caredesk/actions.h"
@@ -163,27 +164,49 @@ static int lookup_active(struct replica *r, const char *login, char id[UUID_STR_
 	return found ? 0 : -1;
 }
 
-static int reassign(struct replica *r, const char *from_id, const char *to_id, int *moved,
-		    struct cd_error *err)
+/* The leaver's open cases, collected first: allocating them changes the
+ * index a running query would walk. */
+static char (*open_cases_of(struct replica *r, const char *worker_id, int *n))[UUID_STR_LEN]
 {
-	char now[ISO_INSTANT_LEN];
+	sqlite3_stmt *st = replica_stmt(r, "SELECT id FROM care_case WHERE allocated_to = ?1 "
+					   "AND closed_at IS NULL ORDER BY id");
+	char (*ids)[UUID_STR_LEN] = NULL;
+
+	*n = 0;
+	bind_text(st, 1, worker_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ids = cd_realloc(ids, (size_t)(*n + 1) * sizeof(*ids));
+		column_copy(st, 0, ids[(*n)++], UUID_STR_LEN);
+	}
+	sqlite3_reset(st);
+	return ids;
+}
+
+/* Each case goes to the new worker through case_allocate, so the
+ * allocation history records the move like any other. */
+static int reassign(struct replica *r, const char *from_login, const char *from_id,
+		    const char *to_login, const char *to_id, int *moved, struct cd_error *err)
+{
+	char now[ISO_INSTANT_LEN], reason[128];
+	int n;
+	char (*ids)[UUID_STR_LEN] = open_cases_of(r, from_id, &n);
 	sqlite3_stmt *st;
 
+	snprintf(reason, sizeof(reason), "reassigned: %s left", from_login);
+	for (int i = 0; i < n; i++) {
+		if (case_allocate(r, ids[i], to_login, reason, err)) {
+			free(ids);
+			return -1;
+		}
+	}
+	free(ids);
+	*moved = n;
 	replica_now_iso(r, now);
-	st = replica_stmt(r, "UPDATE care_case SET allocated_to = ?2, updated_at = ?3, "
-			     "version = version + 1 WHERE allocated_to = ?1 AND closed_at IS NULL");
-	bind_text(st, 1, from_id);
-	bind_text_or_null(st, 2, to_id);
-	bind_text(st, 3, now);
-	if (stmt_run(r, st, err, "reassigning cases"))
-		return -1;
-	*moved = sqlite3_changes(r->db);
 	/* An allocated referral keeps its status; only the worker changes. */
 	st = replica_stmt(r, "UPDATE referral SET allocated_to = ?2, updated_at = ?3, "
-			     "version = version + 1 WHERE allocated_to = ?1 AND status = 'allocated' "
-			     "AND ?2 IS NOT NULL");
+			     "version = version + 1 WHERE allocated_to = ?1 AND status = 'allocated'");
 	bind_text(st, 1, from_id);
-	bind_text_or_null(st, 2, to_id);
+	bind_text(st, 2, to_id);
 	bind_text(st, 3, now);
 	return stmt_run(r, st, err, "reassigning referrals");
 }
@@ -213,7 +236,7 @@ int worker_disable(struct replica *r, const char *login, const char *reassign_to
 	bind_text(st, 1, id);
 	bind_text(st, 2, now);
 	if (stmt_run(r, st, err, "disabling the worker") ||
-	    (reassign_to && reassign(r, id, to_id, &moved, err)) ||
+	    (reassign_to && reassign(r, login, id, reassign_to, to_id, &moved, err)) ||
 	    audit_append(r, "worker.disable", "worker", id, reassign_to ? reassign_to : "", err)) {
 		action_rollback(r);
 		return -1;

@@ -141,7 +141,7 @@ static void draw(struct ui *ui)
 		draw_too_small(ui);
 	} else if (s) {
 		s->ops->draw(s, stdscr, ui->rows, ui->cols);
-		draw_hints(ui, stdscr, s->ops->where);
+		draw_hints(ui, stdscr, s->ops->where, s->ops->key != NULL);
 		draw_status(ui, stdscr);
 	}
 	wnoutrefresh(stdscr);
@@ -359,6 +359,16 @@ static void run_loop(struct ui *ui)
 		if (flags & (ACT_REDRAW | ACT_RELOAD | ACT_POP | ACT_HANDLED))
 			draw(ui);
 	}
+}
+
+int desk_check_options(const struct desk_options *opt)
+{
+	struct ui scratch = { 0 };
+	int bad = 0;
+
+	bindings_default(&scratch.keys);
+	apply_key_settings(&scratch, opt, &bad);
+	return bad ? 78 : 0;
 }
 
 int desk_run(struct replica *r, const struct desk_options *opt)

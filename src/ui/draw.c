@@ -55,7 +55,7 @@ void draw_title(struct ui *ui, WINDOW *w, const char *left, const char *right)
 }
 
 /* "Enter Open  t Triage ..." from the action table, keys as bound now. */
-void draw_hints(struct ui *ui, WINDOW *w, unsigned where)
+void draw_hints(struct ui *ui, WINDOW *w, unsigned where, bool typing)
 {
 	char line[512] = "", key[16], item[64];
 	size_t used = 0;
@@ -66,6 +66,9 @@ void draw_hints(struct ui *ui, WINDOW *w, unsigned where)
 		if (!info->hint || !(info->screens & where))
 			continue;
 		bindings_first_key(&ui->keys, (enum action)a, key, sizeof(key));
+		/* Where letters are typed as text, a printable key is no hint. */
+		if (typing && strlen(key) == 1)
+			continue;
 		snprintf(item, sizeof(item), "%s%s %s", used ? "  " : "", key, info->hint);
 		if (used + strlen(item) >= sizeof(line))
 			break;

@@ -93,8 +93,6 @@ static int help_action(struct screen *s, enum action a)
 	case ACTION_LAST:
 		h->first = last;
 		break;
-	case ACTION_QUEUE:
-		return ACT_HANDLED | ACT_POP;
 	default:
 		return 0;
 	}

@@ -80,7 +80,7 @@ void draw_text(struct ui *ui, WINDOW *w, int y, int x, int cols, const char *tex
 
 /* The title bar (top row), hint line and status line (bottom rows). */
 void draw_title(struct ui *ui, WINDOW *w, const char *left, const char *right);
-void draw_hints(struct ui *ui, WINDOW *w, unsigned where);
+void draw_hints(struct ui *ui, WINDOW *w, unsigned where, bool typing);
 void draw_status(struct ui *ui, WINDOW *w);
 
 /* Rows a list gets between the title/header and the message/hint/status
