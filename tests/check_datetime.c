@@ -628,7 +628,9 @@ int main(void)
 
 	/* Each test in its own process: a crash fails one test, and the
 	 * environment changes (TZ, CAREDESK_NOW) do not leak between tests. */
-	srunner_set_fork_status(sr, CK_FORK);
+	/* Fork mode unless CK_FORK says otherwise (valgrind runs use no). */
+	if (!getenv("CK_FORK"))
+		srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

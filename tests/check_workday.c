@@ -504,7 +504,9 @@ int main(void)
 	int failed;
 
 	/* A crash fails one test, not the run. */
-	srunner_set_fork_status(sr, CK_FORK);
+	/* Fork mode unless CK_FORK says otherwise (valgrind runs use no). */
+	if (!getenv("CK_FORK"))
+		srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -18,6 +18,12 @@ struct desk_options {
 	int key_count;
 };
 
+/* Check the key settings against the action table, printing FILE:LINE for
+ * each bad one; 0 if all are good, 78 otherwise.  Every command runs this,
+ * so a bad binding is found when the configuration is read, not only when
+ * someone next opens the desk. */
+int desk_check_options(const struct desk_options *opt);
+
 /* Run the desk on the controlling terminal (stdin/stdout) as the replica's
  * actor until the worker quits or the terminal goes away.  Returns an exit
  * status: 0, 2 for a terminal it cannot drive (after one line saying which
