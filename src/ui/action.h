@@ -16,6 +16,7 @@
 #define ON_CASE 0x08
 #define ON_SEARCH 0x10
 #define ON_HELP 0x20
+#define ON_FORM 0x40
 #define ON_LISTS (ON_QUEUE | ON_CASELOAD | ON_HANDOVER | ON_CASE | ON_HELP)
 
 /* X(ENUM, name, "keys", screens, hint, "help text")
@@ -29,8 +30,13 @@
 	X(FIRST, "first", "g Home", ON_LISTS, NULL, "First row") \
 	X(LAST, "last", "G End", ON_LISTS, NULL, "Last row") \
 	X(OPEN, "open", "Enter", ON_QUEUE | ON_SEARCH, "Open", "Open the person's record") \
-	X(SEARCH, "search", "/", ON_ALL & ~ON_SEARCH, "Search", \
+	X(SEARCH, "search", "/", ON_ALL & ~ON_SEARCH, "Find", \
 	  "Search people by name, NHS number or postcode") \
+	X(TRIAGE, "triage", "t", ON_QUEUE | ON_CASE, "Triage", \
+	  "Triage the referral: priority, decision and reason") \
+	X(ALLOCATE, "allocate", "a", ON_QUEUE | ON_CASE, "Allocate", \
+	  "Allocate the referral to a worker (each shown with open cases)") \
+	X(NOTE, "note", "n", ON_QUEUE | ON_CASE, "Note", "Add a note to the chronology") \
 	X(FILTER_PRIORITY, "filter_priority", "p", ON_QUEUE, "Pri", \
 	  "Filter by priority: all, red, amber, green, not yet triaged") \
 	X(FILTER_CATEGORY, "filter_category", "c", ON_QUEUE, "Cat", \
@@ -39,9 +45,9 @@
 	X(FILTER_SAFEGUARDING, "filter_safeguarding", "s", ON_QUEUE, "SG", \
 	  "Only safeguarding concerns") \
 	X(HELP, "help", "? F1", ON_ALL & ~ON_HELP, "Help", "Help for this screen") \
-	X(REPAINT, "repaint", "C-l", ON_ALL, NULL, "Repaint the screen") \
+	X(REPAINT, "repaint", "C-l", ON_ALL | ON_FORM, NULL, "Repaint the screen") \
 	X(SYNC_NOW, "sync_now", "S", ON_ALL & ~ON_SEARCH, NULL, "Ask the sync agent to run now") \
-	X(SUSPEND, "suspend", "C-z", ON_ALL, NULL, "Suspend the desk (fg to return)") \
+	X(SUSPEND, "suspend", "C-z", ON_ALL | ON_FORM, NULL, "Suspend the desk (fg to return)") \
 	X(BACK, "back", "q C-c", ON_ALL, "Quit", "Back; quit from the top screen")
 
 enum action {

@@ -12,6 +12,7 @@
 #include "caredesk/actions.h"
 #include "caredesk/datetime.h"
 #include "caredesk/nhs.h"
+#include "ui/form.h"
 #include "ui/ui.h"
 
 #define SUMMARY_LINES 6		/* referrals, cases and family, under the header */
@@ -41,6 +42,7 @@ struct case_view {
 	char flags[256];
 	char summary[SUMMARY_LINES][256];
 	int summary_count;
+	char referral[UUID_STR_LEN];	/* the open referral t and a act on, or "" */
 	long note_total;
 	struct note_row *notes;
 	int count, cap, sel;
@@ -120,12 +122,15 @@ static void load_summary(struct screen *s)
 	char line[256], when[32];
 
 	c->summary_count = 0;
-	st = replica_stmt(r, "SELECT received_at, status, coalesce(priority, '-'), category, team "
+	c->referral[0] = '\0';
+	st = replica_stmt(r, "SELECT received_at, status, coalesce(priority, '-'), category, team, id "
 			     "FROM referral WHERE person_id = ?1 AND (status = 'new' OR status = 'triaged') "
 			     "ORDER BY decision_due_at LIMIT 2");
 	sqlite3_bind_text(st, 1, s->arg, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		ui_short_time(text(st, 0), when, sizeof(when));
+		if (!c->referral[0])
+			snprintf(c->referral, sizeof(c->referral), "%s", text(st, 5));
 		snprintf(line, sizeof(line), " Referral %s  %s  %s  %s  %s", when, text(st, 1),
 			 text(st, 2), text(st, 3), text(st, 4));
 		add_summary(c, line);
@@ -354,9 +359,33 @@ static int cv_jump(struct screen *s, bool oldest)
 	return ACT_HANDLED | ACT_REDRAW;
 }
 
+/* Triage and allocation act on the person's first open referral. */
+static int referral_form(struct screen *s, enum action a)
+{
+	struct case_view *c = s->state;
+
+	if (!c->referral[0]) {
+		ui_message(s->ui, "This person has no open referral.");
+		return ACT_HANDLED | ACT_REDRAW;
+	}
+	if (a == ACTION_TRIAGE)
+		form_triage(s->ui, c->referral);
+	else
+		form_allocate(s->ui, c->referral);
+	return ACT_HANDLED | ACT_REDRAW;
+}
+
 static int cv_action(struct screen *s, enum action a)
 {
+	struct case_view *c = s->state;
+
 	switch (a) {
+	case ACTION_TRIAGE:
+	case ACTION_ALLOCATE:
+		return referral_form(s, a);
+	case ACTION_NOTE:
+		form_note(s->ui, s->arg, c->referral);
+		return ACT_HANDLED | ACT_REDRAW;
 	case ACTION_MOVE_DOWN: return cv_step(s, 1);
 	case ACTION_MOVE_UP: return cv_step(s, -1);
 	case ACTION_PAGE_DOWN: return cv_page(s, true);

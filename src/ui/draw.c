@@ -54,14 +54,17 @@ void draw_title(struct ui *ui, WINDOW *w, const char *left, const char *right)
 	draw_text(ui, w, 0, ui->cols - rlen, rlen, right, A_REVERSE);
 }
 
-/* "Enter Open  t Triage ..." from the action table, keys as bound now. */
+/* "Enter:Open t:Triage ... ?:Help q:Quit" from the action table, keys as
+ * bound now.  When the line is too long, items go from the middle so
+ * help and quit are always shown. */
 void draw_hints(struct ui *ui, WINDOW *w, unsigned where, bool typing)
 {
-	char line[512] = "", key[16], item[64];
-	size_t used = 0;
+	char items[ACTION_COUNT][48], line[512] = "";
+	int n = 0, width = 0, keep_last = 0;
 
 	for (int a = 1; a < ACTION_COUNT; a++) {
 		const struct action_info *info = action_info((enum action)a);
+		char key[16];
 
 		if (!info->hint || !(info->screens & where))
 			continue;
@@ -69,11 +72,24 @@ void draw_hints(struct ui *ui, WINDOW *w, unsigned where, bool typing)
 		/* Where letters are typed as text, a printable key is no hint. */
 		if (typing && strlen(key) == 1)
 			continue;
-		snprintf(item, sizeof(item), "%s%s %s", used ? "  " : "", key, info->hint);
-		if (used + strlen(item) >= sizeof(line))
-			break;
-		memcpy(line + used, item, strlen(item) + 1);
-		used += strlen(item);
+		snprintf(items[n], sizeof(items[n]), "%s:%s", key,
+			 a == ACTION_BACK && ui->depth > 1 ? "Back" : info->hint);
+		width += (int)strlen(items[n]) + (n ? 1 : 0);
+		if (a == ACTION_HELP || a == ACTION_BACK)
+			keep_last++;
+		n++;
+	}
+	while (width > ui->cols && n > keep_last) {
+		int drop = n - keep_last - 1;
+
+		width -= (int)strlen(items[drop]) + 1;
+		memmove(items[drop], items[drop + 1], (size_t)(n - drop - 1) * sizeof(items[0]));
+		n--;
+	}
+	for (int i = 0; i < n; i++) {
+		if (i)
+			strcat(line, " ");
+		strcat(line, items[i]);
 	}
 	draw_text(ui, w, ui->rows - 2, 0, ui->cols, line, A_NORMAL);
 	draw_text(ui, w, ui->rows - 3, 0, ui->cols, ui->message, A_BOLD);

@@ -11,6 +11,7 @@
 
 #include "caredesk/datetime.h"
 #include "caredesk/workday.h"
+#include "ui/form.h"
 #include "ui/ui.h"
 
 #define QUEUE_SELECT \
@@ -438,6 +439,18 @@ static int queue_action(struct screen *s, enum action a)
 	case ACTION_FIRST: return jump(s, false);
 	case ACTION_LAST: return jump(s, true);
 	case ACTION_QUEUE: return ACT_HANDLED;
+	case ACTION_TRIAGE:
+		if (q->count)
+			form_triage(s->ui, q->rows[q->sel].id);
+		return ACT_HANDLED | ACT_REDRAW;
+	case ACTION_ALLOCATE:
+		if (q->count)
+			form_allocate(s->ui, q->rows[q->sel].id);
+		return ACT_HANDLED | ACT_REDRAW;
+	case ACTION_NOTE:
+		if (q->count)
+			form_note(s->ui, q->rows[q->sel].person_id, q->rows[q->sel].id);
+		return ACT_HANDLED | ACT_REDRAW;
 	case ACTION_OPEN:
 		if (q->count && ui_push(s->ui, &case_screen, q->rows[q->sel].person_id) == 0)
 			return ACT_HANDLED | ACT_REDRAW;

@@ -1,0 +1,55 @@
+/* Forms: a few labelled fields (choices and text), filled with the
+ * keyboard alone, saved through one replica action.
+ *
+ * Tab, Down or Enter move to the next field; Up and Back-Tab to the
+ * previous; Space, Left and Right change a choice; typing edits text,
+ * Backspace deletes, Ctrl-U clears.  Enter on the last field, or Ctrl-O
+ * anywhere, saves.  Ctrl-C or Esc with changes asks before discarding.
+ * A failed save keeps everything typed and says what was wrong. */
+#ifndef CAREDESK_UI_FORM_H
+#define CAREDESK_UI_FORM_H
+
+#include "ui/ui.h"
+
+#define FORM_FIELDS_MAX 6
+#define FORM_TEXT_MAX 4000
+
+enum field_kind { FIELD_CHOICE, FIELD_TEXT };
+
+struct form_field {
+	const char *label;
+	enum field_kind kind;
+	char **choices;		/* owned: shown text of each choice */
+	char **values;		/* owned: the value each choice stands for */
+	int count, choice;
+	char text[FORM_TEXT_MAX + 1];
+	size_t len;
+};
+
+struct form {
+	char title[160];
+	char record[UUID_STR_LEN];	/* what the form acts on */
+	struct form_field fields[FORM_FIELDS_MAX];
+	int count, focus;
+	bool dirty, confirming;
+	/* Save through a replica action; fill err on failure. */
+	int (*save)(struct ui *ui, struct form *f, struct cd_error *err);
+	const char *saved_message;
+};
+
+/* Add a choice (both strings copied) to a field. */
+void form_add_choice(struct form_field *f, const char *shown, const char *value);
+
+/* The value of the chosen entry, or the typed text. */
+const char *form_value(const struct form *f, int field);
+
+/* Push a form screen; the form (allocated by the caller with cd_calloc)
+ * becomes the screen's and is freed when it closes. */
+int form_push(struct ui *ui, struct form *f);
+
+/* The forms of the desk's actions, for the selected referral or person. */
+int form_triage(struct ui *ui, const char *referral_id);
+int form_allocate(struct ui *ui, const char *referral_id);
+int form_note(struct ui *ui, const char *person_id, const char *referral_id);
+
+#endif

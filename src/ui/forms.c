@@ -1,0 +1,140 @@
+/* The desk's forms: triage, allocation and notes.  Each saves through the
+ * same replica function as its command (referral triage, referral
+ * allocate, note add), so the rules, the audit event and the outbox are
+ * the same whichever way a worker works. */
+#include <stdio.h>
+#include <string.h>
+
+#include "caredesk/actions.h"
+#include "ui/form.h"
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? (const char *)s : "";
+}
+
+static struct form *new_form(const char *title, const char *record)
+{
+	struct form *f = cd_calloc(1, sizeof(*f));
+
+	snprintf(f->title, sizeof(f->title), " %s", title);
+	snprintf(f->record, sizeof(f->record), "%s", record ? record : "");
+	return f;
+}
+
+static struct form_field *add_field(struct form *f, const char *label, enum field_kind kind)
+{
+	struct form_field *x = &f->fields[f->count++];
+
+	x->label = label;
+	x->kind = kind;
+	return x;
+}
+
+/* --- triage ------------------------------------------------------------ */
+
+static int save_triage(struct ui *ui, struct form *f, struct cd_error *err)
+{
+	const char *decision = form_value(f, 1);
+
+	return referral_triage(ui->r, f->record, form_value(f, 0), *decision ? decision : NULL,
+			       *form_value(f, 2) ? form_value(f, 2) : NULL, err);
+}
+
+int form_triage(struct ui *ui, const char *referral_id)
+{
+	struct form *f = new_form("Triage", referral_id);
+	struct form_field *x;
+	sqlite3_stmt *st;
+
+	x = add_field(f, "Priority", FIELD_CHOICE);
+	form_add_choice(x, "red: act today", "red");
+	form_add_choice(x, "amber: within the timescale", "amber");
+	form_add_choice(x, "green: routine", "green");
+	x->choice = 1;
+	x = add_field(f, "Decision", FIELD_CHOICE);
+	form_add_choice(x, "(not yet decided)", "");
+	st = replica_stmt(ui->r, "SELECT code, label, closes FROM decision_code ORDER BY closes, code");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char shown[160];
+
+		snprintf(shown, sizeof(shown), "%s: %s%s", col(st, 0), col(st, 1),
+			 sqlite3_column_int(st, 2) ? " (closes the referral)" : "");
+		form_add_choice(x, shown, col(st, 0));
+	}
+	sqlite3_reset(st);
+	add_field(f, "Reason", FIELD_TEXT);
+	f->save = save_triage;
+	f->saved_message = "Triage saved.";
+	return form_push(ui, f);
+}
+
+/* --- allocation -------------------------------------------------------- */
+
+static int save_allocation(struct ui *ui, struct form *f, struct cd_error *err)
+{
+	return referral_allocate(ui->r, f->record, form_value(f, 0), err);
+}
+
+/* Workers of the person's locality teams and of the referral's own team,
+ * each with their open cases, fewest first within a team. */
+int form_allocate(struct ui *ui, const char *referral_id)
+{
+	struct form *f = new_form("Allocate", referral_id);
+	struct form_field *x = add_field(f, "Worker", FIELD_CHOICE);
+	sqlite3_stmt *st = replica_stmt(ui->r,
+		"SELECT w.login, w.name, w.team, (SELECT count(*) FROM care_case c "
+		"WHERE c.allocated_to = w.id AND c.closed_at IS NULL) AS open_cases "
+		"FROM referral f JOIN person p ON p.id = f.person_id "
+		"JOIN worker w ON w.active = 1 JOIN team t ON t.code = w.team "
+		"WHERE f.id = ?1 AND (t.locality = p.locality OR w.team = f.team) "
+		"ORDER BY w.team, open_cases, w.login");
+
+	sqlite3_bind_text(st, 1, referral_id, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char shown[256];
+
+		snprintf(shown, sizeof(shown), "%s (%s), %s, %d open case%s", col(st, 1), col(st, 0),
+			 col(st, 2), sqlite3_column_int(st, 3),
+			 sqlite3_column_int(st, 3) == 1 ? "" : "s");
+		form_add_choice(x, shown, col(st, 0));
+	}
+	sqlite3_reset(st);
+	f->save = save_allocation;
+	f->saved_message = "Allocated.";
+	return form_push(ui, f);
+}
+
+/* --- notes ------------------------------------------------------------- */
+
+static int save_note(struct ui *ui, struct form *f, struct cd_error *err)
+{
+	/* The form is about the person; the About field may name the referral. */
+	struct note_input in = { .person_id = f->record, .kind = form_value(f, 0),
+				 .body = form_value(f, 1) };
+
+	if (*form_value(f, 2))
+		in.referral_id = form_value(f, 2);
+	return note_add(ui->r, &in, NULL, err);
+}
+
+int form_note(struct ui *ui, const char *person_id, const char *referral_id)
+{
+	static const char *const kinds[] = { "case-note", "contact", "visit", "phone-call",
+					     "meeting", "decision" };
+	struct form *f = new_form("Add a note", person_id);
+	struct form_field *x = add_field(f, "Kind", FIELD_CHOICE);
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		form_add_choice(x, kinds[i], kinds[i]);
+	add_field(f, "Note", FIELD_TEXT);
+	x = add_field(f, "About", FIELD_CHOICE);
+	if (referral_id && *referral_id)
+		form_add_choice(x, "this referral", referral_id);
+	form_add_choice(x, "the person", "");
+	f->save = save_note;
+	f->saved_message = "Note added.";
+	return form_push(ui, f);
+}

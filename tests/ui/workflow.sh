@@ -1,0 +1,100 @@
+#!/bin/sh
+# A duty worker's morning with the keyboard alone: triage a new referral,
+# allocate it, add a note; check each in the replica afterwards; a refused
+# save says why and keeps the form; Ctrl-C asks before discarding typing.
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/lib.sh"
+
+ui_setup
+command -v sqlite3 >/dev/null 2>&1 || { echo "SKIP: no sqlite3 shell"; [ "${CI:-}" = true ] && exit 1; exit 77; }
+q() {
+	sqlite3 "$REPLICA" "$1"
+}
+
+desk_start vt100 C
+wait_for "Referral queue: north"
+# Someone with exactly one open referral, not yet triaged, and an NHS number.
+row=$(q "SELECT f.id || '|' || p.id || '|' || p.nhs_number FROM referral f JOIN person p ON p.id = f.person_id WHERE f.status = 'new' AND p.nhs_number IS NOT NULL AND (SELECT count(*) FROM referral g WHERE g.person_id = p.id AND g.status IN ('new', 'triaged')) = 1 ORDER BY f.decision_due_at, f.id LIMIT 1")
+ref=$(echo "$row" | cut -d'|' -f1)
+person=$(echo "$row" | cut -d'|' -f2)
+nhs=$(echo "$row" | cut -d'|' -f3)
+[ -n "$ref" ] || fail "the demo has no untriaged referral to work on"
+keys /
+wait_for "Find: _"
+keys -l "$nhs"
+wait_for "NHS"
+keys Enter
+wait_for "Chronology, newest first"
+
+# Allocating before triage is refused, with the reason, and the form stays.
+keys a
+wait_for " Allocate"
+keys Enter
+wait_for "Not saved: status: the referral is new"
+keys C-c
+wait_for "Chronology, newest first"
+
+# Triage: red, decision s17, a reason with a 'q' in it (typed, not quit).
+keys t
+wait_for " Triage"
+keys Left Tab
+keys Space Space Space Space Space
+wait_for "s17: Child in need"
+keys Tab
+keys -l "Seen at school; quiet at home"
+keys Enter
+wait_for "Triage saved."
+[ "$(q "SELECT status || ' ' || priority || ' ' || decision || ' ' || decision_reason FROM referral WHERE id = '$ref'")" = \
+	"triaged red s17 Seen at school; quiet at home" ] || fail "triage not saved as typed: $(q "SELECT status, priority, decision, decision_reason FROM referral WHERE id = '$ref'")"
+[ "$(q "SELECT w.login FROM referral f JOIN worker w ON w.id = f.decided_by WHERE f.id = '$ref'")" = duty.north ] ||
+	fail "the decision is not recorded as duty.north's"
+wait_for "triaged  red"
+
+# Allocation: the first worker offered, shown with open case counts.
+keys a
+wait_for "open case"
+worker=$(screen | sed -n 3p | sed 's/.*(\([^)]*\)).*/\1/')
+keys Enter
+wait_for "Allocated."
+[ "$(q "SELECT f.status || ' ' || w.login FROM referral f JOIN worker w ON w.id = f.allocated_to WHERE f.id = '$ref'")" = "allocated $worker" ] ||
+	fail "allocation not saved to $worker"
+[ "$(q "SELECT count(*) FROM care_case c JOIN referral f ON f.case_id = c.id WHERE f.id = '$ref' AND c.closed_at IS NULL")" = 1 ] ||
+	fail "allocation opened no case"
+wait_for "allocated to $worker"
+
+# A note, through the form.
+keys n
+wait_for " Add a note"
+keys Space Space
+wait_for "visit"
+keys Tab
+keys -l "Home visit; mum present; plan agreed"
+keys Tab Enter
+wait_for "Note added."
+[ "$(q "SELECT n.kind || '|' || n.body || '|' || w.login FROM note n JOIN worker w ON w.id = n.author WHERE n.person_id = '$person' ORDER BY n.rowid DESC LIMIT 1")" = \
+	"visit|Home visit; mum present; plan agreed|duty.north" ] || fail "the note was not saved as typed"
+wait_for "Home visit; mum present"
+
+# Ctrl-C with typing asks; n goes back to the form, y discards.
+keys n
+wait_for " Add a note"
+keys Tab
+keys -l "half a thought"
+keys C-c
+wait_for "Discard what you typed?"
+keys n
+wait_for "half a thought"
+keys C-c y
+wait_for "Chronology, newest first"
+[ "$(q "SELECT count(*) FROM note WHERE body = 'half a thought'")" = 0 ] || fail "a discarded note was saved"
+
+# Every action went through the replica's audit trail and outbox.
+[ "$(q "SELECT count(*) FROM audit_event WHERE worker = 'duty.north' AND action IN ('referral.triage', 'referral.allocate', 'note.add')")" = 3 ] ||
+	fail "the desk's actions are not audited once each"
+# Back out: the case view, search (where q is text, so Ctrl-C), the queue.
+keys q
+wait_for "Find:"
+keys C-c
+wait_for "Referral queue: north"
+keys q
+[ "$(exit_status)" = 0 ] || fail "q did not quit"
+finish
