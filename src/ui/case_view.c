@@ -63,7 +63,6 @@ static int load_person(struct screen *s)
 	sqlite3_stmt *st = replica_stmt(ui->r,
 		"SELECT family_name, given_name, nhs_number, date_of_birth, locality, postcode, "
 		"restricted FROM person WHERE id = ?1");
-	char nhs[16] = "not traced";
 	struct civil_date dob;
 	int found;
 
@@ -72,6 +71,7 @@ static int load_person(struct screen *s)
 	if (found) {
 		int age = -1;
 		char group = '?';
+		char nhs[16] = "not traced";
 
 		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
 			nhs_format(text(st, 2), nhs, sizeof(nhs));

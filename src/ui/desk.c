@@ -174,7 +174,7 @@ static void suspend(struct ui *ui)
 {
 	def_prog_mode();
 	endwin();
-	raise(SIGSTOP);
+	kill(getpid(), SIGSTOP);
 	reset_prog_mode();
 	ui->full_repaint = true;
 	clearok(curscr, TRUE);
@@ -342,10 +342,8 @@ static void run_loop(struct ui *ui)
 
 		if (stop_signal)
 			break;
-		if (w == WAIT_GONE) {
-			gone = true;
+		if (w == WAIT_GONE)
 			break;
-		}
 		flags = handle_keys(ui, w == WAIT_INPUT, &gone);
 		if (flags & ACT_QUIT)
 			break;

@@ -162,7 +162,7 @@ static int edit_key(struct form *f, struct form_field *x, int key)
 	} else if (key == 21) {
 		x->len = 0;
 		x->text[0] = '\0';
-	} else if (key >= 32 && key != 127 && !(key & (KEY_FUNCTION | KEY_ALT)) &&
+	} else if (key >= 32 && !(key & (KEY_FUNCTION | KEY_ALT)) &&
 		   text_is_safe_codepoint((wchar_t)key)) {
 		type_char(x, key);
 	} else {

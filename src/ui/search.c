@@ -222,7 +222,7 @@ static int search_key(struct screen *s, int key)
 	} else if (key == 21) {
 		se->len = 0;
 		se->query[0] = '\0';
-	} else if (key >= 32 && key != 127 && !(key & (KEY_FUNCTION | KEY_ALT)) &&
+	} else if (key >= 32 && !(key & (KEY_FUNCTION | KEY_ALT)) &&
 		   text_is_safe_codepoint((wchar_t)key)) {
 		n = text_utf8_encode((wchar_t)key, utf8);
 		if (se->len + n >= sizeof(se->query) || se->len >= QUERY_MAX)
