@@ -23,20 +23,27 @@
  * hint: short label for the hint line, or NULL to keep it off the line. */
 #define ACTIONS(X) \
 	X(QUEUE, "queue", "1", ON_ALL & ~ON_SEARCH, NULL, "Referral queue") \
+	X(CASELOAD, "caseload", "2", ON_ALL & ~ON_SEARCH, NULL, "Caseload: my cases") \
 	X(MOVE_DOWN, "move_down", "j Down", ON_LISTS, NULL, "Move down") \
 	X(MOVE_UP, "move_up", "k Up", ON_LISTS, NULL, "Move up") \
 	X(PAGE_DOWN, "page_down", "C-f Space PgDn", ON_LISTS, NULL, "Next page") \
 	X(PAGE_UP, "page_up", "C-b b PgUp", ON_LISTS, NULL, "Previous page") \
 	X(FIRST, "first", "g Home", ON_LISTS, NULL, "First row") \
 	X(LAST, "last", "G End", ON_LISTS, NULL, "Last row") \
-	X(OPEN, "open", "Enter", ON_QUEUE | ON_SEARCH, "Open", "Open the person's record") \
+	X(OPEN, "open", "Enter", ON_QUEUE | ON_CASELOAD | ON_SEARCH, "Open", \
+	  "Open the person's record") \
 	X(SEARCH, "search", "/", ON_ALL & ~ON_SEARCH, "Find", \
 	  "Search people by name, NHS number or postcode") \
 	X(TRIAGE, "triage", "t", ON_QUEUE | ON_CASE, "Triage", \
 	  "Triage the referral: priority, decision and reason") \
-	X(ALLOCATE, "allocate", "a", ON_QUEUE | ON_CASE, "Allocate", \
-	  "Allocate the referral to a worker (each shown with open cases)") \
-	X(NOTE, "note", "n", ON_QUEUE | ON_CASE, "Note", "Add a note to the chronology") \
+	X(ALLOCATE, "allocate", "a", ON_QUEUE | ON_CASELOAD | ON_CASE, "Allocate", \
+	  "Allocate the referral, or reallocate the case, to a worker (each shown with open cases)") \
+	X(NOTE, "note", "n", ON_QUEUE | ON_CASELOAD | ON_CASE, "Note", \
+	  "Add a note to the chronology") \
+	X(REVIEW, "review", "r", ON_CASELOAD, "Review", "Set the case's next review date") \
+	X(CLOSE_CASE, "close_case", "x", ON_CASELOAD, "Close", "Close the case, with a reason") \
+	X(TEAM_TOGGLE, "team_toggle", "T", ON_CASELOAD, "Team", \
+	  "Show my team's open cases, or only mine") \
 	X(FILTER_PRIORITY, "filter_priority", "p", ON_QUEUE, "Pri", \
 	  "Filter by priority: all, red, amber, green, not yet triaged") \
 	X(FILTER_CATEGORY, "filter_category", "c", ON_QUEUE, "Cat", \

@@ -226,6 +226,12 @@ static int dispatch(struct ui *ui, int key)
 			ui_pop(ui);
 		flags = ACT_HANDLED | ACT_RELOAD;
 	}
+	if (!(flags & ACT_HANDLED) && a == ACTION_CASELOAD) {
+		while (ui->depth > 1)
+			ui_pop(ui);
+		flags = ui_push(ui, &caseload_screen, NULL) == 0 ? ACT_HANDLED | ACT_REDRAW
+								   : ACT_HANDLED;
+	}
 	if (!(flags & ACT_HANDLED) && a == ACTION_SEARCH)
 		flags = ui_push(ui, &search_screen, NULL) == 0 ? ACT_HANDLED | ACT_REDRAW : ACT_HANDLED;
 	return finish_action(ui, flags);

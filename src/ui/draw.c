@@ -101,12 +101,12 @@ void draw_status(struct ui *ui, WINDOW *w)
 	struct local_time lt = local_from_instant(now_instant());
 	static const char *const days[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
 
-	snprintf(left, sizeof(left), " %s (%s, %s)", ui->r->actor.worker_login, ui->r->actor.role,
-		 ui->r->actor.team);
+	snprintf(left, sizeof(left), " %s, %s", ui->r->actor.worker_login, ui->r->actor.team);
 	snprintf(right, sizeof(right), "sync: not configured  %s %02d/%02d %02d:%02d ",
 		 days[lt.weekday], lt.date.day, lt.date.month, lt.hour, lt.minute);
 	ui->minute = lt.hour * 60 + lt.minute;
-	draw_text(ui, w, ui->rows - 1, 0, ui->cols, left, A_REVERSE);
+	draw_text(ui, w, ui->rows - 1, 0, ui->cols - (int)strlen(right), left, A_REVERSE);
+	/* the two halves never run into each other */
 	draw_text(ui, w, ui->rows - 1, ui->cols - (int)strlen(right), (int)strlen(right), right,
 		  A_REVERSE);
 }

@@ -51,5 +51,8 @@ int form_push(struct ui *ui, struct form *f);
 int form_triage(struct ui *ui, const char *referral_id);
 int form_allocate(struct ui *ui, const char *referral_id);
 int form_note(struct ui *ui, const char *person_id, const char *referral_id);
+int form_review(struct ui *ui, const char *case_id);
+int form_close_case(struct ui *ui, const char *case_id);
+int form_reallocate(struct ui *ui, const char *case_id);
 
 #endif

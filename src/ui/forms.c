@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "caredesk/actions.h"
+#include "caredesk/datetime.h"
 #include "ui/form.h"
 
 static const char *col(sqlite3_stmt *st, int i)
@@ -136,5 +137,79 @@ int form_note(struct ui *ui, const char *person_id, const char *referral_id)
 	form_add_choice(x, "the person", "");
 	f->save = save_note;
 	f->saved_message = "Note added.";
+	return form_push(ui, f);
+}
+
+/* --- cases ------------------------------------------------------------- */
+
+static int save_review(struct ui *ui, struct form *f, struct cd_error *err)
+{
+	return case_set_review(ui->r, f->record, form_value(f, 0), err);
+}
+
+int form_review(struct ui *ui, const char *case_id)
+{
+	struct form *f = new_form("Next review", case_id);
+	struct form_field *x = add_field(f, "Review on", FIELD_TEXT);
+	struct civil_date d = date_add_days(local_from_instant(now_instant()).date, 28);
+
+	/* Four weeks on as a starting point; the worker types over it. */
+	date_format(d, x->text);
+	x->len = strlen(x->text);
+	f->save = save_review;
+	f->saved_message = "Review date set.";
+	return form_push(ui, f);
+}
+
+static int save_close(struct ui *ui, struct form *f, struct cd_error *err)
+{
+	return case_close(ui->r, f->record, form_value(f, 0), err);
+}
+
+int form_close_case(struct ui *ui, const char *case_id)
+{
+	struct form *f = new_form("Close the case", case_id);
+	struct form_field *x = add_field(f, "Reason", FIELD_CHOICE);
+	sqlite3_stmt *st = replica_stmt(ui->r, "SELECT code, label FROM closure_reason_code ORDER BY "
+					      "code = 'other', code");
+
+	while (sqlite3_step(st) == SQLITE_ROW)
+		form_add_choice(x, col(st, 1), col(st, 0));
+	sqlite3_reset(st);
+	f->save = save_close;
+	f->saved_message = "Case closed.";
+	return form_push(ui, f);
+}
+
+static int save_reallocation(struct ui *ui, struct form *f, struct cd_error *err)
+{
+	return case_allocate(ui->r, f->record, form_value(f, 0), "reallocated", err);
+}
+
+/* Workers of the case's team and of its locality's teams, fewest open
+ * cases first within each team. */
+int form_reallocate(struct ui *ui, const char *case_id)
+{
+	struct form *f = new_form("Reallocate the case", case_id);
+	struct form_field *x = add_field(f, "Worker", FIELD_CHOICE);
+	sqlite3_stmt *st = replica_stmt(ui->r,
+		"SELECT w.login, w.name, w.team, (SELECT count(*) FROM care_case o "
+		"WHERE o.allocated_to = w.id AND o.closed_at IS NULL) AS open_cases "
+		"FROM care_case c JOIN worker w ON w.active = 1 JOIN team t ON t.code = w.team "
+		"WHERE c.id = ?1 AND (w.team = c.team OR t.locality = c.locality) "
+		"AND w.id IS NOT c.allocated_to ORDER BY w.team <> c.team, w.team, open_cases, w.login");
+
+	sqlite3_bind_text(st, 1, case_id, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char shown[256];
+
+		snprintf(shown, sizeof(shown), "%s (%s), %s, %d open case%s", col(st, 1), col(st, 0),
+			 col(st, 2), sqlite3_column_int(st, 3),
+			 sqlite3_column_int(st, 3) == 1 ? "" : "s");
+		form_add_choice(x, shown, col(st, 0));
+	}
+	sqlite3_reset(st);
+	f->save = save_reallocation;
+	f->saved_message = "Case reallocated.";
 	return form_push(ui, f);
 }

@@ -90,6 +90,7 @@ int layout_list_rows(int screen_rows);
 extern const struct screen_ops queue_screen;
 extern const struct screen_ops help_screen;
 extern const struct screen_ops case_screen;
+extern const struct screen_ops caseload_screen;
 extern const struct screen_ops search_screen;
 
 /* Format an ISO instant as local "dd/mm HH:MM". */

@@ -1,0 +1,10 @@
+-- caredesk replica schema, migration 3: the caseload in review order.
+-- A case may have no review date yet; ordering and keyset paging by
+-- coalesce(next_review, '') puts those first and keeps every key
+-- comparable, which a NULL in a row value would not be.
+DROP INDEX case_open_by_worker;
+DROP INDEX case_open_by_team;
+CREATE INDEX case_open_by_worker ON care_case(allocated_to, coalesce(next_review, ''), id)
+	WHERE closed_at IS NULL;
+CREATE INDEX case_open_by_team ON care_case(team, coalesce(next_review, ''), id)
+	WHERE closed_at IS NULL;

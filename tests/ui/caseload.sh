@@ -1,0 +1,116 @@
+#!/bin/sh
+# The caseload with the keyboard alone, as a practitioner: my cases in
+# review order, a new review date, a note, reallocation, closing a case,
+# and my team's cases; each checked in the replica.
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/lib.sh"
+
+ui_setup
+command -v sqlite3 >/dev/null 2>&1 || { echo "SKIP: no sqlite3 shell"; [ "${CI:-}" = true ] && exit 1; exit 77; }
+q() {
+	sqlite3 "$REPLICA" "$1"
+}
+
+# The practitioner with the most open cases in the north.
+me=$(q "SELECT w.login FROM worker w JOIN care_case c ON c.allocated_to = w.id AND c.closed_at IS NULL GROUP BY w.id ORDER BY count(*) DESC, w.login LIMIT 1")
+team=$(q "SELECT team FROM worker WHERE login = '$me'")
+open=$(q "SELECT count(*) FROM care_case c JOIN worker w ON w.id = c.allocated_to WHERE w.login = '$me' AND c.closed_at IS NULL")
+[ "$open" -ge 2 ] || fail "the demo gives $me only $open open cases"
+
+# desk_start runs as duty.north; this test needs the practitioner.
+tmux -L "$SOCK" kill-server 2>/dev/null
+STARTS=$((STARTS + 1))
+SOCK=caredesk-test-$$-$STARTS
+tmux -L "$SOCK" -f /dev/null new-session -d -x 80 -y 24 \
+	"env TERM=vt100 LANG=C LC_ALL=C CAREDESK_NOW=$CAREDESK_NOW CAREDESK_DATADIR=$CAREDESK_DATADIR \
+	XDG_CONFIG_HOME=$XDG_CONFIG_HOME $CAREDESK_BIN --replica $REPLICA --as $me; echo \$? >$T/exit; sleep 30"
+wait_for "Referral queue"
+keys 2
+wait_for "Caseload: my cases"
+wait_for "$open open"
+first=$(q "SELECT c.id FROM care_case c JOIN worker w ON w.id = c.allocated_to WHERE w.login = '$me' AND c.closed_at IS NULL ORDER BY coalesce(c.next_review, ''), c.id LIMIT 1")
+person=$(q "SELECT person_id FROM care_case WHERE id = '$first'")
+
+# A new review date, typed over the suggested one.
+keys r
+wait_for " Next review"
+keys C-u
+keys -l "2027-01-15"
+keys Enter
+wait_for "Review date set."
+[ "$(q "SELECT next_review FROM care_case WHERE id = '$first'")" = 2027-01-15 ] ||
+	fail "the review date was not saved"
+keys g
+wait_selected 3
+
+# A note on the selected person.
+sel_person=$(q "SELECT c.person_id FROM care_case c JOIN worker w ON w.id = c.allocated_to WHERE w.login = '$me' AND c.closed_at IS NULL ORDER BY coalesce(c.next_review, ''), c.id LIMIT 1")
+keys n
+wait_for " Add a note"
+keys Tab
+keys -l "Phoned; review brought forward"
+keys Tab Enter
+wait_for "Note added."
+[ "$(q "SELECT count(*) FROM note n JOIN worker w ON w.id = n.author WHERE n.person_id = '$sel_person' AND w.login = '$me' AND n.body = 'Phoned; review brought forward'")" = 1 ] ||
+	fail "the note was not saved for the selected person"
+
+# Close the selected case with a reason: it leaves the caseload.
+case_id=$(q "SELECT c.id FROM care_case c JOIN worker w ON w.id = c.allocated_to WHERE w.login = '$me' AND c.closed_at IS NULL ORDER BY coalesce(c.next_review, ''), c.id LIMIT 1")
+keys x
+wait_for " Close the case"
+keys Enter
+wait_for "Case closed."
+[ -n "$(q "SELECT closed_at FROM care_case WHERE id = '$case_id' AND closure_reason IS NOT NULL")" ] ||
+	fail "the case was not closed with a reason"
+wait_for "$((open - 1)) open"
+
+# Reallocation is for duty workers and managers: a practitioner is told so
+# and the form stays.
+keys g a
+wait_for " Reallocate the case"
+keys Enter
+wait_for "Not saved: allocation needs a duty, MASH, manager or admin worker"
+keys C-c
+wait_for "Caseload: my cases"
+
+# My team's cases.
+keys T
+wait_for "Caseload: $team"
+[ "$(q "SELECT count(*) FROM care_case WHERE team = '$team' AND closed_at IS NULL")" -gt 0 ] &&
+	screen | grep -q " open" || fail "the team view shows no count"
+keys 1
+wait_for "Referral queue"
+keys q
+[ "$(exit_status)" = 0 ] || fail "q did not quit"
+
+# The team's manager reallocates the practitioner's next case.
+manager=$(q "SELECT login FROM worker WHERE team = '$team' AND role = 'manager' LIMIT 1")
+case_id=$(q "SELECT c.id FROM care_case c JOIN worker w ON w.id = c.allocated_to WHERE w.login = '$me' AND c.closed_at IS NULL ORDER BY coalesce(c.next_review, ''), c.id LIMIT 1")
+STARTS=$((STARTS + 1))
+tmux -L "$SOCK" kill-server 2>/dev/null
+SOCK=caredesk-test-$$-$STARTS
+tmux -L "$SOCK" -f /dev/null new-session -d -x 80 -y 24 \
+	"env TERM=vt100 LANG=C LC_ALL=C CAREDESK_NOW=$CAREDESK_NOW CAREDESK_DATADIR=$CAREDESK_DATADIR \
+	XDG_CONFIG_HOME=$XDG_CONFIG_HOME $CAREDESK_BIN --replica $REPLICA --as $manager; sleep 30"
+wait_for "Referral queue"
+keys 2 T
+wait_for "Caseload: $team"
+row=$(screen | grep -n "$me" | head -n 1 | cut -d: -f1)
+name=$(q "SELECT p.family_name FROM care_case c JOIN person p ON p.id = c.person_id WHERE c.id = '$case_id'")
+i=3
+while [ "$i" -lt "${row:-3}" ]; do
+	keys j
+	i=$((i + 1))
+done
+wait_selected "${row:-3}"
+case_id=$(q "SELECT c.id FROM care_case c JOIN person p ON p.id = c.person_id WHERE c.team = '$team' AND c.closed_at IS NULL ORDER BY coalesce(c.next_review, ''), c.id LIMIT 1 OFFSET $(( ${row:-3} - 3 ))")
+keys a
+wait_for " Reallocate the case"
+to=$(screen | sed -n 3p | sed 's/.*(\([^)]*\)).*/\1/')
+keys Enter
+wait_for "Case reallocated."
+[ "$(q "SELECT w.login FROM care_case c JOIN worker w ON w.id = c.allocated_to WHERE c.id = '$case_id'")" = "$to" ] ||
+	fail "the case was not reallocated to $to"
+[ "$(q "SELECT count(*) FROM allocation a JOIN worker w ON w.id = a.worker_id WHERE a.case_id = '$case_id' AND w.login = '$to'")" = 1 ] ||
+	fail "the reallocation left no allocation history"
+: "$person $name"
+finish
