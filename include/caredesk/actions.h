@@ -154,4 +154,16 @@ int handover_add(struct replica *r, const struct handover_input *in, char id_out
 int handover_ack(struct replica *r, const char *item_id, const char *readback,
 		 struct cd_error *err);
 
+/* --- drafts ------------------------------------------------------------ */
+#define DRAFT_FIELDS 6
+#define DRAFT_VALUE_MAX 4001
+
+/* Keep what the actor was typing in a form of this kind (replacing any
+ * earlier draft of theirs), when the terminal goes away before saving. */
+int draft_save(struct replica *r, const char *kind, const char *const values[DRAFT_FIELDS],
+	       struct cd_error *err);
+
+/* Take the actor's draft of this kind back (and remove it); -1 if none. */
+int draft_take(struct replica *r, const char *kind, char values[DRAFT_FIELDS][DRAFT_VALUE_MAX]);
+
 #endif

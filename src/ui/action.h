@@ -24,6 +24,7 @@
 #define ACTIONS(X) \
 	X(QUEUE, "queue", "1", ON_ALL & ~ON_SEARCH, NULL, "Referral queue") \
 	X(CASELOAD, "caseload", "2", ON_ALL & ~ON_SEARCH, NULL, "Caseload: my cases") \
+	X(HANDOVER, "handover", "3", ON_ALL & ~ON_SEARCH, NULL, "Shift handover of my team") \
 	X(MOVE_DOWN, "move_down", "j Down", ON_LISTS, NULL, "Move down") \
 	X(MOVE_UP, "move_up", "k Up", ON_LISTS, NULL, "Move up") \
 	X(PAGE_DOWN, "page_down", "C-f Space PgDn", ON_LISTS, NULL, "Next page") \
@@ -44,6 +45,10 @@
 	X(CLOSE_CASE, "close_case", "x", ON_CASELOAD, "Close", "Close the case, with a reason") \
 	X(TEAM_TOGGLE, "team_toggle", "T", ON_CASELOAD, "Team", \
 	  "Show my team's open cases, or only mine") \
+	X(WRITE_HANDOVER, "write_handover", "w", ON_HANDOVER, "Write", \
+	  "Write a handover item for the next shift (SBAR)") \
+	X(ACKNOWLEDGE, "acknowledge", "a", ON_HANDOVER, "Acknowledge", \
+	  "Acknowledge the selected item with a read-back") \
 	X(FILTER_PRIORITY, "filter_priority", "p", ON_QUEUE, "Pri", \
 	  "Filter by priority: all, red, amber, green, not yet triaged") \
 	X(FILTER_CATEGORY, "filter_category", "c", ON_QUEUE, "Cat", \

@@ -247,6 +247,7 @@ static int cv_open(struct screen *s)
 		s->state = NULL;
 		return -1;
 	}
+	memcpy(s->ui->last_person, s->arg, sizeof(s->ui->last_person));
 	if (audit_view(s->ui->r, "person", s->arg, &err))
 		ui_message(s->ui, "Could not record that you opened this record: %s", err.msg);
 	cv_reload(s);

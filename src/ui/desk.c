@@ -226,11 +226,11 @@ static int dispatch(struct ui *ui, int key)
 			ui_pop(ui);
 		flags = ACT_HANDLED | ACT_RELOAD;
 	}
-	if (!(flags & ACT_HANDLED) && a == ACTION_CASELOAD) {
+	if (!(flags & ACT_HANDLED) && (a == ACTION_CASELOAD || a == ACTION_HANDOVER)) {
 		while (ui->depth > 1)
 			ui_pop(ui);
-		flags = ui_push(ui, &caseload_screen, NULL) == 0 ? ACT_HANDLED | ACT_REDRAW
-								   : ACT_HANDLED;
+		flags = ui_push(ui, a == ACTION_CASELOAD ? &caseload_screen : &handover_screen, NULL)
+				== 0 ? ACT_HANDLED | ACT_REDRAW : ACT_HANDLED;
 	}
 	if (!(flags & ACT_HANDLED) && a == ACTION_SEARCH)
 		flags = ui_push(ui, &search_screen, NULL) == 0 ? ACT_HANDLED | ACT_REDRAW : ACT_HANDLED;
@@ -336,7 +336,17 @@ static void apply_key_settings(struct ui *ui, const struct desk_options *opt, in
 	}
 }
 
-static void run_loop(struct ui *ui)
+/* The terminal went away or we were told to stop: screens keep what was
+ * typed but not saved (a handover item becomes a draft). */
+static void keep_unsaved_work(struct ui *ui)
+{
+	for (int i = ui->depth - 1; i >= 0; i--)
+		if (ui->stack[i].ops->keep_work)
+			ui->stack[i].ops->keep_work(&ui->stack[i]);
+}
+
+/* Returns true when the worker quit, false on hang-up or a signal. */
+static bool run_loop(struct ui *ui)
 {
 	bool gone = false;
 
@@ -346,13 +356,11 @@ static void run_loop(struct ui *ui)
 		int flags = 0;
 		struct local_time lt;
 
-		if (stop_signal)
-			break;
-		if (w == WAIT_GONE)
-			break;
+		if (stop_signal || w == WAIT_GONE)
+			return false;
 		flags = handle_keys(ui, w == WAIT_INPUT, &gone);
 		if (flags & ACT_QUIT)
-			break;
+			return true;
 		if (replica_changed(ui)) {
 			reload_all(ui);
 			flags |= ACT_REDRAW;
@@ -363,6 +371,8 @@ static void run_loop(struct ui *ui)
 		if (flags & (ACT_REDRAW | ACT_RELOAD | ACT_POP | ACT_HANDLED))
 			draw(ui);
 	}
+	/* The stack emptied (quit), or the terminal went away. */
+	return !gone && !stop_signal;
 }
 
 int desk_check_options(const struct desk_options *opt)
@@ -393,8 +403,8 @@ int desk_run(struct replica *r, const struct desk_options *opt)
 		return 2;
 	}
 	replica_changed(&ui);
-	if (ui_push(&ui, &queue_screen, NULL) == 0)
-		run_loop(&ui);
+	if (ui_push(&ui, &queue_screen, NULL) == 0 && !run_loop(&ui))
+		keep_unsaved_work(&ui);
 	while (ui.depth)
 		ui_pop(&ui);
 	endwin();

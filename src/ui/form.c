@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caredesk/actions.h"
 #include "ui/form.h"
 
 #define LABEL_COLS 14
@@ -209,6 +210,47 @@ static int form_action(struct screen *s, enum action a)
 	return 0;
 }
 
+/* Hang-up with typing in a form that keeps drafts: keep it, to be offered
+ * back next time.  Nothing typed is lost to a dropped connection. */
+static void form_keep_work(struct screen *s)
+{
+	struct form *f = s->state;
+	const char *values[DRAFT_FIELDS] = { 0 };
+	struct cd_error err;
+
+	if (!f->dirty || !f->draft_kind)
+		return;
+	for (int i = 0; i < f->count && i < DRAFT_FIELDS; i++)
+		values[i] = form_value(f, i);
+	draft_save(s->ui->r, f->draft_kind, values, &err);
+}
+
+/* Fill the form from the worker's draft of its kind, if there is one. */
+static void restore_draft(struct ui *ui, struct form *f)
+{
+	char (*values)[DRAFT_VALUE_MAX];
+
+	if (!f->draft_kind)
+		return;
+	values = cd_calloc(DRAFT_FIELDS, sizeof(*values));
+	if (draft_take(ui->r, f->draft_kind, values) == 0) {
+		for (int i = 0; i < f->count && i < DRAFT_FIELDS; i++) {
+			struct form_field *x = &f->fields[i];
+
+			if (x->kind == FIELD_TEXT) {
+				snprintf(x->text, sizeof(x->text), "%s", values[i]);
+				x->len = strlen(x->text);
+			}
+			for (int c = 0; x->kind == FIELD_CHOICE && c < x->count; c++)
+				if (strcmp(x->values[c], values[i]) == 0)
+					x->choice = c;
+		}
+		f->dirty = true;
+		ui_message(ui, "Here is what you were writing when your session ended.");
+	}
+	free(values);
+}
+
 static const struct screen_ops form_screen = {
 	.title = "Form",
 	.where = ON_FORM,
@@ -216,6 +258,7 @@ static const struct screen_ops form_screen = {
 	.action = form_action,
 	.close = form_close,
 	.key = form_key,
+	.keep_work = form_keep_work,
 };
 
 int form_push(struct ui *ui, struct form *f)
@@ -228,5 +271,6 @@ int form_push(struct ui *ui, struct form *f)
 	}
 	s = ui_top(ui);
 	s->state = f;
+	restore_draft(ui, f);
 	return 0;
 }

@@ -35,6 +35,7 @@ struct form {
 	/* Save through a replica action; fill err on failure. */
 	int (*save)(struct ui *ui, struct form *f, struct cd_error *err);
 	const char *saved_message;
+	const char *draft_kind;	/* kept as a draft on hang-up, or NULL */
 };
 
 /* Add a choice (both strings copied) to a field. */
@@ -54,5 +55,7 @@ int form_note(struct ui *ui, const char *person_id, const char *referral_id);
 int form_review(struct ui *ui, const char *case_id);
 int form_close_case(struct ui *ui, const char *case_id);
 int form_reallocate(struct ui *ui, const char *case_id);
+int form_handover(struct ui *ui);
+int form_acknowledge(struct ui *ui, const char *item_id);
 
 #endif

@@ -213,3 +213,69 @@ int form_reallocate(struct ui *ui, const char *case_id)
 	f->saved_message = "Case reallocated.";
 	return form_push(ui, f);
 }
+
+/* --- handover ---------------------------------------------------------- */
+
+enum { HO_PRIORITY, HO_LINK, HO_S, HO_B, HO_A, HO_R };
+
+static int save_handover(struct ui *ui, struct form *f, struct cd_error *err)
+{
+	struct handover_input in = {
+		.sbar = { form_value(f, HO_S), form_value(f, HO_B), form_value(f, HO_A),
+			  form_value(f, HO_R) },
+		.priority = form_value(f, HO_PRIORITY),
+	};
+
+	if (*form_value(f, HO_LINK))
+		in.person_id = form_value(f, HO_LINK);
+	return handover_add(ui->r, &in, NULL, err);
+}
+
+/* Situation, background, assessment, recommendation: all four required
+ * (sbar_validate says which is missing); optionally about the person
+ * whose record was opened last. */
+int form_handover(struct ui *ui)
+{
+	struct form *f = new_form("Handover for the next shift", NULL);
+	struct form_field *x = add_field(f, "Priority", FIELD_CHOICE);
+
+	form_add_choice(x, "red", "red");
+	form_add_choice(x, "amber", "amber");
+	form_add_choice(x, "green", "green");
+	x->choice = 1;
+	x = add_field(f, "About", FIELD_CHOICE);
+	form_add_choice(x, "nobody in particular", "");
+	if (ui->last_person[0]) {
+		sqlite3_stmt *st = replica_stmt(ui->r, "SELECT given_name || ' ' || family_name "
+						      "FROM person WHERE id = ?1");
+
+		sqlite3_bind_text(st, 1, ui->last_person, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			form_add_choice(x, col(st, 0), ui->last_person);
+		sqlite3_reset(st);
+	}
+	add_field(f, "Situation", FIELD_TEXT);
+	add_field(f, "Background", FIELD_TEXT);
+	add_field(f, "Assessment", FIELD_TEXT);
+	add_field(f, "Recommend", FIELD_TEXT);
+	f->focus = HO_S;
+	f->save = save_handover;
+	f->saved_message = "Handover item written.";
+	f->draft_kind = "handover";
+	return form_push(ui, f);
+}
+
+static int save_ack(struct ui *ui, struct form *f, struct cd_error *err)
+{
+	return handover_ack(ui->r, f->record, form_value(f, 0), err);
+}
+
+int form_acknowledge(struct ui *ui, const char *item_id)
+{
+	struct form *f = new_form("Acknowledge: read back what you will do", item_id);
+
+	add_field(f, "Read-back", FIELD_TEXT);
+	f->save = save_ack;
+	f->saved_message = "Acknowledged.";
+	return form_push(ui, f);
+}

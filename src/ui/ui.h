@@ -43,6 +43,8 @@ struct screen_ops {
 	/* Text entry: offered every key before the bindings; returns flags
 	 * (0: not consumed, look the key up as usual).  NULL for lists. */
 	int (*key)(struct screen *s, int key);
+	/* The terminal went away: keep unsaved work (may be NULL). */
+	void (*keep_work)(struct screen *s);
 };
 
 struct screen {
@@ -63,6 +65,7 @@ struct ui {
 	char message[256];	/* one-line feedback under the list */
 	int64_t data_version;	/* PRAGMA data_version when last loaded */
 	int minute;		/* the minute the clock shows */
+	char last_person[UUID_STR_LEN];	/* the record opened last, to link handover to */
 	bool full_repaint;
 };
 
@@ -91,6 +94,7 @@ extern const struct screen_ops queue_screen;
 extern const struct screen_ops help_screen;
 extern const struct screen_ops case_screen;
 extern const struct screen_ops caseload_screen;
+extern const struct screen_ops handover_screen;
 extern const struct screen_ops search_screen;
 
 /* Format an ISO instant as local "dd/mm HH:MM". */

@@ -1,0 +1,84 @@
+#!/bin/sh
+# Shift handover with the keyboard alone: last shift's items waiting,
+# SBAR shown in full at 80x24, read-back acknowledgement recorded with who
+# and when, writing an item (a missing field named), and an item being
+# written when the connection drops kept as a draft and offered back.
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/lib.sh"
+
+ui_setup
+command -v sqlite3 >/dev/null 2>&1 || { echo "SKIP: no sqlite3 shell"; [ "${CI:-}" = true ] && exit 1; exit 77; }
+q() {
+	sqlite3 "$REPLICA" "$1"
+}
+
+pending=$(q "SELECT count(*) FROM handover_item h WHERE h.team = 'north-duty' AND NOT EXISTS (SELECT 1 FROM handover_ack a WHERE a.item_id = h.id)")
+[ "$pending" -ge 1 ] || fail "the demo left no handover items from last shift"
+
+desk_start vt100 C
+wait_for "Referral queue: north"
+keys 3
+wait_for "Handover: north-duty"
+wait_for "$pending to acknowledge"
+expect_golden handover-vt100
+item=$(q "SELECT h.id FROM handover_item h WHERE h.team = 'north-duty' AND NOT EXISTS (SELECT 1 FROM handover_ack a WHERE a.item_id = h.id) ORDER BY h.created_at LIMIT 1")
+# All four parts of the selected item are on screen.
+for part in S B A R; do
+	screen | grep -q "^$part " || fail "the SBAR part $part is not shown"
+done
+
+# Read-back acknowledgement.
+keys a
+wait_for " Acknowledge"
+keys -l "Will ring the ward at 10"
+keys Enter
+wait_for "Acknowledged."
+[ "$(q "SELECT w.login || '|' || a.readback || '|' || a.acked_at FROM handover_ack a JOIN worker w ON w.id = a.worker_id WHERE a.item_id = '$item'")" = \
+	"duty.north|Will ring the ward at 10|$CAREDESK_NOW" ] || fail "the read-back was not recorded with who and when"
+wait_for "$((pending - 1)) to acknowledge"
+
+# Writing: a missing recommendation is named and nothing is lost.
+keys w
+wait_for " Handover for the next shift"
+keys -l "Mr Hall discharged tonight"
+keys Tab
+keys -l "Lives alone"
+keys Tab
+keys -l "At risk of falls"
+keys Tab Enter
+wait_for "Not saved: recommendation: required"
+keys -l "Check the carer arrived by 8pm"
+keys Enter
+wait_for "Handover item written."
+[ "$(q "SELECT w.login || '|' || h.situation || '|' || h.recommendation || '|' || h.priority FROM handover_item h JOIN worker w ON w.id = h.author WHERE h.situation = 'Mr Hall discharged tonight'")" = \
+	"duty.north|Mr Hall discharged tonight|Check the carer arrived by 8pm|amber" ] ||
+	fail "the handover item was not saved as written"
+
+# The connection drops while writing: the item comes back next time.
+keys w
+wait_for " Handover for the next shift"
+keys -l "Half a situation"
+sleep 0.3
+pid=$(desk_pid)
+tmux -L "$SOCK" kill-server
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 20 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+SOCK=
+[ "$(q "SELECT count(*) FROM draft WHERE worker = 'duty.north' AND kind = 'handover' AND fields LIKE '%Half a situation%'")" = 1 ] ||
+	fail "the unsaved item was not kept as a draft on hang-up"
+desk_start vt100 C
+wait_for "Referral queue: north"
+keys 3 w
+wait_for "Half a situation"
+wait_for "what you were writing"
+[ "$(q "SELECT count(*) FROM draft")" = 0 ] || fail "the draft was not taken back"
+# Ctrl-C asks before discarding it.
+keys C-c
+wait_for "Discard what you typed?"
+keys y
+wait_for "Handover: north-duty"
+keys q q
+[ "$(exit_status)" = 0 ] || fail "q q did not quit"
+finish
