@@ -345,7 +345,6 @@ START_TEST(test_pragmas)
 	ck_assert_int_eq(tl_int(env.r->db, "PRAGMA foreign_keys", NULL), 1);
 	ck_assert_int_ge(tl_int(env.r->db, "PRAGMA busy_timeout", NULL), 1000);
 	ck_assert_int_eq(tl_int(env.r->db, "PRAGMA synchronous", NULL), 1);	/* NORMAL */
-	ck_assert_int_eq(tl_int(env.r->db, "PRAGMA page_size", NULL), 8192);
 	/* WAL is a property of the file: a plain connection sees it too. */
 	ck_assert_int_eq(sqlite3_open(env.path, &other), SQLITE_OK);
 	tl_text(other, mode, sizeof(mode), "PRAGMA journal_mode", NULL);

@@ -8,3 +8,9 @@ CREATE INDEX case_open_by_worker ON care_case(allocated_to, coalesce(next_review
 	WHERE closed_at IS NULL;
 CREATE INDEX case_open_by_team ON care_case(team, coalesce(next_review, ''), id)
 	WHERE closed_at IS NULL;
+
+-- "The open case of this person in this team" (allocation) must not walk a
+-- team's open cases: key the person index by team too, so that lookup is
+-- two equalities on one index.
+DROP INDEX case_by_person;
+CREATE INDEX case_by_person ON care_case(person_id, team);

@@ -130,3 +130,34 @@ sqlite3_stmt *app_prepare_listing(struct replica *r, const struct listing *l, en
 	free(sql);
 	return st;
 }
+
+int app_list_command(struct app *app, int argc, char **argv, const char *usage,
+		     const char *table)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum out_format format = FORMAT_TABLE;
+	struct replica *r;
+	sqlite3_stmt *st;
+	int c, rc;
+
+	app_getopt_reset();
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c != 'f')
+			return app_option_error(usage, argv, c);
+		if (parse_format(optarg, &format))
+			return app_usage_error(usage, "--format is table, csv or json");
+	}
+	if (optind < argc)
+		return app_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	rc = app_open(app, &r);
+	if (rc)
+		return rc;
+	st = app_prepare_listing(r, export_listing(table), format);
+	write_rows(stdout, st, format);
+	sqlite3_finalize(st);
+	replica_close(&r);
+	return 0;
+}

@@ -94,33 +94,6 @@ static int ack_cmd(struct app *app, int argc, char **argv)
 	return rc;
 }
 
-static int list_cmd(struct app *app, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum out_format format = FORMAT_TABLE;
-	struct replica *r;
-	sqlite3_stmt *st;
-	int c, rc;
-
-	app_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'f')
-			return app_option_error(usage, argv, c);
-		if (parse_format(optarg, &format))
-			return app_usage_error(usage, "--format is table, csv or json");
-	}
-	rc = app_open(app, &r);
-	if (rc)
-		return rc;
-	st = app_prepare_listing(r, export_listing("handover"), format);
-	write_rows(stdout, st, format);
-	sqlite3_finalize(st);
-	replica_close(&r);
-	return 0;
-}
 
 int cmd_handover(struct app *app, int argc, char **argv)
 {
@@ -135,6 +108,6 @@ int cmd_handover(struct app *app, int argc, char **argv)
 	if (strcmp(argv[1], "ack") == 0)
 		return ack_cmd(app, argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
-		return list_cmd(app, argc - 1, argv + 1);
+		return app_list_command(app, argc - 1, argv + 1, usage, "handover");
 	return app_usage_error(usage, "unknown handover command '%s'", argv[1]);
 }

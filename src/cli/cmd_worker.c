@@ -90,35 +90,6 @@ static int worker_disable_cmd(struct app *app, int argc, char **argv)
 	return rc;
 }
 
-static int worker_list_cmd(struct app *app, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum out_format format = FORMAT_TABLE;
-	struct replica *r;
-	sqlite3_stmt *st;
-	int c, rc;
-
-	app_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'f')
-			return app_option_error(usage, argv, c);
-		if (parse_format(optarg, &format))
-			return app_usage_error(usage, "--format is table, csv or json");
-	}
-	if (optind < argc)
-		return app_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	rc = app_open(app, &r);
-	if (rc)
-		return rc;
-	st = app_prepare_listing(r, export_listing("workers"), format);
-	write_rows(stdout, st, format);
-	sqlite3_finalize(st);
-	replica_close(&r);
-	return 0;
-}
 
 int cmd_worker(struct app *app, int argc, char **argv)
 {
@@ -131,7 +102,7 @@ int cmd_worker(struct app *app, int argc, char **argv)
 	if (strcmp(argv[1], "add") == 0)
 		return worker_add_cmd(app, argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
-		return worker_list_cmd(app, argc - 1, argv + 1);
+		return app_list_command(app, argc - 1, argv + 1, usage, "workers");
 	if (strcmp(argv[1], "disable") == 0)
 		return worker_disable_cmd(app, argc - 1, argv + 1);
 	return app_usage_error(usage, "unknown worker command '%s'", argv[1]);

@@ -73,6 +73,11 @@ void write_rows(FILE *fp, sqlite3_stmt *st, enum out_format format);
 struct listing;
 sqlite3_stmt *app_prepare_listing(struct replica *r, const struct listing *l, enum out_format f);
 
+/* A "list" subcommand: [--format table|csv|json] and the export listing
+ * of `table`, as the invoking worker.  Returns an exit status. */
+int app_list_command(struct app *app, int argc, char **argv, const char *usage,
+		     const char *table);
+
 /* For getopt_long loops: the usage error for the '?' or ':' it returned. */
 int app_option_error(const char *usage, char **argv, int c);
 

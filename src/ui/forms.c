@@ -79,21 +79,11 @@ static int save_allocation(struct ui *ui, struct form *f, struct cd_error *err)
 	return referral_allocate(ui->r, f->record, form_value(f, 0), err);
 }
 
-/* Workers of the person's locality teams and of the referral's own team,
- * each with their open cases, fewest first within a team. */
-int form_allocate(struct ui *ui, const char *referral_id)
+/* Fill a choice with the workers a query returns (login, name, team, open
+ * cases), shown with their open cases so the load is visible. */
+static void add_worker_choices(struct form_field *x, sqlite3_stmt *st, const char *record_id)
 {
-	struct form *f = new_form("Allocate", referral_id);
-	struct form_field *x = add_field(f, "Worker", FIELD_CHOICE);
-	sqlite3_stmt *st = replica_stmt(ui->r,
-		"SELECT w.login, w.name, w.team, (SELECT count(*) FROM care_case c "
-		"WHERE c.allocated_to = w.id AND c.closed_at IS NULL) AS open_cases "
-		"FROM referral f JOIN person p ON p.id = f.person_id "
-		"JOIN worker w ON w.active = 1 JOIN team t ON t.code = w.team "
-		"WHERE f.id = ?1 AND (t.locality = p.locality OR w.team = f.team) "
-		"ORDER BY w.team, open_cases, w.login");
-
-	sqlite3_bind_text(st, 1, referral_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, record_id, -1, SQLITE_TRANSIENT);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		char shown[256];
 
@@ -103,6 +93,21 @@ int form_allocate(struct ui *ui, const char *referral_id)
 		form_add_choice(x, shown, col(st, 0));
 	}
 	sqlite3_reset(st);
+}
+
+/* Workers of the person's locality teams and of the referral's own team,
+ * each with their open cases, fewest first within a team. */
+int form_allocate(struct ui *ui, const char *referral_id)
+{
+	struct form *f = new_form("Allocate", referral_id);
+
+	add_worker_choices(add_field(f, "Worker", FIELD_CHOICE), replica_stmt(ui->r,
+		"SELECT w.login, w.name, w.team, (SELECT count(*) FROM care_case c "
+		"WHERE c.allocated_to = w.id AND c.closed_at IS NULL) AS open_cases "
+		"FROM referral f JOIN person p ON p.id = f.person_id "
+		"JOIN worker w ON w.active = 1 JOIN team t ON t.code = w.team "
+		"WHERE f.id = ?1 AND (t.locality = p.locality OR w.team = f.team) "
+		"ORDER BY w.team, open_cases, w.login"), referral_id);
 	f->save = save_allocation;
 	f->saved_message = "Allocated.";
 	return form_push(ui, f);
@@ -191,24 +196,14 @@ static int save_reallocation(struct ui *ui, struct form *f, struct cd_error *err
 int form_reallocate(struct ui *ui, const char *case_id)
 {
 	struct form *f = new_form("Reallocate the case", case_id);
-	struct form_field *x = add_field(f, "Worker", FIELD_CHOICE);
-	sqlite3_stmt *st = replica_stmt(ui->r,
+
+	add_worker_choices(add_field(f, "Worker", FIELD_CHOICE), replica_stmt(ui->r,
 		"SELECT w.login, w.name, w.team, (SELECT count(*) FROM care_case o "
 		"WHERE o.allocated_to = w.id AND o.closed_at IS NULL) AS open_cases "
 		"FROM care_case c JOIN worker w ON w.active = 1 JOIN team t ON t.code = w.team "
 		"WHERE c.id = ?1 AND (w.team = c.team OR t.locality = c.locality) "
-		"AND w.id IS NOT c.allocated_to ORDER BY w.team <> c.team, w.team, open_cases, w.login");
-
-	sqlite3_bind_text(st, 1, case_id, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char shown[256];
-
-		snprintf(shown, sizeof(shown), "%s (%s), %s, %d open case%s", col(st, 1), col(st, 0),
-			 col(st, 2), sqlite3_column_int(st, 3),
-			 sqlite3_column_int(st, 3) == 1 ? "" : "s");
-		form_add_choice(x, shown, col(st, 0));
-	}
-	sqlite3_reset(st);
+		"AND w.id IS NOT c.allocated_to ORDER BY w.team <> c.team, w.team, open_cases, w.login"),
+		case_id);
 	f->save = save_reallocation;
 	f->saved_message = "Case reallocated.";
 	return form_push(ui, f);
