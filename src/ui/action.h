@@ -41,6 +41,8 @@
 	  "Allocate the referral, or reallocate the case, to a worker (each shown with open cases)") \
 	X(NOTE, "note", "n", ON_QUEUE | ON_CASELOAD | ON_CASE, "Note", \
 	  "Add a note to the chronology") \
+	X(AMEND, "amend", "e", ON_CASE, "Amend", \
+	  "Correct the selected note: a new note that amends it (the original stays)") \
 	X(REVIEW, "review", "r", ON_CASELOAD, "Review", "Set the case's next review date") \
 	X(CLOSE_CASE, "close_case", "x", ON_CASELOAD, "Close", "Close the case, with a reason") \
 	X(TEAM_TOGGLE, "team_toggle", "T", ON_CASELOAD, "Team", \

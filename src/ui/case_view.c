@@ -18,18 +18,19 @@
 #define SUMMARY_LINES 6		/* referrals, cases and family, under the header */
 
 static const char *const sql_notes_before =
-	"SELECT n.rowid, n.created_at, n.kind, coalesce(w.login, '?'), n.body, n.amends_id IS NOT NULL "
+	"SELECT n.rowid, n.created_at, n.kind, coalesce(w.login, '?'), n.body, n.id "
 	"FROM note n LEFT JOIN worker w ON w.id = n.author "
 	"WHERE n.person_id = ?1 AND (n.created_at, n.rowid) < (?2, ?3) "
 	"ORDER BY n.created_at DESC, n.rowid DESC LIMIT ?4";
 static const char *const sql_notes_after =
-	"SELECT n.rowid, n.created_at, n.kind, coalesce(w.login, '?'), n.body, n.amends_id IS NOT NULL "
+	"SELECT n.rowid, n.created_at, n.kind, coalesce(w.login, '?'), n.body, n.id "
 	"FROM note n LEFT JOIN worker w ON w.id = n.author "
 	"WHERE n.person_id = ?1 AND (n.created_at, n.rowid) > (?2, ?3) "
 	"ORDER BY n.created_at, n.rowid LIMIT ?4";
 
 struct note_row {
 	sqlite3_int64 rowid;
+	char id[UUID_STR_LEN];
 	char at[ISO_INSTANT_LEN];
 	char kind[16];
 	char author[LOGIN_MAX];
@@ -186,6 +187,7 @@ static int fetch_notes(struct screen *s, const char *sql, const struct note_row 
 		snprintf(r->kind, sizeof(r->kind), "%s", text(st, 2));
 		snprintf(r->author, sizeof(r->author), "%s", text(st, 3));
 		snprintf(r->body, sizeof(r->body), "%s", text(st, 4));
+		snprintf(r->id, sizeof(r->id), "%s", text(st, 5));
 	}
 	sqlite3_reset(st);
 	for (int i = 0; reverse && i < n / 2; i++) {
@@ -386,6 +388,10 @@ static int cv_action(struct screen *s, enum action a)
 		return referral_form(s, a);
 	case ACTION_NOTE:
 		form_note(s->ui, s->arg, c->referral);
+		return ACT_HANDLED | ACT_REDRAW;
+	case ACTION_AMEND:
+		if (c->count)
+			form_amend(s->ui, c->notes[c->sel].id);
 		return ACT_HANDLED | ACT_REDRAW;
 	case ACTION_MOVE_DOWN: return cv_step(s, 1);
 	case ACTION_MOVE_UP: return cv_step(s, -1);

@@ -55,6 +55,7 @@ int form_note(struct ui *ui, const char *person_id, const char *referral_id);
 int form_review(struct ui *ui, const char *case_id);
 int form_close_case(struct ui *ui, const char *case_id);
 int form_reallocate(struct ui *ui, const char *case_id);
+int form_amend(struct ui *ui, const char *note_id);
 int form_handover(struct ui *ui);
 int form_acknowledge(struct ui *ui, const char *item_id);
 

@@ -145,6 +145,30 @@ int form_note(struct ui *ui, const char *person_id, const char *referral_id)
 	return form_push(ui, f);
 }
 
+static int save_amendment(struct ui *ui, struct form *f, struct cd_error *err)
+{
+	return note_amend(ui->r, f->record, form_value(f, 0), NULL, err);
+}
+
+/* A correction is a new note pointing at the original, which stays as it
+ * was; the form starts from the original's whole text (the list shows only
+ * its start). */
+int form_amend(struct ui *ui, const char *note_id)
+{
+	struct form *f = new_form("Amend the note (the original is kept)", note_id);
+	struct form_field *x = add_field(f, "Corrected", FIELD_TEXT);
+	sqlite3_stmt *st = replica_stmt(ui->r, "SELECT body FROM note WHERE id = ?1");
+
+	sqlite3_bind_text(st, 1, note_id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(x->text, sizeof(x->text), "%s", col(st, 0));
+	sqlite3_reset(st);
+	x->len = strlen(x->text);
+	f->save = save_amendment;
+	f->saved_message = "Amendment added; the original note is kept.";
+	return form_push(ui, f);
+}
+
 /* --- cases ------------------------------------------------------------- */
 
 static int save_review(struct ui *ui, struct form *f, struct cd_error *err)

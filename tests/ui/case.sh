@@ -63,6 +63,24 @@ sleep 0.3
 keys b
 sleep 0.3
 [ "$(screen | grep '^>' | cut -c3-13)" != "" ] || fail "paging lost the selection"
+# Amending the newest note: a new note of kind amendment pointing at it;
+# the original is kept unchanged.
+keys g
+sleep 0.3
+newest_id=$(sqlite3 "$REPLICA" "SELECT id FROM note WHERE person_id = '$(echo "$person" | cut -d'|' -f5)' ORDER BY created_at DESC, rowid DESC LIMIT 1")
+original=$(sqlite3 "$REPLICA" "SELECT body FROM note WHERE id = '$newest_id'")
+keys e
+wait_for " Amend the note"
+keys C-u
+keys -l "Corrected: seen on Tuesday, not Monday"
+keys Enter
+wait_for "Amendment added"
+[ "$(sqlite3 "$REPLICA" "SELECT kind || '|' || body FROM note WHERE amends_id = '$newest_id'")" = \
+	"amendment|Corrected: seen on Tuesday, not Monday" ] || fail "the amendment was not saved"
+[ "$(sqlite3 "$REPLICA" "SELECT body FROM note WHERE id = '$newest_id'")" = "$original" ] ||
+	fail "amending changed the original note"
+wait_for "amendment"
+
 # 1 goes straight back to the queue from any depth.
 keys 1
 wait_for "Referral queue: north"
