@@ -9,6 +9,7 @@
 
 #include "caredesk/datetime.h"
 #include "ui/form.h"
+#include "ui/pager.h"
 #include "ui/ui.h"
 
 #define CASELOAD_SELECT \
@@ -32,7 +33,6 @@ static const char *const sql[2][3] = {
 	  CASELOAD_SELECT TEAM BACKWARD },
 };
 
-enum { FROM, AFTER, BEFORE };
 
 struct case_row {
 	char id[UUID_STR_LEN];
@@ -46,8 +46,7 @@ struct case_row {
 };
 
 struct caseload {
-	struct case_row *rows, top;
-	int count, cap, sel;
+	struct pager pg;	/* the page of struct case_row */
 	bool team;
 	long total;
 };
@@ -59,9 +58,12 @@ static void copy(sqlite3_stmt *st, int i, char *out, size_t size)
 	snprintf(out, size, "%s", s ? (const char *)s : "");
 }
 
-static int fetch(struct screen *s, int which, const struct case_row *key, int limit,
-		 struct case_row *out)
+static int fetch(struct screen *s, enum pager_fetch which, const void *keyp, int limit,
+		 void *outp)
 {
+	static const struct case_row start = { .review = "" }, end = { .review = "~" };
+	const struct case_row *key = keyp ? keyp : which == PAGER_BEFORE ? &end : &start;
+	struct case_row *out = outp;
 	struct caseload *c = s->state;
 	struct actor *me = &s->ui->r->actor;
 	sqlite3_stmt *st = replica_stmt(s->ui->r, sql[c->team][which]);
@@ -84,7 +86,7 @@ static int fetch(struct screen *s, int which, const struct case_row *key, int li
 		copy(st, 7, r->worker, sizeof(r->worker));
 	}
 	sqlite3_reset(st);
-	for (int i = 0; which == BEFORE && i < n / 2; i++) {
+	for (int i = 0; which == PAGER_BEFORE && i < n / 2; i++) {
 		struct case_row t = out[i];
 
 		out[i] = out[n - 1 - i];
@@ -100,28 +102,9 @@ static int page_rows(const struct screen *s)
 	return n > 0 ? n : 1;
 }
 
-static void load_page(struct screen *s, const char *keep_id)
+static const char *row_id(const void *row)
 {
-	struct caseload *c = s->state;
-	int n = page_rows(s);
-
-	if (n > c->cap) {
-		c->rows = cd_realloc(c->rows, (size_t)n * sizeof(*c->rows));
-		c->cap = n;
-	}
-	c->count = fetch(s, FROM, &c->top, n, c->rows);
-	if (c->count == 0 && (c->top.review[0] || c->top.id[0])) {
-		struct case_row end = { .review = "~" };
-
-		c->count = fetch(s, BEFORE, &end, n, c->rows);
-	}
-	if (c->count)
-		c->top = c->rows[0];
-	for (int i = 0; keep_id && i < c->count; i++)
-		if (strcmp(c->rows[i].id, keep_id) == 0)
-			c->sel = i;
-	if (c->sel >= c->count)
-		c->sel = c->count ? c->count - 1 : 0;
+	return ((const struct case_row *)row)->id;
 }
 
 static void count_cases(struct screen *s)
@@ -141,17 +124,21 @@ static void count_cases(struct screen *s)
 static void caseload_reload(struct screen *s)
 {
 	struct caseload *c = s->state;
+	const struct case_row *sel = pager_selected(&c->pg);
 	char keep[UUID_STR_LEN] = "";
 
-	if (c->count)
-		memcpy(keep, c->rows[c->sel].id, sizeof(keep));
-	load_page(s, keep[0] ? keep : NULL);
+	if (sel)
+		memcpy(keep, sel->id, sizeof(keep));
+	pager_load(s, &c->pg, page_rows(s), keep[0] ? keep : NULL);
 	count_cases(s);
 }
 
 static int caseload_open(struct screen *s)
 {
-	s->state = cd_calloc(1, sizeof(struct caseload));
+	struct caseload *c = cd_calloc(1, sizeof(*c));
+
+	pager_init(&c->pg, sizeof(struct case_row), fetch, row_id);
+	s->state = c;
 	caseload_reload(s);
 	return 0;
 }
@@ -160,7 +147,7 @@ static void caseload_close(struct screen *s)
 {
 	struct caseload *c = s->state;
 
-	free(c->rows);
+	pager_free(&c->pg);
 	free(c);
 	s->state = NULL;
 }
@@ -204,92 +191,31 @@ static void caseload_draw(struct screen *s, WINDOW *w, int rows, int cols)
 		 "Flags", "Last contact", " Review", "Worker");
 	draw_text(ui, w, 1, 0, cols, header, A_UNDERLINE);
 	for (int i = 0; i < list; i++) {
-		if (i < c->count)
-			draw_row(s, w, 2 + i, &c->rows[i], i == c->sel);
+		if (i < c->pg.count)
+			draw_row(s, w, 2 + i, pager_row(&c->pg, i), i == c->pg.sel);
 		else
-			draw_text(ui, w, 2 + i, 0, cols, i == 0 && c->count == 0 ? " No open cases." : "",
+			draw_text(ui, w, 2 + i, 0, cols, i == 0 && c->pg.count == 0 ? " No open cases." : "",
 				  A_NORMAL);
 	}
-}
-
-static int step(struct screen *s, int delta)
-{
-	struct caseload *c = s->state;
-	struct case_row one;
-
-	if (c->count == 0)
-		return ACT_HANDLED;
-	if (c->sel + delta >= 0 && c->sel + delta < c->count) {
-		c->sel += delta;
-		return ACT_HANDLED | ACT_REDRAW;
-	}
-	if (delta > 0 && c->count == page_rows(s) &&
-	    fetch(s, AFTER, &c->rows[c->count - 1], 1, &one) == 1) {
-		c->top = c->rows[1];
-		load_page(s, one.id);
-	} else if (delta < 0 && fetch(s, BEFORE, &c->top, 1, &one) == 1) {
-		c->top = one;
-		load_page(s, one.id);
-	}
-	return ACT_HANDLED | ACT_REDRAW;
-}
-
-static int page(struct screen *s, bool down)
-{
-	struct caseload *c = s->state;
-	int n = page_rows(s);
-	struct case_row *buf;
-	int got;
-
-	if (c->count == 0)
-		return ACT_HANDLED;
-	buf = cd_calloc((size_t)n, sizeof(*buf));
-	got = down ? fetch(s, AFTER, &c->rows[c->count - 1], n, buf) : fetch(s, BEFORE, &c->top, n, buf);
-	if (got > 0) {
-		c->top = buf[0];
-		load_page(s, NULL);
-	}
-	c->sel = down ? 0 : c->count - 1;
-	free(buf);
-	return ACT_HANDLED | ACT_REDRAW;
-}
-
-static int jump(struct screen *s, bool last)
-{
-	struct caseload *c = s->state;
-
-	memset(&c->top, 0, sizeof(c->top));
-	c->sel = 0;
-	if (last) {
-		struct case_row end = { .review = "~" };
-
-		c->count = fetch(s, BEFORE, &end, page_rows(s), c->rows);
-		if (c->count)
-			c->top = c->rows[0];
-		c->sel = c->count ? c->count - 1 : 0;
-		return ACT_HANDLED | ACT_REDRAW;
-	}
-	load_page(s, NULL);
-	return ACT_HANDLED | ACT_REDRAW;
 }
 
 static int caseload_action(struct screen *s, enum action a)
 {
 	struct caseload *c = s->state;
-	const struct case_row *r = c->count ? &c->rows[c->sel] : NULL;
+	const struct case_row *r = pager_selected(&c->pg);
+	int rows = page_rows(s);
 
 	switch (a) {
-	case ACTION_MOVE_DOWN: return step(s, 1);
-	case ACTION_MOVE_UP: return step(s, -1);
-	case ACTION_PAGE_DOWN: return page(s, true);
-	case ACTION_PAGE_UP: return page(s, false);
-	case ACTION_FIRST: return jump(s, false);
-	case ACTION_LAST: return jump(s, true);
+	case ACTION_MOVE_DOWN: return pager_step(s, &c->pg, rows, 1);
+	case ACTION_MOVE_UP: return pager_step(s, &c->pg, rows, -1);
+	case ACTION_PAGE_DOWN: return pager_page(s, &c->pg, rows, true);
+	case ACTION_PAGE_UP: return pager_page(s, &c->pg, rows, false);
+	case ACTION_FIRST: return pager_jump(s, &c->pg, rows, false);
+	case ACTION_LAST: return pager_jump(s, &c->pg, rows, true);
 	case ACTION_CASELOAD: return ACT_HANDLED;
 	case ACTION_TEAM_TOGGLE:
 		c->team = !c->team;
-		memset(&c->top, 0, sizeof(c->top));
-		c->sel = 0;
+		pager_rewind(&c->pg);
 		caseload_reload(s);
 		return ACT_HANDLED | ACT_REDRAW;
 	default:

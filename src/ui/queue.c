@@ -12,6 +12,7 @@
 #include "caredesk/datetime.h"
 #include "caredesk/workday.h"
 #include "ui/form.h"
+#include "ui/pager.h"
 #include "ui/ui.h"
 
 #define QUEUE_SELECT \
@@ -55,10 +56,7 @@ struct row {
 };
 
 struct queue {
-	struct row *rows;
-	int count, cap;
-	int sel;
-	struct row top;		/* key of the first row shown */
+	struct pager pg;	/* the page of struct row */
 	int priority;		/* index into priorities */
 	int category;		/* 0: all; else nth category code */
 	char category_code[32];
@@ -134,34 +132,19 @@ static int page_rows(const struct screen *s)
 	return n > 0 ? n : 1;
 }
 
-static void ensure_capacity(struct queue *q, int n)
+static const char *row_id(const void *row)
 {
-	if (n <= q->cap)
-		return;
-	q->rows = cd_realloc(q->rows, (size_t)n * sizeof(*q->rows));
-	q->cap = n;
+	return ((const struct row *)row)->id;
 }
 
-static void load_page(struct screen *s, const char *keep_id)
+static int queue_fetch(struct screen *s, enum pager_fetch how, const void *key, int limit,
+		       void *out)
 {
-	struct queue *q = s->state;
-	int n = page_rows(s);
+	static const struct row start = { .due = "" }, end = { .due = "~" };
+	const struct row *k = key ? key : how == PAGER_BEFORE ? &end : &start;
+	const char *sql = how == PAGER_FROM ? sql_from : how == PAGER_AFTER ? sql_after : sql_before;
 
-	ensure_capacity(q, n);
-	q->count = fetch(s, sql_from, &q->top, n, false, q->rows);
-	if (q->count == 0 && q->top.due[0]) {
-		/* Everything from the top on went away: show the last page. */
-		struct row end = { .due = "~" };
-
-		q->count = fetch(s, sql_before, &end, n, true, q->rows);
-	}
-	if (q->count)
-		q->top = q->rows[0];
-	for (int i = 0; keep_id && i < q->count; i++)
-		if (strcmp(q->rows[i].id, keep_id) == 0)
-			q->sel = i;
-	if (q->sel >= q->count)
-		q->sel = q->count ? q->count - 1 : 0;
+	return fetch(s, sql, k, limit, how == PAGER_BEFORE, out);
 }
 
 static void load_counts(struct screen *s)
@@ -188,17 +171,21 @@ static void load_counts(struct screen *s)
 static void queue_reload(struct screen *s)
 {
 	struct queue *q = s->state;
+	const struct row *sel = pager_selected(&q->pg);
 	char keep[UUID_STR_LEN] = "";
 
-	if (q->count)
-		memcpy(keep, q->rows[q->sel].id, sizeof(keep));
-	load_page(s, keep[0] ? keep : NULL);
+	if (sel)
+		memcpy(keep, sel->id, sizeof(keep));
+	pager_load(s, &q->pg, page_rows(s), keep[0] ? keep : NULL);
 	load_counts(s);
 }
 
 static int queue_open(struct screen *s)
 {
-	s->state = cd_calloc(1, sizeof(struct queue));
+	struct queue *q = cd_calloc(1, sizeof(*q));
+
+	pager_init(&q->pg, sizeof(struct row), queue_fetch, row_id);
+	s->state = q;
 	queue_reload(s);
 	return 0;
 }
@@ -207,7 +194,7 @@ static void queue_close(struct screen *s)
 {
 	struct queue *q = s->state;
 
-	free(q->rows);
+	pager_free(&q->pg);
 	free(q);
 	s->state = NULL;
 }
@@ -321,82 +308,12 @@ static void queue_draw(struct screen *s, WINDOW *w, int rows, int cols)
 		 "Pri", ui->cols - QUEUE_FIXED_COLS, "Name", "", "Source", "Category", "SG");
 	draw_text(ui, w, 1, 0, ui->cols, header, A_UNDERLINE);
 	for (int i = 0; i < list; i++) {
-		if (i < q->count)
-			draw_row(s, w, 2 + i, &q->rows[i], i == q->sel);
+		if (i < q->pg.count)
+			draw_row(s, w, 2 + i, pager_row(&q->pg, i), i == q->pg.sel);
 		else
 			draw_text(ui, w, 2 + i, 0, ui->cols,
-				  i == 0 && q->count == 0 ? " No open referrals match." : "", A_NORMAL);
+				  i == 0 && q->pg.count == 0 ? " No open referrals match." : "", A_NORMAL);
 	}
-}
-
-static int step(struct screen *s, int delta)
-{
-	struct queue *q = s->state;
-	int n = page_rows(s);
-	struct row one;
-
-	if (q->count == 0)
-		return ACT_HANDLED;
-	if (q->sel + delta >= 0 && q->sel + delta < q->count) {
-		q->sel += delta;
-		return ACT_HANDLED | ACT_REDRAW;
-	}
-	if (delta > 0 && fetch(s, sql_after, &q->rows[q->count - 1], 1, false, &one) == 1 &&
-	    q->count == n) {
-		q->top = q->rows[1];
-		load_page(s, one.id);
-	} else if (delta < 0 && fetch(s, sql_before, &q->top, 1, true, &one) == 1) {
-		q->top = one;
-		load_page(s, one.id);
-	}
-	return ACT_HANDLED | ACT_REDRAW;
-}
-
-static int page(struct screen *s, bool down)
-{
-	struct queue *q = s->state;
-	int n = page_rows(s);
-	struct row *buf;
-	int got;
-
-	if (q->count == 0)
-		return ACT_HANDLED;
-	buf = cd_calloc((size_t)n, sizeof(*buf));
-	if (down)
-		got = fetch(s, sql_after, &q->rows[q->count - 1], n, false, buf);
-	else
-		got = fetch(s, sql_before, &q->top, n, true, buf);
-	if (got > 0) {
-		q->top = buf[0];
-		load_page(s, NULL);
-		q->sel = down ? 0 : q->count - 1;
-	} else {
-		q->sel = down ? q->count - 1 : 0;
-	}
-	free(buf);
-	return ACT_HANDLED | ACT_REDRAW;
-}
-
-static int jump(struct screen *s, bool last)
-{
-	struct queue *q = s->state;
-	struct row key = { .due = "" };
-
-	if (last) {
-		struct row end = { .due = "~" };
-		int n = page_rows(s);
-
-		ensure_capacity(q, n);
-		q->count = fetch(s, sql_before, &end, n, true, q->rows);
-		if (q->count)
-			q->top = q->rows[0];
-		q->sel = q->count ? q->count - 1 : 0;
-	} else {
-		q->top = key;
-		q->sel = 0;
-		load_page(s, NULL);
-	}
-	return ACT_HANDLED | ACT_REDRAW;
 }
 
 /* The next category code after the current one, from the replica's list. */
@@ -421,39 +338,40 @@ static int refilter(struct screen *s)
 {
 	struct queue *q = s->state;
 
-	memset(&q->top, 0, sizeof(q->top));
-	q->sel = 0;
-	load_page(s, NULL);
+	pager_rewind(&q->pg);
+	pager_load(s, &q->pg, page_rows(s), NULL);
 	return ACT_HANDLED | ACT_REDRAW;
 }
 
 static int queue_action(struct screen *s, enum action a)
 {
 	struct queue *q = s->state;
+	const struct row *sel = pager_selected(&q->pg);
+	int rows = page_rows(s);
 
 	switch (a) {
-	case ACTION_MOVE_DOWN: return step(s, 1);
-	case ACTION_MOVE_UP: return step(s, -1);
-	case ACTION_PAGE_DOWN: return page(s, true);
-	case ACTION_PAGE_UP: return page(s, false);
-	case ACTION_FIRST: return jump(s, false);
-	case ACTION_LAST: return jump(s, true);
+	case ACTION_MOVE_DOWN: return pager_step(s, &q->pg, rows, 1);
+	case ACTION_MOVE_UP: return pager_step(s, &q->pg, rows, -1);
+	case ACTION_PAGE_DOWN: return pager_page(s, &q->pg, rows, true);
+	case ACTION_PAGE_UP: return pager_page(s, &q->pg, rows, false);
+	case ACTION_FIRST: return pager_jump(s, &q->pg, rows, false);
+	case ACTION_LAST: return pager_jump(s, &q->pg, rows, true);
 	case ACTION_QUEUE: return ACT_HANDLED;
 	case ACTION_TRIAGE:
-		if (q->count)
-			form_triage(s->ui, q->rows[q->sel].id);
+		if (sel)
+			form_triage(s->ui, sel->id);
 		return ACT_HANDLED | ACT_REDRAW;
 	case ACTION_ALLOCATE:
-		if (q->count)
-			form_allocate(s->ui, q->rows[q->sel].id);
+		if (sel)
+			form_allocate(s->ui, sel->id);
 		return ACT_HANDLED | ACT_REDRAW;
 	case ACTION_NOTE:
-		if (q->count)
-			form_note(s->ui, q->rows[q->sel].person_id, q->rows[q->sel].id);
+		if (sel)
+			form_note(s->ui, sel->person_id, sel->id);
 		return ACT_HANDLED | ACT_REDRAW;
 	case ACTION_OPEN:
-		if (q->count && ui_push(s->ui, &case_screen, q->rows[q->sel].person_id) == 0)
-			return ACT_HANDLED | ACT_REDRAW;
+		if (sel)
+			ui_push(s->ui, &case_screen, sel->person_id);
 		return ACT_HANDLED | ACT_REDRAW;
 	case ACTION_FILTER_PRIORITY:
 		q->priority = (q->priority + 1) % (int)(sizeof(priorities) / sizeof(priorities[0]));
