@@ -97,9 +97,7 @@ static int fetch(struct screen *s, enum pager_fetch which, const void *keyp, int
 
 static int page_rows(const struct screen *s)
 {
-	int n = layout_list_rows(s->ui->rows);
-
-	return n > 0 ? n : 1;
+	return pager_rows(s->ui);
 }
 
 static const char *row_id(const void *row)
@@ -124,12 +122,7 @@ static void count_cases(struct screen *s)
 static void caseload_reload(struct screen *s)
 {
 	struct caseload *c = s->state;
-	const struct case_row *sel = pager_selected(&c->pg);
-	char keep[UUID_STR_LEN] = "";
-
-	if (sel)
-		memcpy(keep, sel->id, sizeof(keep));
-	pager_load(s, &c->pg, page_rows(s), keep[0] ? keep : NULL);
+	pager_reload(s, &c->pg, page_rows(s));
 	count_cases(s);
 }
 

@@ -1,4 +1,5 @@
 /* Keyset paging (see pager.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,4 +130,21 @@ int pager_jump(struct screen *s, struct pager *p, int rows, bool last)
 		set_top(p, pager_row(p, 0));
 	p->sel = p->count ? p->count - 1 : 0;
 	return ACT_HANDLED | ACT_REDRAW;
+}
+
+void pager_reload(struct screen *s, struct pager *p, int rows)
+{
+	const void *sel = pager_selected(p);
+	char keep[UUID_STR_LEN] = "";
+
+	if (sel)
+		snprintf(keep, sizeof(keep), "%s", p->id_of(sel));
+	pager_load(s, p, rows, keep[0] ? keep : NULL);
+}
+
+int pager_rows(const struct ui *ui)
+{
+	int n = layout_list_rows(ui->rows);
+
+	return n > 0 ? n : 1;
 }

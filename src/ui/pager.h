@@ -42,6 +42,12 @@ void pager_free(struct pager *p);
  * be NULL) selected if it is still there; `rows` rows fit the screen. */
 void pager_load(struct screen *s, struct pager *p, int rows, const char *keep_id);
 
+/* The data changed: read the page again, keeping the selected record. */
+void pager_reload(struct screen *s, struct pager *p, int rows);
+
+/* Rows a list page has on this screen (at least one). */
+int pager_rows(const struct ui *ui);
+
 /* Back to the start (after a filter changed). */
 void pager_rewind(struct pager *p);
 

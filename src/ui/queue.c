@@ -127,9 +127,7 @@ static int fetch(struct screen *s, const char *sql, const struct row *key, int l
 
 static int page_rows(const struct screen *s)
 {
-	int n = layout_list_rows(s->ui->rows);
-
-	return n > 0 ? n : 1;
+	return pager_rows(s->ui);
 }
 
 static const char *row_id(const void *row)
@@ -171,12 +169,7 @@ static void load_counts(struct screen *s)
 static void queue_reload(struct screen *s)
 {
 	struct queue *q = s->state;
-	const struct row *sel = pager_selected(&q->pg);
-	char keep[UUID_STR_LEN] = "";
-
-	if (sel)
-		memcpy(keep, sel->id, sizeof(keep));
-	pager_load(s, &q->pg, page_rows(s), keep[0] ? keep : NULL);
+	pager_reload(s, &q->pg, page_rows(s));
 	load_counts(s);
 }
 
