@@ -122,6 +122,7 @@ static void count_cases(struct screen *s)
 static void caseload_reload(struct screen *s)
 {
 	struct caseload *c = s->state;
+
 	pager_reload(s, &c->pg, page_rows(s));
 	count_cases(s);
 }

@@ -169,6 +169,7 @@ static void load_counts(struct screen *s)
 static void queue_reload(struct screen *s)
 {
 	struct queue *q = s->state;
+
 	pager_reload(s, &q->pg, page_rows(s));
 	load_counts(s);
 }
