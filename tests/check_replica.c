@@ -835,19 +835,30 @@ START_TEST(test_bulk_mode)
 {
 	struct person_input in = { .family_name = "Bulk", .given_name = "Loaded",
 		.date_of_birth = "1990-01-01" };
-	char mode[32], a[UUID_STR_LEN], b[UUID_STR_LEN];
+	char mode[32], a[UUID_STR_LEN], b[UUID_STR_LEN], c[UUID_STR_LEN];
 	struct cd_error err;
-	long problems = -1;
+	long problems = -1, triggers, outbox;
 	const char *out;
+	const char *count_triggers = "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
+				     "AND name GLOB 'cap_*'";
 
 	cd_error_clear(&err);
+	triggers = tl_int(env.r->db, count_triggers, NULL);
+	outbox = tl_int(env.r->db, "SELECT count(*) FROM outbox", NULL);
+	ck_assert_int_gt(triggers, 10);
 	ck_assert_msg(replica_bulk_mode(env.r, true, &err) == 0, "%s", err.msg);
 	ck_assert(env.r->bulk);
 	tl_text(env.r->db, mode, sizeof(mode), "PRAGMA journal_mode", NULL);
 	ck_assert_str_eq(mode, "memory");
 	ck_assert_int_eq(tl_int(env.r->db, "PRAGMA foreign_keys", NULL), 0);
+	ck_assert_int_eq(tl_int(env.r->db, count_triggers, NULL), 0);
 
-	ck_assert_int_eq(action_begin(env.r, "generate", &err), 0);
+	/* A load is not captured: a captured outermost action is refused. */
+	ck_assert_int_eq(action_begin(env.r, "generate", &err), -1);
+	ck_assert_int_eq(err.code, CD_EX_SOFTWARE);
+	ck_assert_int_eq(env.r->action_depth, 0);
+	cd_error_clear(&err);
+	ck_assert_int_eq(action_begin_uncaptured(env.r, "generate", &err), 0);
 	ck_assert_int_eq(person_create(env.r, &in, a, &err), 0);
 	ck_assert_int_eq(person_create(env.r, &in, b, &err), 0);
 	ck_assert_int_eq(env.r->action_depth, 1);
@@ -862,9 +873,14 @@ START_TEST(test_bulk_mode)
 	ck_assert_int_eq(tl_int(env.r->db, "PRAGMA synchronous", NULL), 1);
 	ck_assert_int_eq(tl_int(env.r->db, "SELECT count(*) FROM person WHERE id IN (?1, ?2)", a, b,
 				NULL), 2);
-	/* Captured as usual: bulk mode changes how, not what, is written. */
-	ck_assert_int_eq(tl_int(env.r->db, "SELECT count(*) FROM outbox WHERE row_id IN (?1, ?2)", a,
-				b, NULL), 2);
+	ck_assert_int_eq(tl_int(env.r->db, "SELECT count(*) FROM outbox", NULL), outbox);
+	/* The triggers are back: the next action is captured and guarded. */
+	ck_assert_int_eq(tl_int(env.r->db, count_triggers, NULL), triggers);
+	ck_assert_int_eq(person_create(env.r, &in, c, &err), 0);
+	ck_assert_int_eq(tl_int(env.r->db, "SELECT count(*) FROM outbox WHERE row_id = ?1", c,
+				NULL), 1);
+	ck_assert_int_ne(sqlite3_exec(env.r->db, "DELETE FROM person", NULL, NULL, NULL),
+			 SQLITE_OK);
 	out = tl_check(env.r, &problems);
 	ck_assert_msg(problems == 0, "%s", out);
 }
@@ -881,7 +897,7 @@ START_TEST(test_bulk_mode_failure_abandons_load)
 	cd_error_clear(&err);
 	tl_snap(env.r, &before);
 	ck_assert_int_eq(replica_bulk_mode(env.r, true, &err), 0);
-	ck_assert_int_eq(action_begin(env.r, "generate", &err), 0);
+	ck_assert_int_eq(action_begin_uncaptured(env.r, "generate", &err), 0);
 	ck_assert_int_eq(person_create(env.r, &in, NULL, &err), 0);
 	ck_assert_int_eq(person_create(env.r, &in, NULL, &err), -1);	/* same NHS number */
 	ck_assert_int_eq(env.r->action_depth, 0);
@@ -898,7 +914,7 @@ START_TEST(test_bulk_mode_checks_references)
 
 	cd_error_clear(&err);
 	ck_assert_int_eq(replica_bulk_mode(env.r, true, &err), 0);
-	ck_assert_int_eq(action_begin(env.r, "generate", &err), 0);
+	ck_assert_int_eq(action_begin_uncaptured(env.r, "generate", &err), 0);
 	tl_exec(env.r->db, "INSERT INTO note (id, person_id, author, kind, body, created_at, "
 		"locality) VALUES ('n1', 'nobody', (SELECT id FROM worker), 'case-note', 'x', 'x', "
 		"'north')");

@@ -80,9 +80,11 @@ int replica_migrate(sqlite3 *db, int target, struct cd_error *err);
  * memory, no fsync, a large page cache, and nested actions without
  * savepoints (copying every touched page into a sub-journal per action
  * costs more than the inserts) and foreign keys checked once at the end
- * instead of per row while on; turning it off runs that check (failing if
- * any row lacks its parent) and restores WAL, savepoints and foreign keys.
- * Only for a file no other process has open. */
+ * instead of per row while on; no guard or capture triggers, so its
+ * outermost action must be uncaptured (action_begin_uncaptured; a captured
+ * one is refused).  Turning it off runs that check (failing if any row
+ * lacks its parent), makes the triggers again and restores WAL, savepoints
+ * and foreign keys.  Only for a file no other process has open. */
 int replica_bulk_mode(struct replica *r, bool on, struct cd_error *err);
 
 /* Replica-local settings (replica_meta). value_out may be NULL to test. */

@@ -61,10 +61,10 @@ int generate_replica(struct app *app, const char *path, const struct generate_pa
 	rng_seed(&ids, p->seed ^ 0x7265706c696361ULL);
 	r->ids = (struct idgen){ .rng = &ids, .ms = generate_now(p->today) * 1000 - 1000000 };
 	r->fixed_now = generate_now(p->today);
-	if (replica_bulk_mode(r, true, &err) ||
-	    replica_init(r, p->scope ? p->scope : "borough", &err) ||
+	if (replica_init(r, p->scope ? p->scope : "borough", &err) ||
 	    worker_ensure_admin(r, app->login, admin_team, &err) ||
-	    replica_set_actor(r, app->login, NULL, &err) || generate_borough(r, p, &err) ||
+	    replica_set_actor(r, app->login, NULL, &err) || replica_bulk_mode(r, true, &err) ||
+	    generate_borough(r, p, &err) ||
 	    replica_bulk_mode(r, false, &err)) {
 		rc = app_fail(&err);
 		replica_close(&r);

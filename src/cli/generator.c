@@ -1013,14 +1013,14 @@ int generate_borough(struct replica *r, const struct generate_params *p, struct 
 			 p->people, (unsigned long long)p->seed, g.referrals, g.cases, g.notes);
 		rc = audit_append(r, "generate", "", "", detail, err);
 	}
-	if (rc == 0)
-		rc = action_commit(r, err);
-	else
-		action_rollback(r);
 	/* Record what the due times were derived from, so opening the
 	 * replica does not derive them again. */
 	if (rc == 0)
 		rc = referral_rederive_due(r, NULL, err);
+	if (rc == 0)
+		rc = action_commit(r, err);
+	else
+		action_rollback(r);
 	r->ids = (struct idgen){ 0 };
 	gen_free(&g);
 	return rc;

@@ -193,7 +193,7 @@ static void add_delete_capture(struct strbuf *b, const char *t, const struct col
 	free(changes.s);
 }
 
-static int drop_capture_triggers(sqlite3 *db, struct cd_error *err)
+int capture_drop(sqlite3 *db, struct cd_error *err)
 {
 	sqlite3_stmt *st;
 	struct strbuf b = { 0 };
@@ -239,7 +239,7 @@ int capture_regenerate(sqlite3 *db, struct cd_error *err)
 	sqlite3_stmt *st;
 	int rc = 0;
 
-	if (drop_capture_triggers(db, err))
+	if (capture_drop(db, err))
 		return -1;
 	if (sqlite3_prepare_v2(db, "SELECT name, append_only FROM sync_table ORDER BY name", -1,
 			       &st, NULL) != SQLITE_OK)

@@ -9,6 +9,8 @@
 /* Regenerate the guard, append-only and outbox capture triggers of every
  * table listed in sync_table (inside the caller's transaction). */
 int capture_regenerate(sqlite3 *db, struct cd_error *err);
+/* Drop them all (a bulk load, which capture_regenerate ends). */
+int capture_drop(sqlite3 *db, struct cd_error *err);
 
 /* Load localities, teams and code lists from data/ (upsert). */
 int reference_load(sqlite3 *db, struct cd_error *err);

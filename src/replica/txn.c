@@ -49,6 +49,9 @@ static int begin(struct replica *r, const char *action, int capture, struct cd_e
 		r->action_depth++;
 		return 0;
 	}
+	if (r->bulk && capture)
+		return cd_error_set(err, CD_EX_SOFTWARE, NULL,
+				    "%s: a bulk load has no capture triggers; begin it uncaptured", action);
 	if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return replica_sql_error(r, err, "starting a write");
 	id_new(&r->ids, txn_id);
