@@ -12,14 +12,24 @@ struct desk_key_setting {
 	int line;
 };
 
+struct desk_colour_setting {
+	const char *part;		/* a part of the screen: overdue, title, ... */
+	const char *colour;		/* "red", "white on blue", "none" */
+	const char *file;		/* where it was set, for messages */
+	int line;
+};
+
 struct desk_options {
 	int escdelay_ms;		/* -1: ESCDELAY from the environment, else 100 */
 	const struct desk_key_setting *keys;	/* borrowed */
 	int key_count;
+	const struct desk_colour_setting *colours;	/* borrowed */
+	int colour_count;
 };
 
-/* Check the key settings against the action table, printing FILE:LINE for
- * each bad one; 0 if all are good, 78 otherwise.  Every command runs this,
+/* Check the key and colour settings against the action table and the
+ * parts of the screen, printing FILE:LINE for each bad one; 0 if all are
+ * good, 78 otherwise.  Every command runs this,
  * so a bad binding is found when the configuration is read, not only when
  * someone next opens the desk. */
 int desk_check_options(const struct desk_options *opt);

@@ -36,6 +36,12 @@ void config_free(struct config *cfg)
 		free((char *)cfg->keys[i].file);
 	}
 	free(cfg->keys);
+	for (int i = 0; i < cfg->colour_count; i++) {
+		free((char *)cfg->colours[i].part);
+		free((char *)cfg->colours[i].colour);
+		free((char *)cfg->colours[i].file);
+	}
+	free(cfg->colours);
 	free(cfg->path);
 	free(cfg->replica);
 	free(cfg->timezone);
@@ -178,6 +184,33 @@ static int read_keys(config_setting_t *g, const char *file, struct config *cfg,
 	return 0;
 }
 
+/* colours = { overdue = "red"; title = "white on blue"; };  The parts and
+ * colour names are checked by the desk; here only the shape. */
+static int read_colours(config_setting_t *g, const char *file, struct config *cfg,
+			struct cd_error *err)
+{
+	int n = config_setting_length(g);
+
+	cfg->colours = cd_calloc((size_t)n, sizeof(*cfg->colours));
+	for (int i = 0; i < n; i++) {
+		config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+		struct desk_colour_setting *c = &cfg->colours[cfg->colour_count];
+		const char *value = config_setting_get_string(s);
+		char field[80];
+
+		snprintf(field, sizeof(field), "colours.%s", config_setting_name(s));
+		if (!value)
+			return setting_error(err, s, file, field,
+					     "must be a string, e.g. \"red\" or \"white on blue\"");
+		c->part = cd_strdup(config_setting_name(s));
+		c->colour = cd_strdup(value);
+		c->file = cd_strdup(file);
+		c->line = config_setting_source_line(s);
+		cfg->colour_count++;
+	}
+	return 0;
+}
+
 static int apply(config_t *c, const char *file, struct config *cfg, struct cd_error *err)
 {
 	config_setting_t *root = config_root_setting(c);
@@ -201,8 +234,10 @@ static int apply(config_t *c, const char *file, struct config *cfg, struct cd_er
 			rc = read_escdelay(s, file, cfg, err);
 		else if (strcmp(name, "keys") == 0 && config_setting_is_group(s))
 			rc = read_keys(s, file, cfg, err);
+		else if (strcmp(name, "colours") == 0 && config_setting_is_group(s))
+			rc = read_colours(s, file, cfg, err);
 		else if (strcmp(name, "timescales") == 0 || strcmp(name, "closure_days") == 0 ||
-			 strcmp(name, "keys") == 0)
+			 strcmp(name, "keys") == 0 || strcmp(name, "colours") == 0)
 			rc = setting_error(err, s, file, name, "has the wrong shape (see caredesk.conf(5))");
 		else
 			warn_unknown(s, file, "");

@@ -24,6 +24,8 @@ struct config {
 	int escdelay_ms;		/* the desk's ESC delay; -1: default */
 	struct desk_key_setting *keys;	/* the keys group, checked by the desk */
 	int key_count;
+	struct desk_colour_setting *colours;	/* the colours group, checked by the desk */
+	int colour_count;
 };
 
 /* Read the configuration (explicit_path may be NULL).  Warnings go to

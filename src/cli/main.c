@@ -76,7 +76,9 @@ static int setup(struct app *app)
 	if (identity_login(app->login, sizeof(app->login), &err))
 		return app_fail(&err);
 	return desk_check_options(&(struct desk_options){ .keys = app->cfg.keys,
-							   .key_count = app->cfg.key_count });
+							   .key_count = app->cfg.key_count,
+							   .colours = app->cfg.colours,
+							   .colour_count = app->cfg.colour_count });
 }
 
 int main(int argc, char **argv)

@@ -276,10 +276,11 @@ static void cv_draw(struct screen *s, WINDOW *w, int rows, int cols)
 	snprintf(right, sizeof(right), "%ld notes ", c->note_total);
 	draw_title(ui, w, c->title, right);
 	draw_text(ui, w, y++, 0, cols, c->details, A_NORMAL);
-	draw_text(ui, w, y++, 0, cols, c->flags[0] ? c->flags : " No current flags", A_NORMAL);
+	draw_text(ui, w, y++, 0, cols, c->flags[0] ? c->flags : " No current flags",
+		  c->flags[0] ? theme_attr(&ui->theme, ROLE_SAFEGUARDING) : A_NORMAL);
 	for (int i = 0; i < SUMMARY_LINES; i++)
 		draw_text(ui, w, y++, 0, cols, i < c->summary_count ? c->summary[i] : "", A_NORMAL);
-	draw_text(ui, w, y++, 0, cols, " Chronology, newest first", A_UNDERLINE);
+	draw_text(ui, w, y++, 0, cols, " Chronology, newest first", theme_attr(&ui->theme, ROLE_HEADER));
 	for (int i = 0; i < n; i++, y++) {
 		const struct note_row *r = &c->notes[i];
 
@@ -290,7 +291,7 @@ static void cv_draw(struct screen *s, WINDOW *w, int rows, int cols)
 		ui_short_time(r->at, when, sizeof(when));
 		snprintf(line, sizeof(line), "%s %-11s %-10s %-12s ", i == c->sel ? ">" : " ", when,
 			 r->kind, r->author);
-		draw_text(ui, w, y, 0, 37, line, i == c->sel ? A_REVERSE : A_NORMAL);
+		draw_text(ui, w, y, 0, 37, line, i == c->sel ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL);
 		draw_text(ui, w, y, 37, cols - 37, r->body, A_NORMAL);
 	}
 }

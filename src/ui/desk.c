@@ -112,11 +112,7 @@ static SCREEN *start_terminal(struct ui *ui, const struct desk_options *opt)
 	curs_set(0);
 	if (!getenv("ESCDELAY"))
 		set_escdelay(opt && opt->escdelay_ms >= 0 ? opt->escdelay_ms : DEFAULT_ESCDELAY_MS);
-	ui->colour = has_colors() && !getenv("NO_COLOR");
-	if (ui->colour) {
-		start_color();
-		use_default_colors();
-	}
+	theme_start(&ui->theme);
 	ui->mode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? TEXT_MODE_UTF8 : TEXT_MODE_ASCII;
 	getmaxyx(stdscr, ui->rows, ui->cols);
 	return scr;
@@ -336,6 +332,28 @@ static void apply_key_settings(struct ui *ui, const struct desk_options *opt, in
 	}
 }
 
+static void apply_colour_settings(struct ui *ui, const struct desk_options *opt, int *bad)
+{
+	for (int i = 0; opt && i < opt->colour_count; i++) {
+		const struct desk_colour_setting *c = &opt->colours[i];
+		char why[200];
+
+		if (theme_set(&ui->theme, c->part, c->colour, why, sizeof(why))) {
+			fprintf(stderr, "caredesk: %s:%d: colours.%s: %s\n", c->file, c->line, c->part,
+				why);
+			*bad = 1;
+		}
+	}
+}
+
+static void apply_settings(struct ui *ui, const struct desk_options *opt, int *bad)
+{
+	bindings_default(&ui->keys);
+	theme_default(&ui->theme);
+	apply_key_settings(ui, opt, bad);
+	apply_colour_settings(ui, opt, bad);
+}
+
 /* The terminal went away or we were told to stop: screens keep what was
  * typed but not saved (a handover item becomes a draft). */
 static void keep_unsaved_work(struct ui *ui)
@@ -380,8 +398,7 @@ int desk_check_options(const struct desk_options *opt)
 	struct ui scratch = { 0 };
 	int bad = 0;
 
-	bindings_default(&scratch.keys);
-	apply_key_settings(&scratch, opt, &bad);
+	apply_settings(&scratch, opt, &bad);
 	return bad ? 78 : 0;
 }
 
@@ -391,8 +408,7 @@ int desk_run(struct replica *r, const struct desk_options *opt)
 	SCREEN *scr;
 	int bad = 0;
 
-	bindings_default(&ui.keys);
-	apply_key_settings(&ui, opt, &bad);
+	apply_settings(&ui, opt, &bad);
 	if (bad)
 		return 78;
 	if (check_terminal())

@@ -3,7 +3,7 @@
  * characters become visible placeholders) and clips by display width, so
  * a name or note can never act on the terminal or misalign a column.
  * Selection and urgency never rely on colour: reverse video and a text
- * marker carry them on a monochrome vt100. */
+ * marker carry them on a monochrome vt100, and colour (theme.c) only adds. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,9 +22,23 @@ void draw_text(struct ui *ui, WINDOW *w, int y, int x, int cols, const char *tex
 	if (cols > 512)
 		cols = 512;
 	text_cell(text ? text : "", ui->mode, cols, buf, sizeof(buf));
-	wattr_set(w, attr, 0, NULL);
+	/* The pair travels in attr (COLOR_PAIR); wattr_set takes it apart. */
+	wattr_set(w, attr & ~(attr_t)A_COLOR, (short)PAIR_NUMBER(attr), NULL);
 	mvwaddstr(w, y, x, buf);
 	wattr_set(w, A_NORMAL, 0, NULL);
+}
+
+attr_t priority_attr(const struct ui *ui, const char *priority)
+{
+	if (!priority)
+		return A_NORMAL;
+	if (strcmp(priority, "red") == 0)
+		return theme_attr(&ui->theme, ROLE_RED);
+	if (strcmp(priority, "amber") == 0)
+		return theme_attr(&ui->theme, ROLE_AMBER);
+	if (strcmp(priority, "green") == 0)
+		return theme_attr(&ui->theme, ROLE_GREEN);
+	return A_NORMAL;
 }
 
 void ui_message(struct ui *ui, const char *fmt, ...)
@@ -50,8 +64,8 @@ void draw_title(struct ui *ui, WINDOW *w, const char *left, const char *right)
 
 	if (rlen > ui->cols / 2)
 		rlen = ui->cols / 2;
-	draw_text(ui, w, 0, 0, ui->cols - rlen, left, A_REVERSE | A_BOLD);
-	draw_text(ui, w, 0, ui->cols - rlen, rlen, right, A_REVERSE);
+	draw_text(ui, w, 0, 0, ui->cols - rlen, left, theme_attr(&ui->theme, ROLE_TITLE));
+	draw_text(ui, w, 0, ui->cols - rlen, rlen, right, theme_attr(&ui->theme, ROLE_TITLE) & ~(attr_t)A_BOLD);
 }
 
 /* "Enter:Open t:Triage ... ?:Help q:Quit" from the action table, keys as
@@ -92,7 +106,7 @@ void draw_hints(struct ui *ui, WINDOW *w, unsigned where, bool typing)
 		strcat(line, items[i]);
 	}
 	draw_text(ui, w, ui->rows - 2, 0, ui->cols, line, A_NORMAL);
-	draw_text(ui, w, ui->rows - 3, 0, ui->cols, ui->message, A_BOLD);
+	draw_text(ui, w, ui->rows - 3, 0, ui->cols, ui->message, theme_attr(&ui->theme, ROLE_MESSAGE));
 }
 
 void draw_status(struct ui *ui, WINDOW *w)
@@ -105,8 +119,8 @@ void draw_status(struct ui *ui, WINDOW *w)
 	snprintf(right, sizeof(right), "sync: not configured  %s %02d/%02d %02d:%02d ",
 		 days[lt.weekday], lt.date.day, lt.date.month, lt.hour, lt.minute);
 	ui->minute = lt.hour * 60 + lt.minute;
-	draw_text(ui, w, ui->rows - 1, 0, ui->cols - (int)strlen(right), left, A_REVERSE);
+	draw_text(ui, w, ui->rows - 1, 0, ui->cols - (int)strlen(right), left, theme_attr(&ui->theme, ROLE_STATUS));
 	/* the two halves never run into each other */
 	draw_text(ui, w, ui->rows - 1, ui->cols - (int)strlen(right), (int)strlen(right), right,
-		  A_REVERSE);
+		  theme_attr(&ui->theme, ROLE_STATUS));
 }

@@ -48,9 +48,9 @@ static void draw_field(struct ui *ui, WINDOW *w, int y, const struct form_field 
 		       int cols)
 {
 	char value[FORM_TEXT_MAX + 64];
-	attr_t attr = focus ? A_REVERSE : A_NORMAL;
+	attr_t attr = focus ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL;
 
-	draw_text(ui, w, y, 0, LABEL_COLS, x->label, A_BOLD);
+	draw_text(ui, w, y, 0, LABEL_COLS, x->label, theme_attr(&ui->theme, ROLE_LABEL));
 	if (x->kind == FIELD_CHOICE)
 		snprintf(value, sizeof(value), "%s %s %s", focus ? "<" : " ",
 			 x->count ? x->choices[x->choice] : "(none)", focus ? ">" : " ");

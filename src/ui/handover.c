@@ -160,11 +160,11 @@ static void draw_item(struct ui *ui, WINDOW *w, int y, int rows, const struct it
 	snprintf(line, sizeof(line), " %s priority, from %s%s%s; %s%s", it->priority, it->author,
 		 it->person[0] ? ", about " : "", it->person,
 		 it->acked[0] ? "acknowledged by " : "not yet acknowledged", it->acked);
-	draw_text(ui, w, y++, 0, ui->cols, line, A_BOLD);
+	draw_text(ui, w, y++, 0, ui->cols, line, priority_attr(ui, it->priority));
 	for (int k = 0; k < 4 && y < end; k++) {
 		int max = end - y - (3 - k);
 
-		draw_text(ui, w, y, 0, 2, labels[k], A_BOLD);
+		draw_text(ui, w, y, 0, 2, labels[k], theme_attr(&ui->theme, ROLE_LABEL));
 		y += draw_wrapped(ui, w, y, 2, ui->cols - 2, it->sbar[k], max > 1 ? max : 1);
 	}
 	while (y < end)
@@ -181,7 +181,8 @@ static void handover_draw(struct screen *s, WINDOW *w, int rows, int cols)
 	snprintf(left, sizeof(left), " Handover: %s", ui->r->actor.team);
 	snprintf(right, sizeof(right), "%ld to acknowledge ", h->unacked);
 	draw_title(ui, w, left, right);
-	draw_text(ui, w, 1, 0, cols, " Pri    Written      From          Situation", A_UNDERLINE);
+	draw_text(ui, w, 1, 0, cols, " Pri    Written      From          Situation",
+		  theme_attr(&ui->theme, ROLE_HEADER));
 	if (h->sel < h->first)
 		h->first = h->sel;
 	if (h->sel >= h->first + LIST_ROWS)
@@ -197,8 +198,9 @@ static void handover_draw(struct screen *s, WINDOW *w, int rows, int cols)
 		ui_short_time(h->items[k].at, when, sizeof(when));
 		snprintf(line, sizeof(line), "%s%-6s %-12s %-13s %s", h->items[k].acked[0] ? " " : "*",
 			 h->items[k].priority, when, h->items[k].author, h->items[k].sbar[0]);
-		draw_text(ui, w, 2 + i, 0, 1, k == h->sel ? ">" : " ", k == h->sel ? A_REVERSE : A_NORMAL);
-		draw_text(ui, w, 2 + i, 1, cols - 1, line, k == h->sel ? A_REVERSE : A_NORMAL);
+		draw_text(ui, w, 2 + i, 0, 1, k == h->sel ? ">" : " ", k == h->sel ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL);
+		draw_text(ui, w, 2 + i, 1, cols - 1, line,
+			  k == h->sel ? theme_attr(&ui->theme, ROLE_SELECTED) : priority_attr(ui, h->items[k].priority));
 	}
 	if (h->count)
 		draw_item(ui, w, 2 + LIST_ROWS, list - LIST_ROWS, &h->items[h->sel]);

@@ -58,7 +58,7 @@ static void help_draw(struct screen *s, WINDOW *w, int rows, int cols)
 
 	snprintf(title, sizeof(title), " Help: %s", h->title);
 	draw_title(ui, w, title, "q back ");
-	draw_text(ui, w, 1, 0, cols, " Keys            What they do", A_UNDERLINE);
+	draw_text(ui, w, 1, 0, cols, " Keys            What they do", theme_attr(&ui->theme, ROLE_HEADER));
 	for (int a = 1; a < ACTION_COUNT && y < 2 + list; a++) {
 		const struct action_info *info = action_info((enum action)a);
 

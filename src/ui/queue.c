@@ -261,7 +261,7 @@ static void draw_row(struct screen *s, WINDOW *w, int y, const struct row *r, bo
 	/* Reverse video on the marker and the name only: enough to see on a
 	 * monochrome terminal, and a cursor move then costs two short runs of
 	 * characters instead of two whole rows. */
-	attr_t attr = A_NORMAL, sel = selected ? A_REVERSE : A_NORMAL;
+	attr_t attr = A_NORMAL, sel = selected ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL;
 	char received[32], due[32], group[2] = { age_group(r->dob), 0 };
 	bool overdue;
 	int name_cols = ui->cols - QUEUE_FIXED_COLS;
@@ -272,13 +272,14 @@ static void draw_row(struct screen *s, WINDOW *w, int y, const struct row *r, bo
 	due_text(ui, r->due, due, sizeof(due), &overdue);
 	draw_text(ui, w, y, x[0], 1, selected ? ">" : " ", sel);
 	draw_text(ui, w, y, x[1], 12, received, attr);
-	draw_text(ui, w, y, x[2], 12, due, overdue ? attr | A_BOLD : attr);
-	draw_text(ui, w, y, x[3], 4, priority_label(r->priority), attr);
+	draw_text(ui, w, y, x[2], 12, due, overdue ? theme_attr(&ui->theme, ROLE_OVERDUE) : attr);
+	draw_text(ui, w, y, x[3], 4, priority_label(r->priority), priority_attr(ui, r->priority));
 	draw_text(ui, w, y, x[4], name_cols, r->name, sel);
 	draw_text(ui, w, y, x[5], 2, group, attr);
 	draw_text(ui, w, y, x[6], 11, r->source, attr);
 	draw_text(ui, w, y, x[7], 15, r->category, attr);
-	draw_text(ui, w, y, x[8], ui->cols - x[8], r->safeguarding ? "SG" : "", attr);
+	draw_text(ui, w, y, x[8], ui->cols - x[8], r->safeguarding ? "SG" : "",
+		  r->safeguarding ? theme_attr(&ui->theme, ROLE_SAFEGUARDING) : attr);
 }
 
 static void queue_draw(struct screen *s, WINDOW *w, int rows, int cols)
@@ -300,7 +301,7 @@ static void queue_draw(struct screen *s, WINDOW *w, int rows, int cols)
 	draw_title(ui, w, left, right);
 	snprintf(header, sizeof(header), " %-12s%-12s%-4s%-*s%-2s%-11s%-15s%s", "Received", "Due",
 		 "Pri", ui->cols - QUEUE_FIXED_COLS, "Name", "", "Source", "Category", "SG");
-	draw_text(ui, w, 1, 0, ui->cols, header, A_UNDERLINE);
+	draw_text(ui, w, 1, 0, ui->cols, header, theme_attr(&ui->theme, ROLE_HEADER));
 	for (int i = 0; i < list; i++) {
 		if (i < q->pg.count)
 			draw_row(s, w, 2 + i, pager_row(&q->pg, i), i == q->pg.sel);

@@ -169,7 +169,7 @@ static void search_draw(struct screen *s, WINDOW *w, int rows, int cols)
 
 	draw_title(ui, w, " Search people", "Enter open  C-c back ");
 	snprintf(prompt, sizeof(prompt), " Find: %s_", se->query);
-	draw_text(ui, w, 1, 0, cols, prompt, A_BOLD);
+	draw_text(ui, w, 1, 0, cols, prompt, theme_attr(&ui->theme, ROLE_LABEL));
 	for (int i = 0; i < list; i++) {
 		int y = 2 + i;
 
@@ -179,8 +179,8 @@ static void search_draw(struct screen *s, WINDOW *w, int rows, int cols)
 					    " Type a name, an NHS number or a postcode.") : "", A_NORMAL);
 			continue;
 		}
-		draw_text(ui, w, y, 0, 1, i == se->sel ? ">" : " ", i == se->sel ? A_REVERSE : A_NORMAL);
-		draw_text(ui, w, y, 1, 32, se->results[i].name, i == se->sel ? A_REVERSE : A_NORMAL);
+		draw_text(ui, w, y, 0, 1, i == se->sel ? ">" : " ", i == se->sel ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL);
+		draw_text(ui, w, y, 1, 32, se->results[i].name, i == se->sel ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL);
 		draw_text(ui, w, y, 33, cols - 33, se->results[i].details, A_NORMAL);
 	}
 }

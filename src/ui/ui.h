@@ -15,6 +15,7 @@
 #include "caredesk/replica.h"
 #include "caredesk/text.h"
 #include "ui/keys.h"
+#include "ui/theme.h"
 
 #define SCREEN_STACK_MAX 8
 #define MIN_ROWS 24
@@ -58,7 +59,7 @@ struct ui {
 	struct replica *r;
 	struct bindings keys;
 	enum text_mode mode;	/* UTF-8 or ASCII-only terminal */
-	bool colour;
+	struct theme theme;	/* attributes and colours of each part */
 	int rows, cols;
 	struct screen stack[SCREEN_STACK_MAX];
 	int depth;
@@ -80,6 +81,9 @@ void ui_message(struct ui *ui, const char *fmt, ...) __attribute__((format(print
 /* The one way data reaches the screen: sanitised, clipped to `cols`
  * display columns and padded, at (y, x), with attributes. */
 void draw_text(struct ui *ui, WINDOW *w, int y, int x, int cols, const char *text, attr_t attr);
+
+/* How a red, amber or green priority is drawn (A_NORMAL for none). */
+attr_t priority_attr(const struct ui *ui, const char *priority);
 
 /* The title bar (top row), hint line and status line (bottom rows). */
 void draw_title(struct ui *ui, WINDOW *w, const char *left, const char *right);
