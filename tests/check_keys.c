@@ -67,6 +67,19 @@ START_TEST(test_every_action_has_a_plain_key)
 }
 END_TEST
 
+/* Help lines are " keys(15) help": at 80 columns the help text has 63
+ * (one kept for the edge), so no description is cut off. */
+START_TEST(test_help_fits_80_columns)
+{
+	for (int a = 1; a < ACTION_COUNT; a++) {
+		const struct action_info *info = action_info((enum action)a);
+
+		ck_assert_msg(strlen(info->help) <= 62, "%s: help text of %zu characters is cut at 80 "
+			      "columns", info->name, strlen(info->help));
+	}
+}
+END_TEST
+
 START_TEST(test_bindings)
 {
 	struct bindings b;
@@ -117,6 +130,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_parse, 0, n);
 	tcase_add_loop_test(tc, test_name_round_trip, 0, n);
 	tcase_add_test(tc, test_every_action_has_a_plain_key);
+	tcase_add_test(tc, test_help_fits_80_columns);
 	tcase_add_test(tc, test_bindings);
 	tcase_add_test(tc, test_action_names);
 	tcase_add_test(tc, test_layout);

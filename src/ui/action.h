@@ -38,11 +38,11 @@
 	X(TRIAGE, "triage", "t", ON_QUEUE | ON_CASE, "Triage", \
 	  "Triage the referral: priority, decision and reason") \
 	X(ALLOCATE, "allocate", "a", ON_QUEUE | ON_CASELOAD | ON_CASE, "Allocate", \
-	  "Allocate the referral, or reallocate the case, to a worker (each shown with open cases)") \
+	  "Allocate the referral, or reallocate the case, to a worker") \
 	X(NOTE, "note", "n", ON_QUEUE | ON_CASELOAD | ON_CASE, "Note", \
 	  "Add a note to the chronology") \
 	X(AMEND, "amend", "e", ON_CASE, "Amend", \
-	  "Correct the selected note: a new note that amends it (the original stays)") \
+	  "Correct the selected note with a new one (the original stays)") \
 	X(REVIEW, "review", "r", ON_CASELOAD, "Review", "Set the case's next review date") \
 	X(CLOSE_CASE, "close_case", "x", ON_CASELOAD, "Close", "Close the case, with a reason") \
 	X(TEAM_TOGGLE, "team_toggle", "T", ON_CASELOAD, "Team", \
@@ -62,7 +62,7 @@
 	X(REPAINT, "repaint", "C-l", ON_ALL | ON_FORM, NULL, "Repaint the screen") \
 	X(SYNC_NOW, "sync_now", "S", ON_ALL & ~ON_SEARCH, NULL, "Ask the sync agent to run now") \
 	X(SUSPEND, "suspend", "C-z", ON_ALL | ON_FORM, NULL, "Suspend the desk (fg to return)") \
-	X(BACK, "back", "q C-c", ON_ALL, "Quit", "Back; quit from the top screen")
+	X(BACK, "back", "q C-c Esc", ON_ALL, "Quit", "Back; quit from the top screen")
 
 enum action {
 	ACTION_NONE = 0,

@@ -20,7 +20,7 @@ open=$(q "SELECT count(*) FROM care_case c JOIN worker w ON w.id = c.allocated_t
 tmux -L "$SOCK" kill-server 2>/dev/null
 STARTS=$((STARTS + 1))
 SOCK=caredesk-test-$$-$STARTS
-tmux -L "$SOCK" -f /dev/null new-session -d -x 80 -y 24 \
+tmux -L "$SOCK" -f /dev/null new-session -d -s a -x 80 -y 24 \
 	"env TERM=vt100 LANG=C LC_ALL=C CAREDESK_NOW=$CAREDESK_NOW CAREDESK_DATADIR=$CAREDESK_DATADIR \
 	XDG_CONFIG_HOME=$XDG_CONFIG_HOME $CAREDESK_BIN --replica $REPLICA --as $me; echo \$? >$T/exit; sleep 30"
 wait_for "Referral queue"
@@ -88,7 +88,7 @@ case_id=$(q "SELECT c.id FROM care_case c JOIN worker w ON w.id = c.allocated_to
 STARTS=$((STARTS + 1))
 tmux -L "$SOCK" kill-server 2>/dev/null
 SOCK=caredesk-test-$$-$STARTS
-tmux -L "$SOCK" -f /dev/null new-session -d -x 80 -y 24 \
+tmux -L "$SOCK" -f /dev/null new-session -d -s a -x 80 -y 24 \
 	"env TERM=vt100 LANG=C LC_ALL=C CAREDESK_NOW=$CAREDESK_NOW CAREDESK_DATADIR=$CAREDESK_DATADIR \
 	XDG_CONFIG_HOME=$XDG_CONFIG_HOME $CAREDESK_BIN --replica $REPLICA --as $manager; sleep 30"
 wait_for "Referral queue"

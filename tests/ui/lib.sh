@@ -54,7 +54,8 @@ finish() {
 	exit 0
 }
 
-# desk_start TERM LANG [ARGS...]: the desk in an 80x24 pane.  The pane
+# desk_start TERM LANG [ARGS...]: the desk in an 80x24 pane, in tmux
+# session "a" (a test may start more desks in other sessions).  The pane
 # runs a shell line that records the desk's exit status, so tests can see
 # how it ended.
 desk_start() {
@@ -67,19 +68,19 @@ desk_start() {
 	SOCK=caredesk-test-$$-$STARTS
 	rm -f "$T/exit"
 	# TERM is set inside the command: tmux overrides -e TERM.
-	tmux -L "$SOCK" -f /dev/null new-session -d -x 80 -y 24 \
+	tmux -L "$SOCK" -f /dev/null new-session -d -s a -x 80 -y 24 \
 		"env TERM=$_term LANG=$_lang LC_ALL=$_lang CAREDESK_NOW=$CAREDESK_NOW \
-		CAREDESK_DATADIR=$CAREDESK_DATADIR XDG_CONFIG_HOME=$XDG_CONFIG_HOME \
-		$CAREDESK_BIN --replica $REPLICA --as duty.north $*; echo \$? >$T/exit; sleep 30"
+		CAREDESK_DATADIR=$CAREDESK_DATADIR XDG_CONFIG_HOME=$XDG_CONFIG_HOME ${DESK_ENV:-} \
+		$CAREDESK_BIN --replica $REPLICA --as ${DESK_AS:-duty.north} $*; echo \$? >$T/exit; sleep 30"
 	tmux -L "$SOCK" set-option -g remain-on-exit on >/dev/null
 }
 
 screen() {
-	tmux -L "$SOCK" capture-pane -p
+	tmux -L "$SOCK" capture-pane -p -t a
 }
 
 keys() {
-	tmux -L "$SOCK" send-keys "$@"
+	tmux -L "$SOCK" send-keys -t a "$@"
 }
 
 # wait_for TEXT [SECONDS]: until the pane shows TEXT (fixed string).
@@ -158,7 +159,7 @@ exit_status() {
 # desk_pid: the caredesk process in the pane (the pane runs sh, which runs
 # env, which execs caredesk).
 desk_pid() {
-	_sh=$(tmux -L "$SOCK" display-message -p '#{pane_pid}')
+	_sh=$(tmux -L "$SOCK" display-message -p -t a '#{pane_pid}')
 	pgrep -P "$_sh" caredesk | head -n 1
 }
 

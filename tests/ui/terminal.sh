@@ -7,7 +7,7 @@
 ui_setup
 
 resize() {
-	tmux -L "$SOCK" resize-window -x "$1" -y "$2"
+	tmux -L "$SOCK" resize-window -t a -x "$1" -y "$2"
 }
 
 # Too small says so; back to 80x24 keeps the selection.
@@ -36,7 +36,7 @@ wait_selected 5
 
 # Nothing but the minute clock when idle (the clock is fixed here, so
 # nothing at all), and a cursor move sends only what changed.
-tmux -L "$SOCK" pipe-pane -o "cat >>$T/raw"
+tmux -L "$SOCK" pipe-pane -t a -o "cat >>$T/raw"
 sleep 3
 idle=$(wc -c <"$T/raw" 2>/dev/null || echo 0)
 [ "$idle" -le 100 ] || fail "idle desk wrote $idle bytes in 3 s"
@@ -46,12 +46,12 @@ wait_selected 6
 sleep 0.3
 moved=$(wc -c <"$T/raw")
 [ "$moved" -le 100 ] || fail "a cursor move wrote $moved bytes (at most 100 expected)"
-tmux -L "$SOCK" pipe-pane
+tmux -L "$SOCK" pipe-pane -t a
 
 # Another process's commit shows within 2 s, selection kept by record id;
 # hostile names reach the screen only as visible placeholders.
 : >"$T/raw"
-tmux -L "$SOCK" pipe-pane -o "cat >>$T/raw"
+tmux -L "$SOCK" pipe-pane -t a -o "cat >>$T/raw"
 esc=$(printf '\033')
 bel=$(printf '\007')
 cr=$(printf '\r')
@@ -72,7 +72,7 @@ screen | grep -q "Evil␛]0;pwned␇" || fail "ESC and BEL in a name are not sho
 screen | grep -q "Red␛\[31mText" || fail "a CSI sequence in a name is not shown as a placeholder"
 screen | grep -q "Back␍Over" || fail "CR in a name is not shown as a placeholder"
 screen | grep -q "�Reversed" || fail "a bidi override is not shown as a placeholder"
-title=$(tmux -L "$SOCK" display-message -p '#{pane_title}')
+title=$(tmux -L "$SOCK" display-message -p -t a '#{pane_title}')
 [ "$title" = pwned ] && fail "a name set the terminal title"
 # The placeholders carry the same letters, so look for the real ESC byte.
 grep -q "${esc}]0;pwned" "$T/raw" && fail "the raw output carries the OSC sequence from a name"
@@ -81,7 +81,7 @@ grep -q "${esc}\[31mText" "$T/raw" && fail "the raw output carries the CSI seque
 screen | grep "Wide" | grep -q "^ .\{59\}C " ||
 	screen | grep "Wide" | awk '{ exit !(index($0, " C ") > 0) }' ||
 	fail "the wide name misaligned its row"
-tmux -L "$SOCK" pipe-pane
+tmux -L "$SOCK" pipe-pane -t a
 after=$(screen | grep '^>' | cut -c1-40)
 [ -n "$after" ] || fail "the selection was lost when the list reloaded"
 : "${before}"

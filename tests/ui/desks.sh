@@ -1,0 +1,214 @@
+#!/bin/sh
+# Two desks on one replica, and the keys every screen shares:
+# - another desk's commit shows within 2 s with the selection kept;
+# - a resize in a form or in search keeps what was typed;
+# - Ctrl-L repaints everything; Ctrl-Z suspends (the terminal restored)
+#   and SIGCONT brings the desk back redrawn;
+# - Esc then a key within the ESC delay is Alt with that key; Esc alone
+#   goes back; ESCDELAY and the escdelay setting change the delay;
+# - SIGINT from outside restores the terminal.
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/lib.sh"
+
+ui_setup
+command -v sqlite3 >/dev/null 2>&1 || { echo "SKIP: no sqlite3 shell"; [ "${CI:-}" = true ] && exit 1; exit 77; }
+
+resize() {
+	tmux -L "$SOCK" resize-window -t "$1" -x "$2" -y "$3"
+}
+
+# desk_b: a second desk, in a second session of the same tmux server.
+desk_b() {
+	tmux -L "$SOCK" new-session -d -s b -x 80 -y 24 \
+		"env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 CAREDESK_NOW=$CAREDESK_NOW \
+		CAREDESK_DATADIR=$CAREDESK_DATADIR XDG_CONFIG_HOME=$XDG_CONFIG_HOME \
+		$CAREDESK_BIN --replica $REPLICA --as duty.north; sleep 30"
+}
+
+screen_b() {
+	tmux -L "$SOCK" capture-pane -p -t b
+}
+
+# wait_b TEXT: until desk B shows TEXT, within 2 s (the contract).
+wait_b() {
+	_i=0
+	while [ $_i -lt 20 ]; do
+		screen_b | grep -qF -- "$1" && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	fail "desk B never showed '$1' within 2 s"
+	screen_b | sed 's/^/    | /'
+	return 1
+}
+
+# --- two desks on one replica -------------------------------------------
+desk_start xterm-256color C.UTF-8
+wait_for "Referral queue: north"
+desk_b
+wait_b "Referral queue: north"
+# B selects the fourth row; A triages the second.
+tmux -L "$SOCK" send-keys -t b j j j
+i=0
+while [ "$(screen_b | grep -n '^>' | cut -d: -f1)" != 6 ] && [ $i -lt 30 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+# Rows are compared by family name (awk splits on blanks, whatever the
+# characters' widths; the due column of these rows is a plain time).
+b_selected=$(screen_b | grep '^>' | awk '{ print $6 }')
+[ -n "$b_selected" ] || fail "desk B has no selection"
+row2=$(screen | sed -n 4p)
+name2=$(echo "$row2" | awk '{ print $6 }')
+[ "$(echo "$row2" | awk '{ print $5 }')" = - ] || fail "the second row is already triaged: $row2"
+keys j t
+wait_for " Triage"
+keys Left Tab Tab
+keys -l "Checked with the GP"
+keys Enter
+wait_for "Triage saved."
+# B sees it, and keeps its own selection on the same person.
+i=0
+while ! screen_b | grep -F -- "$name2" | grep -q "Red" && [ $i -lt 20 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+screen_b | grep -F -- "$name2" | grep -q "Red" ||
+	fail "desk B did not show desk A's triage within 2 s: $(screen_b | grep -F -- "$name2")"
+[ "$(screen_b | grep '^>' | awk '{ print $6 }')" = "$b_selected" ] ||
+	fail "desk B lost its selection ($b_selected) when A's change arrived"
+# And the other way: B adds a note; A's case view of that person shows it.
+keys Enter
+wait_for "Chronology, newest first"
+tmux -L "$SOCK" send-keys -t b n
+wait_b " Add a note"
+tmux -L "$SOCK" send-keys -t b Tab
+tmux -L "$SOCK" send-keys -t b -l "Rang back from desk B"
+tmux -L "$SOCK" send-keys -t b C-o
+wait_b "Note added."
+sel_b_person=$(screen_b | grep '^>' | awk '{ print $6 }')
+keys q
+wait_for "Referral queue: north"
+# Open B's person on A: move A's selection to that row.
+i=0
+while ! screen | grep '^>' | grep -qF -- "$sel_b_person" && [ $i -lt 12 ]; do
+	keys j
+	sleep 0.1
+	i=$((i + 1))
+done
+keys Enter
+wait_for "Rang back from desk B" 2
+keys q
+wait_for "Referral queue: north"
+tmux -L "$SOCK" kill-session -t b
+
+# --- resize in a form and in search keeps the typing ---------------------
+keys t
+wait_for " Triage"
+keys Tab Tab
+keys -l "Half-typed reason"
+wait_for "Half-typed reason_"
+resize a 100 30
+resize a 60 20
+wait_for "Terminal too small"
+resize a 80 24
+wait_for "Half-typed reason_"
+keys C-c
+wait_for "Discard"
+keys y
+wait_for "Referral queue: north"
+keys /
+wait_for "Find: _"
+keys -l "wis"
+wait_for "Find: wis_"
+resize a 90 28
+resize a 80 24
+wait_for "Find: wis_"
+keys Escape
+wait_for "Referral queue: north"
+
+# --- Ctrl-L repaints everything -----------------------------------------
+: >"$T/raw"
+tmux -L "$SOCK" pipe-pane -t a -o "cat >>$T/raw"
+keys C-l
+sleep 0.5
+tmux -L "$SOCK" pipe-pane -t a
+painted=$(wc -c <"$T/raw")
+[ "$painted" -ge 1000 ] || fail "Ctrl-L wrote only $painted bytes: not a full repaint"
+for part in "Referral queue: north" "Received" "duty.north, north-duty"; do
+	grep -q "$part" "$T/raw" || fail "Ctrl-L did not redraw '$part'"
+done
+
+# --- Ctrl-Z suspends with the terminal restored; SIGCONT resumes ---------
+pid=$(desk_pid)
+line=$(selected_row)
+[ "$(tmux -L "$SOCK" display-message -p -t a '#{alternate_on}')" = 1 ] ||
+	fail "the desk is not on the alternate screen"
+keys C-z
+i=0
+while [ "$(ps -o stat= -p "$pid" | cut -c1)" != T ] && [ $i -lt 30 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ "$(ps -o stat= -p "$pid" | cut -c1)" = T ] || fail "Ctrl-Z did not stop the desk"
+[ "$(tmux -L "$SOCK" display-message -p -t a '#{alternate_on}')" = 0 ] ||
+	fail "suspended, the desk left the terminal on its alternate screen"
+kill -CONT "$pid"
+wait_for "Referral queue: north"
+[ "$(tmux -L "$SOCK" display-message -p -t a '#{alternate_on}')" = 1 ] ||
+	fail "resumed, the desk is not back on its screen"
+# Still answering keys, selection where it was.
+keys k
+sleep 0.2
+keys j
+wait_selected "$line"
+
+# --- Esc x is Alt-x; Esc alone goes back --------------------------------
+keys Enter
+wait_for "Chronology, newest first"
+# Esc and j in one write: Alt-j, which nothing is bound to; no way back.
+keys Escape j
+sleep 0.5
+screen | grep -qF "Chronology, newest first" || fail "Esc j (Alt-j) went back like Esc alone"
+keys Escape
+wait_for "Referral queue: north"
+
+# ESCDELAY from the environment: Esc, a pause shorter than it, then a key
+# is still Alt-key.
+DESK_ENV=ESCDELAY=1500 desk_start xterm-256color C.UTF-8
+wait_for "Referral queue: north"
+keys Enter
+wait_for "Chronology, newest first"
+keys Escape
+sleep 0.4
+keys j
+sleep 1.5
+screen | grep -qF "Chronology, newest first" || fail "with ESCDELAY=1500, Esc and j 0.4 s apart were not Alt-j"
+# The escdelay setting, when ESCDELAY is not set.
+printf 'escdelay = 1500;\n' >"$T/esc.conf"
+desk_start xterm-256color C.UTF-8 --config "$T/esc.conf"
+wait_for "Referral queue: north"
+keys Enter
+wait_for "Chronology, newest first"
+keys Escape
+sleep 0.4
+keys j
+sleep 1.5
+screen | grep -qF "Chronology, newest first" || fail "with escdelay = 1500, Esc and j 0.4 s apart were not Alt-j"
+# Default 100 ms: the same keys are Esc (back), then j.
+desk_start xterm-256color C.UTF-8
+wait_for "Referral queue: north"
+keys Enter
+wait_for "Chronology, newest first"
+keys Escape
+sleep 0.4
+keys j
+wait_for "Referral queue: north"
+
+# --- SIGINT from outside restores the terminal --------------------------
+[ "$(tmux -L "$SOCK" display-message -p -t a '#{alternate_on}')" = 1 ] ||
+	fail "the desk is not on the alternate screen"
+kill -INT "$(desk_pid)"
+[ "$(exit_status)" != running ] || fail "SIGINT did not end the desk"
+[ "$(tmux -L "$SOCK" display-message -p -t a '#{alternate_on}')" = 0 ] ||
+	fail "after SIGINT the terminal is still on the desk's alternate screen"
+finish
