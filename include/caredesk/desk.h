@@ -25,7 +25,14 @@ struct desk_options {
 	int key_count;
 	const struct desk_colour_setting *colours;	/* borrowed */
 	int colour_count;
+	double started_ms;		/* desk_clock_ms() when the process began */
 };
+
+/* A monotonic clock in milliseconds, for the timings the benchmark reads:
+ * with CAREDESK_TIMING=FILE the desk appends "first-paint MS" (from
+ * started_ms to the first screen on the terminal) and "key MS" (from input
+ * ready to the screen updated) lines to FILE. */
+double desk_clock_ms(void);
 
 /* Check the key and colour settings against the action table and the
  * parts of the screen, printing FILE:LINE for each bad one; 0 if all are

@@ -12,6 +12,7 @@ struct app {
 	struct global_opts opts;
 	struct config cfg;
 	char login[LOGIN_MAX];		/* the invoking Unix user */
+	double started_ms;		/* CLOCK_MONOTONIC at start, for timings */
 };
 
 /* Every command takes the app and its own argv (argv[0] is the command

@@ -93,6 +93,7 @@ int main(int argc, char **argv)
 	umask(007);
 	setlocale(LC_ALL, "");
 	memset(&app, 0, sizeof(app));
+	app.started_ms = desk_clock_ms();
 	cd_error_clear(&err);
 	if (global_opts_extract(&argc, argv, &app.opts, &err))
 		return app_fail(&err);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <term.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "caredesk/datetime.h"
@@ -157,6 +158,34 @@ static bool replica_changed(struct ui *ui)
 		return false;
 	ui->data_version = v;
 	return true;
+}
+
+/* The benchmark's probe (desk.h): off unless CAREDESK_TIMING names a file. */
+static FILE *timing;
+
+double desk_clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void timing_open(void)
+{
+	const char *path = getenv("CAREDESK_TIMING");
+
+	if (path && *path)
+		timing = fopen(path, "a");
+	/* A line at a time: the benchmark reads it while the desk runs. */
+	if (timing)
+		setvbuf(timing, NULL, _IOLBF, 0);
+}
+
+static void timing_note(const char *what, double since)
+{
+	if (timing)
+		fprintf(timing, "%s %.3f\n", what, desk_clock_ms() - since);
 }
 
 static void reload_all(struct ui *ui)
@@ -364,13 +393,15 @@ static void keep_unsaved_work(struct ui *ui)
 }
 
 /* Returns true when the worker quit, false on hang-up or a signal. */
-static bool run_loop(struct ui *ui)
+static bool run_loop(struct ui *ui, double started_ms)
 {
 	bool gone = false;
 
 	draw(ui);
+	timing_note("first-paint", started_ms);
 	while (!stop_signal && !gone && ui->depth) {
 		enum wait_result w = wait_input();
+		double input_ms = desk_clock_ms();
 		int flags = 0;
 		struct local_time lt;
 
@@ -388,6 +419,8 @@ static bool run_loop(struct ui *ui)
 			flags |= ACT_REDRAW;
 		if (flags & (ACT_REDRAW | ACT_RELOAD | ACT_POP | ACT_HANDLED))
 			draw(ui);
+		if (w == WAIT_INPUT && (flags & ACT_HANDLED))
+			timing_note("key", input_ms);
 	}
 	/* The stack emptied (quit), or the terminal went away. */
 	return !gone && !stop_signal;
@@ -419,8 +452,13 @@ int desk_run(struct replica *r, const struct desk_options *opt)
 		return 2;
 	}
 	replica_changed(&ui);
-	if (ui_push(&ui, &queue_screen, NULL) == 0 && !run_loop(&ui))
+	timing_open();
+	if (ui_push(&ui, &queue_screen, NULL) == 0 &&
+	    !run_loop(&ui, opt && opt->started_ms > 0 ? opt->started_ms : desk_clock_ms()))
 		keep_unsaved_work(&ui);
+	if (timing)
+		fclose(timing);
+	timing = NULL;
 	while (ui.depth)
 		ui_pop(&ui);
 	endwin();

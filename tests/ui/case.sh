@@ -38,6 +38,15 @@ wait_for "$postcode"
 keys C-u
 keys -l "$(echo "$family" | cut -c1-3)"
 wait_for "$family"
+# "999" prefixes every NHS number: listed unranked, and the worker is
+# asked to type more; then the full number finds the one person.
+keys C-u
+keys -l "999"
+wait_for "(over 500 match: type more)"
+[ "$(screen | grep -c '^[> ][^ ].*NHS 999')" -ge 10 ] || fail "a broad search listed too few people"
+keys -l "$(echo "$nhs" | cut -c4-10)"
+wait_for "NHS $spaced"
+screen | grep -qF "type more" && fail "a narrow search still asks to type more"
 # Hostile input is only text: FTS5 syntax, quotes and escapes find nothing, break nothing.
 keys C-u
 keys -l 'AND "OR* NEAR( ^'
