@@ -722,11 +722,11 @@ static const struct {
 	  "2026-11-23T09:00:00Z", "2026-11-30T09:00:00Z", "north-duty", "north" },
 	/* Safeguarding, by flag or by category, goes to the MASH: one day. */
 	{ "1980-04-01", "2026-11-23T09:00:00Z", "health", true, NULL,
-	  "2026-11-23T09:00:00Z", "2026-11-24T09:00:00Z", "mash", "borough" },
+	  "2026-11-23T09:00:00Z", "2026-11-24T09:00:00Z", "mash", "north" },
 	{ "1980-04-01", "2026-11-23T09:00:00Z", "safeguarding", false, NULL,
-	  "2026-11-23T09:00:00Z", "2026-11-24T09:00:00Z", "mash", "borough" },
+	  "2026-11-23T09:00:00Z", "2026-11-24T09:00:00Z", "mash", "north" },
 	{ "2015-05-05", "2026-11-23T09:00:00Z", "safeguarding", true, NULL,
-	  "2026-11-23T09:00:00Z", "2026-11-24T09:00:00Z", "mash", "borough" },
+	  "2026-11-23T09:00:00Z", "2026-11-24T09:00:00Z", "mash", "north" },
 	/* Summer time: the same local wall-clock time, 09:30 BST. */
 	{ "1980-04-01", "2026-07-01T08:30:00Z", "health", false, NULL,
 	  "2026-07-01T08:30:00Z", "2026-07-08T08:30:00Z", "north-duty", "north" },
@@ -743,9 +743,9 @@ static const struct {
 	/* Age on the local date: 23:30 UTC on 1 July is 2 July in London. */
 	{ "2008-07-02", "2026-07-01T23:30:00Z", "health", false, NULL,
 	  "2026-07-01T23:30:00Z", "2026-07-08T23:30:00Z", "north-duty", "north" },
-	/* A team asked for by name wins, and gives the locality. */
+	/* A team asked for by name wins; the locality stays the person's. */
 	{ "1980-04-01", "2026-11-23T09:00:00Z", "health", false, "south-adults",
-	  "2026-11-23T09:00:00Z", "2026-11-30T09:00:00Z", "south-adults", "south" },
+	  "2026-11-23T09:00:00Z", "2026-11-30T09:00:00Z", "south-adults", "north" },
 	{ "1980-04-01", "2026-11-23T09:00:00Z", "health", true, "north-duty",
 	  "2026-11-23T09:00:00Z", "2026-11-24T09:00:00Z", "north-duty", "north" },
 };
@@ -1250,9 +1250,11 @@ START_TEST(test_case_open)
 	ck_assert_str_eq(value_of("SELECT detail FROM audit_event WHERE record_id = ?1", id),
 			 "north-children");
 
-	/* A borough-wide team's case belongs to the borough. */
+	/* A borough-wide team's case still syncs with its person's locality:
+	 * a replica that holds the case must hold the person too. */
 	ASSERT_OK(case_open(R, person_id, "children-in-care", id, &err));
-	ck_assert_str_eq(value_of("SELECT locality FROM care_case WHERE id = ?1", id), "borough");
+	ck_assert_str_eq(value_of("SELECT team || '|' || locality FROM care_case WHERE id = ?1", id),
+			 "children-in-care|north");
 }
 END_TEST
 

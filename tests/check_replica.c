@@ -422,7 +422,7 @@ START_TEST(test_reference_shape)
 				"WHERE code = 'mash'", NULL), 1);
 	ck_assert_int_eq(tl_int(db, "SELECT closes FROM decision_code WHERE code = 'nfa'", NULL), 1);
 	ck_assert_int_eq(tl_int(db, "SELECT closes FROM decision_code WHERE code = 's17'", NULL), 0);
-	ck_assert_int_eq(tl_int(db, "SELECT count(*) FROM sync_table", NULL), 11);
+	ck_assert_int_eq(tl_int(db, "SELECT count(*) FROM sync_table", NULL), 12);
 }
 END_TEST
 

@@ -21,6 +21,7 @@ enum cd_exit {
 	CD_EX_CANTCREAT = 73,
 	CD_EX_IOERR = 74,
 	CD_EX_TEMPFAIL = 75,
+	CD_EX_PROTOCOL = 76,
 	CD_EX_NOPERM = 77,
 	CD_EX_CONFIG = 78,
 };

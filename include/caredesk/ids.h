@@ -36,4 +36,8 @@ struct idgen {
 void id_new(struct idgen *g, char out[UUID_STR_LEN]);
 int id_is_valid(const char *s);
 
+/* A worker's record id: a name-based (version 5) UUID of the login, the
+ * same on every replica. */
+void id_for_login(const char *login, char out[UUID_STR_LEN]);
+
 #endif

@@ -19,6 +19,7 @@
 #include "caredesk/referral_rules.h"
 
 struct workcal;
+struct sync_tables;
 
 #define LOGIN_MAX 65
 #define CODE_MAX 49
@@ -52,6 +53,7 @@ struct replica {
 					 * actions; any failure abandons the whole load */
 	int schema_version;
 	struct stmt_cache *stmts;	/* owned: prepared statements by SQL text */
+	struct sync_tables *sync_tables;	/* owned: generated row SQL (sync_rows.h) */
 };
 
 /* The schema version this binary writes (the newest migration). */

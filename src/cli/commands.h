@@ -21,6 +21,8 @@ int cmd_init(struct app *app, int argc, char **argv);
 int cmd_worker(struct app *app, int argc, char **argv);
 int cmd_referral(struct app *app, int argc, char **argv);
 int cmd_note(struct app *app, int argc, char **argv);
+int cmd_case(struct app *app, int argc, char **argv);
+int cmd_sync(struct app *app, int argc, char **argv);
 int cmd_handover(struct app *app, int argc, char **argv);
 int cmd_export(struct app *app, int argc, char **argv);
 int cmd_check(struct app *app, int argc, char **argv);

@@ -27,7 +27,9 @@ static const struct command commands[] = {
 	{ "referral", cmd_referral, "list, show, triage and allocate referrals" },
 	{ "note", cmd_note, "add a note to the chronology" },
 	{ "handover", cmd_handover, "write and acknowledge shift handover items" },
+	{ "case", cmd_case, "set a case's review date, close or reallocate it" },
 	{ "worker", cmd_worker, "add, list and disable workers" },
+	{ "sync", cmd_sync, "the sync agent's state; the central store" },
 	{ "check", cmd_check, "check the replica's integrity" },
 };
 

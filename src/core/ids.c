@@ -94,6 +94,20 @@ void id_new(struct idgen *g, char out[UUID_STR_LEN])
 	uuid_unparse_lower(u, out);
 }
 
+/* The namespace of worker ids: a login names one person borough-wide (it
+ * is their Unix user name), so every replica that registers a login makes
+ * the same record, and central sees one worker, not two that collide. */
+static const uuid_t worker_namespace = { 0x5c, 0x0d, 0x3e, 0x1a, 0x8b, 0x2f, 0x4e, 0x61,
+					 0x9a, 0x47, 0x13, 0xc2, 0x6d, 0xe0, 0x55, 0x9b };
+
+void id_for_login(const char *login, char out[UUID_STR_LEN])
+{
+	uuid_t u;
+
+	uuid_generate_sha1(u, worker_namespace, login, strlen(login));
+	uuid_unparse_lower(u, out);
+}
+
 int id_is_valid(const char *s)
 {
 	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";

@@ -49,7 +49,9 @@ int case_open(struct replica *r, const char *person_id, const char *team,
 	bind_text(st, 2, person_id);
 	bind_text(st, 3, t.code);
 	bind_text(st, 4, now);
-	bind_text(st, 5, t.locality);
+	/* The person's locality: a case syncs with its person, even one held
+	 * by a borough-wide team. */
+	bind_text(st, 5, person_locality);
 	if (stmt_run(r, st, err, "opening the case") ||
 	    audit_append(r, "case.open", "care_case", id, t.code, err))
 		goto fail;

@@ -48,7 +48,9 @@ int handover_add(struct replica *r, const struct handover_input *in, char id_out
 		"INSERT INTO handover_item (id, author, team, priority, situation, background, "
 		"assessment, recommendation, person_id, case_id, created_at, locality) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-		"(SELECT locality FROM team WHERE code = ?3))");
+		"coalesce((SELECT locality FROM person WHERE id = ?9), "
+		"(SELECT p.locality FROM care_case c JOIN person p ON p.id = c.person_id WHERE c.id = ?10), "
+		"(SELECT locality FROM team WHERE code = ?3)))");
 	bind_text(st, 1, id);
 	bind_text(st, 2, r->actor.worker_id);
 	bind_text(st, 3, r->actor.team);

@@ -113,6 +113,7 @@ struct receipt {
 	char source[CODE_MAX], category[CODE_MAX];
 	int64_t received, due;
 	struct team_row team;
+	char locality[CODE_MAX];	/* the person's: a referral syncs with its person */
 	int re_referral;
 };
 
@@ -120,7 +121,6 @@ static int validate_receipt(struct replica *r, const struct referral_input *in, 
 			    struct cd_error *err)
 {
 	struct civil_date dob;
-	char person_locality[CODE_MAX];
 	struct workcal *cal;
 	int days;
 
@@ -142,8 +142,8 @@ static int validate_receipt(struct replica *r, const struct referral_input *in, 
 			   !text_is_valid_utf8(in->reason, strlen(in->reason))))
 		return cd_error_set(err, CD_EX_DATAERR, "reason",
 				    "must be UTF-8 text of at most %d bytes", REASON_MAX_BYTES);
-	if (person_dob(r, in->person_id, &dob, person_locality, err) ||
-	    route(r, in, out->category, person_locality, &out->team, err))
+	if (person_dob(r, in->person_id, &dob, out->locality, err) ||
+	    route(r, in, out->category, out->locality, &out->team, err))
 		return -1;
 	cal = replica_calendar(r, err);
 	if (!cal)
@@ -187,7 +187,7 @@ int referral_receive(struct replica *r, const struct referral_input *in,
 	bind_text(st, 9, rc.team.code);
 	sqlite3_bind_int(st, 10, rc.re_referral);
 	bind_text(st, 11, now);
-	bind_text(st, 12, rc.team.locality);
+	bind_text(st, 12, rc.locality);
 	if (stmt_run(r, st, err, "saving the referral") ||
 	    audit_append(r, "referral.receive", "referral", id, rc.team.code, err)) {
 		action_rollback(r);

@@ -14,6 +14,7 @@
 #include "caredesk/replica.h"
 #include "caredesk/datadir.h"
 #include "caredesk/workday.h"
+#include "caredesk/sync_rows.h"
 #include "replica/internal.h"
 #include "replica/migrations.h"
 
@@ -241,6 +242,7 @@ void replica_close(struct replica **rp)
 	if (r->db)
 		sqlite3_close(r->db);
 	workcal_free(&r->cal);
+	sync_tables_free(r->sync_tables);
 	free(r->path);
 	free(r);
 	*rp = NULL;

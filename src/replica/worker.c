@@ -80,7 +80,7 @@ static int upsert(struct replica *r, const char *action, const struct worker_inp
 	char id[UUID_STR_LEN], now[ISO_INSTANT_LEN];
 	sqlite3_stmt *st;
 
-	id_new(&r->ids, id);
+	id_for_login(in->login, id);
 	replica_now_iso(r, now);
 	st = replica_stmt(r,
 		"INSERT INTO worker (id, login, name, team, role, active, created_at, updated_at, "

@@ -1,0 +1,77 @@
+/* caredesk sync: the sync agent's state as the desk shows it, and which
+ * central store this replica syncs with.  The agent itself is
+ * caredesk-sync; this command never touches the network. */
+#include <stdio.h>
+#include <string.h>
+
+#include "caredesk/sync.h"
+#include "cli/commands.h"
+
+static const char usage[] =
+	"usage: caredesk sync status\n"
+	"       caredesk sync central URI\n"
+	"  URI is file:/path/central.db or ssh://host/path/central.db.\n";
+
+static int status(struct app *app)
+{
+	struct replica *r;
+	struct sync_status s;
+	int rc = app_open(app, &r);
+
+	if (rc)
+		return rc;
+	sync_status_read(r, &s);
+	if (!s.configured) {
+		printf("central       not configured (set one with caredesk sync central URI)\n");
+	} else {
+		printf("central       %s\n", s.central);
+		printf("last success  %s\n", s.last_success[0] ? s.last_success : "never");
+		if (s.offline_since[0])
+			printf("offline since %s\n", s.offline_since);
+		if (s.last_error[0])
+			printf("last error    %s\n", s.last_error);
+		printf("cursor        %lld\n", s.cursor);
+	}
+	printf("waiting       %ld change%s\n", s.waiting, s.waiting == 1 ? "" : "s");
+	printf("conflicts     %ld open\n", s.conflicts);
+	printf("rejects       %ld\n", s.rejects);
+	replica_close(&r);
+	return 0;
+}
+
+static int set_central(struct app *app, const char *uri)
+{
+	struct replica *r;
+	struct cd_error err;
+	int rc;
+
+	if (strncmp(uri, "file:/", 6) != 0 && strncmp(uri, "ssh://", 6) != 0)
+		return app_usage_error(usage, "'%s' is not a central store URI", uri);
+	rc = app_open(app, &r);
+	if (rc)
+		return rc;
+	cd_error_clear(&err);
+	if (strcmp(r->actor.role, "admin") != 0)
+		cd_error_set(&err, CD_EX_NOPERM, NULL, "only an admin worker may change the central store");
+	/* Another central has its own sequence: start from its beginning. */
+	else if (sync_set_central_uri(r, uri, &err) == 0)
+		sync_state_set(r, "cursor", "0", &err);
+	if (err.code)
+		rc = app_fail(&err);
+	replica_close(&r);
+	return rc;
+}
+
+int cmd_sync(struct app *app, int argc, char **argv)
+{
+	if (app->opts.help) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "status") == 0)
+		return status(app);
+	if (argc == 3 && strcmp(argv[1], "central") == 0)
+		return set_central(app, argv[2]);
+	return app_usage_error(usage, argc < 2 ? "sync needs status or central" :
+				      "unknown or incomplete sync command '%s'", argv[1]);
+}

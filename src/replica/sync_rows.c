@@ -1,0 +1,318 @@
+/* Synced records as JSON rows (see sync_rows.h).
+ *
+ * For each table in sync_table the SQL to read a row as one JSON object
+ * and to write one back is generated from PRAGMA table_info the first time
+ * it is needed, and kept for the life of the replica, so replica_stmt can
+ * cache the prepared statements by their (stable) text.  Names come from
+ * our own schema only; every value is bound. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caredesk/sync_rows.h"
+#include "replica/internal.h"
+
+struct sync_table_def {
+	char *name;
+	bool append_only, has_version;
+	char **cols;
+	int ncols;
+	char *select_sql;	/* SELECT json_object(...) FROM t WHERE id = ?1 */
+	char *insert_sql;	/* INSERT INTO t (...) VALUES (?1 ->> '$.c', ...) */
+	char *store_sql;	/* insert, or update when newer (pull) */
+	char *delete_sql;
+	char *bump_sql;
+	char *patch_sql;	/* set the columns named in a JSON object, all at once */
+};
+
+struct sync_tables {
+	struct sync_table_def *t;
+	int count;
+};
+
+static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *format(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		cd_die("out of memory");
+	return s;
+}
+
+/* s = s + piece; both owned by the caller, piece freed. */
+static char *append(char *s, char *piece)
+{
+	char *out = format("%s%s", s ? s : "", piece);
+
+	free(s);
+	free(piece);
+	return out;
+}
+
+static void load_columns(sqlite3 *db, struct sync_table_def *t)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1) ORDER BY cid", -1, &st,
+			       NULL) != SQLITE_OK)
+		cd_die("reading the columns of %s: %s", t->name, sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *col = (const char *)sqlite3_column_text(st, 0);
+
+		t->cols = cd_realloc(t->cols, (size_t)(t->ncols + 1) * sizeof(*t->cols));
+		t->cols[t->ncols++] = cd_strdup(col);
+		if (strcmp(col, "version") == 0)
+			t->has_version = true;
+	}
+	sqlite3_finalize(st);
+}
+
+static void build_sql(struct sync_table_def *t)
+{
+	char *obj = NULL, *cols = NULL, *vals = NULL, *sets = NULL, *patch = NULL;
+
+	for (int i = 0; i < t->ncols; i++) {
+		const char *c = t->cols[i], *sep = i ? ", " : "";
+
+		obj = append(obj, format("%s'%s', \"%s\"", sep, c, c));
+		cols = append(cols, format("%s\"%s\"", sep, c));
+		vals = append(vals, format("%s?1 ->> '$.\"%s\"'", sep, c));
+		sets = append(sets, format("%s\"%s\" = excluded.\"%s\"", sep, c, c));
+		patch = append(patch, format("%s\"%s\" = CASE WHEN json_type(?2, '$.\"%s\"') IS NULL "
+					     "THEN \"%s\" ELSE json_extract(?2, '$.\"%s\"') END",
+					     sep, c, c, c, c));
+	}
+	t->select_sql = format("SELECT json_object(%s) FROM \"%s\" WHERE id = ?1", obj, t->name);
+	t->insert_sql = format("INSERT INTO \"%s\" (%s) VALUES (%s)", t->name, cols, vals);
+	if (t->has_version)
+		t->store_sql = format("INSERT INTO \"%s\" (%s) VALUES (%s) ON CONFLICT (id) DO UPDATE "
+				      "SET %s WHERE excluded.version > \"%s\".version", t->name, cols,
+				      vals, sets, t->name);
+	else
+		t->store_sql = format("INSERT INTO \"%s\" (%s) VALUES (%s) ON CONFLICT DO NOTHING",
+				      t->name, cols, vals);
+	t->delete_sql = format("DELETE FROM \"%s\" WHERE id = ?1", t->name);
+	t->bump_sql = t->has_version ? format("UPDATE \"%s\" SET version = version + 1, "
+					      "updated_at = ?2 WHERE id = ?1", t->name)
+				     : NULL;
+	/* One statement, so table CHECKs see the record whole (status and
+	 * allocated_to change together). */
+	t->patch_sql = format("UPDATE \"%s\" SET %s WHERE id = ?1", t->name, patch);
+	free(patch);
+	free(obj);
+	free(cols);
+	free(vals);
+	free(sets);
+}
+
+static struct sync_tables *load_tables(struct replica *r)
+{
+	struct sync_tables *all = cd_calloc(1, sizeof(*all));
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(r->db, "SELECT name, append_only FROM sync_table ORDER BY name", -1,
+			       &st, NULL) != SQLITE_OK)
+		cd_die("reading sync_table: %s", sqlite3_errmsg(r->db));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct sync_table_def *t;
+
+		all->t = cd_realloc(all->t, (size_t)(all->count + 1) * sizeof(*all->t));
+		t = &all->t[all->count++];
+		memset(t, 0, sizeof(*t));
+		t->name = cd_strdup((const char *)sqlite3_column_text(st, 0));
+		t->append_only = sqlite3_column_int(st, 1) != 0;
+	}
+	sqlite3_finalize(st);
+	for (int i = 0; i < all->count; i++) {
+		load_columns(r->db, &all->t[i]);
+		build_sql(&all->t[i]);
+	}
+	return all;
+}
+
+void sync_tables_free(struct sync_tables *all)
+{
+	if (!all)
+		return;
+	for (int i = 0; i < all->count; i++) {
+		struct sync_table_def *t = &all->t[i];
+
+		for (int c = 0; c < t->ncols; c++)
+			free(t->cols[c]);
+		free(t->cols);
+		free(t->patch_sql);
+		free(t->name);
+		free(t->select_sql);
+		free(t->insert_sql);
+		free(t->store_sql);
+		free(t->delete_sql);
+		free(t->bump_sql);
+	}
+	free(all->t);
+	free(all);
+}
+
+const struct sync_table_def *sync_table_find(struct replica *r, const char *name)
+{
+	if (!r->sync_tables)
+		r->sync_tables = load_tables(r);
+	for (int i = 0; name && i < r->sync_tables->count; i++)
+		if (strcmp(r->sync_tables->t[i].name, name) == 0)
+			return &r->sync_tables->t[i];
+	return NULL;
+}
+
+bool sync_table_append_only(const struct sync_table_def *t)
+{
+	return t->append_only;
+}
+
+bool sync_table_has_version(const struct sync_table_def *t)
+{
+	return t->has_version;
+}
+
+const char *sync_table_name(const struct sync_table_def *t)
+{
+	return t->name;
+}
+
+static int column_index(const struct sync_table_def *t, const char *name)
+{
+	for (int i = 0; name && i < t->ncols; i++)
+		if (strcmp(t->cols[i], name) == 0)
+			return i;
+	return -1;
+}
+
+const char *sync_table_column(const struct sync_table_def *t, const char *name)
+{
+	int i = column_index(t, name);
+
+	return i < 0 ? NULL : t->cols[i];
+}
+
+int sync_row_json(struct replica *r, const struct sync_table_def *t, const char *id, char **json,
+		  struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt(r, t->select_sql);
+	int rc;
+
+	*json = NULL;
+	bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*json = cd_strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	return replica_sql_error(r, err, "reading a record to sync");
+}
+
+static bool has_pending_changes(struct replica *r, const char *tbl, const char *id)
+{
+	sqlite3_stmt *st = replica_stmt(r, "SELECT 1 FROM outbox WHERE tbl = ?1 AND row_id = ?2 LIMIT 1");
+	bool pending;
+
+	bind_text(st, 1, tbl);
+	bind_text(st, 2, id);
+	pending = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return pending;
+}
+
+static bool row_id(struct replica *r, const char *row_json, char *out, size_t size)
+{
+	sqlite3_stmt *st = replica_stmt(r, "SELECT ?1 ->> '$.id'");
+	bool ok;
+
+	bind_text(st, 1, row_json);
+	ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT;
+	if (ok)
+		column_copy(st, 0, out, size);
+	sqlite3_reset(st);
+	return ok;
+}
+
+int sync_row_store(struct replica *r, const struct sync_table_def *t, const char *row_json,
+		   bool *stored, struct cd_error *err)
+{
+	char id[128];
+	sqlite3_stmt *st;
+
+	*stored = false;
+	if (!row_id(r, row_json, id, sizeof(id)))
+		return cd_error_set(err, CD_EX_PROTOCOL, t->name, "a row without an id");
+	if (has_pending_changes(r, t->name, id))
+		return 0;
+	st = replica_stmt(r, t->store_sql);
+	bind_text(st, 1, row_json);
+	if (stmt_run(r, st, err, "storing a pulled record"))
+		return -1;
+	*stored = sqlite3_changes(r->db) > 0;
+	return 0;
+}
+
+int sync_row_forget(struct replica *r, const struct sync_table_def *t, const char *id,
+		    struct cd_error *err)
+{
+	sqlite3_stmt *st;
+
+	if (has_pending_changes(r, t->name, id))
+		return 0;
+	st = replica_stmt(r, t->delete_sql);
+	bind_text(st, 1, id);
+	return stmt_run(r, st, err, "removing a record central no longer has");
+}
+
+int sync_row_insert(struct replica *r, const struct sync_table_def *t, const char *row_json,
+		    struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt(r, t->insert_sql);
+
+	bind_text(st, 1, row_json);
+	if (sqlite3_step(st) == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	return cd_error_set(err, CD_EX_DATAERR, t->name, "%s", sqlite3_errmsg(r->db));
+}
+
+int sync_row_patch(struct replica *r, const struct sync_table_def *t, const char *id,
+		   const char *patch_json, struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt(r, t->patch_sql);
+
+	bind_text(st, 1, id);
+	bind_text(st, 2, patch_json);
+	if (sqlite3_step(st) == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	return cd_error_set(err, CD_EX_DATAERR, t->name, "%s", sqlite3_errmsg(r->db));
+}
+
+int sync_row_bump(struct replica *r, const struct sync_table_def *t, const char *id,
+		  const char *at, struct cd_error *err)
+{
+	sqlite3_stmt *st;
+
+	if (!t->bump_sql)
+		return 0;
+	st = replica_stmt(r, t->bump_sql);
+	bind_text(st, 1, id);
+	bind_text(st, 2, at);
+	return stmt_run(r, st, err, "recording a synced change");
+}

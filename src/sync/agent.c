@@ -1,0 +1,310 @@
+/* One sync round for a replica (see caredesk/sync.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caredesk/actions.h"
+#include "caredesk/datetime.h"
+#include "caredesk/sync.h"
+#include "caredesk/sync_rows.h"
+#include "sync/transport.h"
+
+#define PROTOCOL_VERSION 1
+#define PUSH_ACTIONS_MAX 200	/* desk actions per push */
+#define PULL_ROWS_MAX 1000	/* records per checkpoint */
+
+static const char *str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int hello(struct replica *r, struct transport *t, struct cd_error *err)
+{
+	json_t *req = json_pack("{s:s, s:i, s:i, s:s, s:s}", "type", "hello", "protocol",
+				PROTOCOL_VERSION, "schema", r->schema_version, "replica",
+				r->replica_id, "scope", r->locality);
+	json_t *ans = transport_call(t, req, err);
+	int min, max, rc = 0;
+
+	json_decref(req);
+	if (!ans)
+		return -1;
+	min = (int)json_integer_value(json_object_get(ans, "schema_min"));
+	max = (int)json_integer_value(json_object_get(ans, "schema_max"));
+	if (r->schema_version < min)
+		rc = cd_error_set(err, CD_EX_UNAVAILABLE, NULL,
+				  "upgrade needed: central accepts schema %d to %d and this replica "
+				  "has %d; changes wait here until caredesk is upgraded", min, max,
+				  r->schema_version);
+	json_decref(ans);
+	return rc;
+}
+
+/* --- push ------------------------------------------------------------------- */
+
+static json_t *outbox_change(sqlite3_stmt *st)
+{
+	json_t *changes = json_loads((const char *)sqlite3_column_text(st, 7), 0, NULL);
+	json_t *c = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:i, s:s}",
+		"change_id", (const char *)sqlite3_column_text(st, 1),
+		"txn_id", (const char *)sqlite3_column_text(st, 2),
+		"tbl", (const char *)sqlite3_column_text(st, 3),
+		"row_id", (const char *)sqlite3_column_text(st, 4),
+		"op", (const char *)sqlite3_column_text(st, 5),
+		"changes", changes ? changes : json_object(),
+		"worker", (const char *)sqlite3_column_text(st, 8),
+		"schema_version", sqlite3_column_int(st, 9),
+		"created_at", (const char *)sqlite3_column_text(st, 10));
+
+	json_object_set_new(c, "base_version", sqlite3_column_type(st, 6) == SQLITE_NULL ?
+				json_null() : json_integer(sqlite3_column_int64(st, 6)));
+	return c;
+}
+
+/* The oldest whole desk actions waiting, as an array of changes. */
+static json_t *outbox_batch(struct replica *r)
+{
+	sqlite3_stmt *st = replica_stmt(r,
+		"SELECT o.seq, o.change_id, o.txn_id, o.tbl, o.row_id, o.op, o.base_version, "
+		"o.changes, o.worker, o.schema_version, o.created_at FROM outbox o "
+		"JOIN (SELECT txn_id, min(seq) AS first FROM outbox GROUP BY txn_id "
+		"      ORDER BY first LIMIT ?1) b ON b.txn_id = o.txn_id ORDER BY b.first, o.seq");
+	json_t *batch = json_array();
+
+	sqlite3_bind_int(st, 1, PUSH_ACTIONS_MAX);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(batch, outbox_change(st));
+	sqlite3_reset(st);
+	return batch;
+}
+
+static void count_outcome(struct sync_report *rep, const char *outcome)
+{
+	rep->pushed++;
+	if (strcmp(outcome, "applied") == 0)
+		rep->applied++;
+	else if (strcmp(outcome, "merged") == 0)
+		rep->merged++;
+	else if (strcmp(outcome, "conflict") == 0)
+		rep->conflicts++;
+	else
+		rep->rejected++;
+}
+
+static int keep_reject(struct replica *r, const char *change_id, const char *reason,
+		       struct cd_error *err)
+{
+	char now[ISO_INSTANT_LEN];
+	sqlite3_stmt *st = replica_stmt(r,
+		"INSERT OR IGNORE INTO sync_reject (change_id, txn_id, tbl, row_id, op, changes, worker, "
+		"created_at, reason, rejected_at) SELECT change_id, txn_id, tbl, row_id, op, changes, "
+		"worker, created_at, ?2, ?3 FROM outbox WHERE change_id = ?1");
+
+	instant_format(now_instant(), now);
+	sqlite3_bind_text(st, 1, change_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, reason ? reason : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : replica_sql_error(r, err, "keeping a reject");
+}
+
+/* Central's answers, in one transaction: each answered change leaves the
+ * outbox (a rejected one is kept in sync_reject first). */
+static int record_results(struct replica *r, json_t *results, struct sync_report *rep,
+			  struct cd_error *err)
+{
+	size_t i;
+	json_t *res;
+
+	if (action_begin_uncaptured(r, "sync.ack", err))
+		return -1;
+	json_array_foreach(results, i, res) {
+		const char *id = str(res, "change_id"), *outcome = str(res, "outcome");
+		sqlite3_stmt *st;
+
+		if (!id || !outcome)
+			continue;
+		if (strcmp(outcome, "rejected") == 0 && keep_reject(r, id, str(res, "detail"), err)) {
+			action_rollback(r);
+			return -1;
+		}
+		st = replica_stmt(r, "DELETE FROM outbox WHERE change_id = ?1");
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			replica_sql_error(r, err, "clearing the outbox");
+			action_rollback(r);
+			return -1;
+		}
+		count_outcome(rep, outcome);
+	}
+	return action_commit(r, err);
+}
+
+static int push(struct replica *r, struct transport *t, struct sync_report *rep,
+		struct cd_error *err)
+{
+	for (;;) {
+		json_t *batch = outbox_batch(r), *req, *ans;
+		size_t n = json_array_size(batch), answered;
+		int rc;
+
+		if (n == 0) {
+			json_decref(batch);
+			return 0;
+		}
+		req = json_pack("{s:s, s:s, s:s, s:i, s:o}", "type", "push", "replica",
+				r->replica_id, "scope", r->locality, "schema", r->schema_version,
+				"changes", batch);
+		ans = transport_call(t, req, err);
+		json_decref(req);
+		if (!ans)
+			return -1;
+		answered = json_array_size(json_object_get(ans, "results"));
+		rc = record_results(r, json_object_get(ans, "results"), rep, err);
+		json_decref(ans);
+		if (rc)
+			return -1;
+		/* Never loop on a central that answers nothing. */
+		if (answered == 0)
+			return cd_error_set(err, CD_EX_PROTOCOL, NULL, "central answered no changes");
+	}
+}
+
+/* --- pull ------------------------------------------------------------------- */
+
+static int store_item(struct replica *r, json_t *item, struct sync_report *rep,
+		      struct cd_error *err)
+{
+	const struct sync_table_def *t = sync_table_find(r, str(item, "tbl"));
+	json_t *row = json_object_get(item, "row");
+	bool stored = false;
+	char *text;
+	int rc;
+
+	rep->pulled++;
+	if (!t)		/* a record this (older) schema does not have */
+		return 0;
+	if (!row)
+		return str(item, "id") ? sync_row_forget(r, t, str(item, "id"), err) : 0;
+	text = json_dumps(row, JSON_COMPACT);
+	rc = sync_row_store(r, t, text, &stored, err);
+	free(text);
+	if (stored)
+		rep->stored++;
+	return rc;
+}
+
+/* One checkpoint: every record and the new cursor, or nothing. */
+static int store_checkpoint(struct replica *r, json_t *rows, json_int_t upto,
+			    struct sync_report *rep, struct cd_error *err)
+{
+	char cursor[32];
+	size_t i;
+	json_t *item;
+
+	if (action_begin_uncaptured(r, "sync.pull", err))
+		return -1;
+	/* Records arrive in commit order, but a parent changed later comes
+	 * after its children: references are checked at commit. */
+	sqlite3_exec(r->db, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL);
+	json_array_foreach(rows, i, item) {
+		if (store_item(r, item, rep, err)) {
+			action_rollback(r);
+			return -1;
+		}
+	}
+	snprintf(cursor, sizeof(cursor), "%lld", (long long)upto);
+	if (sync_state_set(r, "cursor", cursor, err)) {
+		action_rollback(r);
+		return -1;
+	}
+	if (action_commit(r, err))
+		return -1;
+	rep->cursor = upto;
+	return 0;
+}
+
+static int pull(struct replica *r, struct transport *t, struct sync_report *rep,
+		struct cd_error *err)
+{
+	char cursor_text[32];
+	json_int_t cursor = 0;
+
+	if (sync_state_get(r, "cursor", cursor_text, sizeof(cursor_text)) == 0)
+		cursor = strtoll(cursor_text, NULL, 10);
+	rep->cursor = cursor;
+	for (;;) {
+		json_t *req = json_pack("{s:s, s:s, s:s, s:I, s:i}", "type", "pull", "replica",
+					r->replica_id, "scope", r->locality, "cursor", cursor,
+					"limit", PULL_ROWS_MAX);
+		json_t *ans = transport_call(t, req, err);
+		json_int_t upto;
+		bool more;
+		int rc;
+
+		json_decref(req);
+		if (!ans)
+			return -1;
+		upto = json_integer_value(json_object_get(ans, "upto"));
+		more = json_is_true(json_object_get(ans, "more"));
+		if (upto < cursor) {
+			json_decref(ans);
+			return cd_error_set(err, CD_EX_PROTOCOL, NULL,
+					    "central went back from %lld to %lld: is it the same store?",
+					    (long long)cursor, (long long)upto);
+		}
+		rc = store_checkpoint(r, json_object_get(ans, "rows"), upto, rep, err);
+		json_decref(ans);
+		if (rc)
+			return -1;
+		cursor = upto;
+		if (!more)
+			return 0;
+	}
+}
+
+/* --- a round ----------------------------------------------------------------- */
+
+static void note_result(struct replica *r, const struct cd_error *failure)
+{
+	char now[ISO_INSTANT_LEN], since[64];
+	struct cd_error err;
+
+	cd_error_clear(&err);
+	instant_format(now_instant(), now);
+	if (!failure) {
+		sync_state_set(r, "last_success", now, &err);
+		sync_state_set(r, "offline_since", "", &err);
+		sync_state_set(r, "last_error", "", &err);
+		return;
+	}
+	if (sync_state_get(r, "offline_since", since, sizeof(since)) != 0 || !since[0])
+		sync_state_set(r, "offline_since", now, &err);
+	sync_state_set(r, "last_error", failure->msg, &err);
+}
+
+int sync_once(struct replica *r, struct sync_report *rep, struct cd_error *err)
+{
+	char uri[512];
+	struct transport t;
+	int rc;
+
+	memset(rep, 0, sizeof(*rep));
+	if (!r->actor.login[0])
+		snprintf(r->actor.login, sizeof(r->actor.login), "caredesk-sync");
+	if (sync_central_uri(r, uri, sizeof(uri)))
+		return cd_error_set(err, CD_EX_CONFIG, NULL,
+				    "this replica has no central store: set one with caredesk sync "
+				    "central URI");
+	if (transport_open(&t, uri, err)) {
+		note_result(r, err);
+		return -1;
+	}
+	rc = hello(r, &t, err);
+	if (rc == 0)
+		rc = push(r, &t, rep, err);
+	if (rc == 0)
+		rc = pull(r, &t, rep, err);
+	transport_close(&t);
+	note_result(r, rc ? err : NULL);
+	return rc;
+}

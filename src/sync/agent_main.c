@@ -1,0 +1,217 @@
+/* caredesk-sync: the sync agent, one per replica.
+ *
+ *   caredesk-sync [--once | --watch] [--interval SECONDS]
+ *                 [--replica FILE] [--config FILE]
+ *
+ * --once pushes what is waiting and pulls until up to date, then exits
+ * (0, or 69 when central cannot be reached).  --watch (the default) keeps
+ * doing so: at once when this host's desks write, every --interval
+ * seconds otherwise, backing off with jitter while central is unreachable.
+ * A lock file beside the replica keeps it to one agent per replica. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "caredesk/datetime.h"
+#include "caredesk/sync.h"
+#include "cli/config.h"
+#include "cli/options.h"
+
+#define DEFAULT_INTERVAL 30
+#define BACKOFF_MAX 300
+
+static volatile sig_atomic_t stopping;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static void usage(FILE *fp)
+{
+	fputs("usage: caredesk-sync [--once | --watch] [--interval SECONDS]\n"
+	      "                     [--replica FILE] [--config FILE]\n"
+	      "Push this replica's changes to its central store and pull everyone else's.\n"
+	      "  --once          one round, then exit (69 if central is unreachable)\n"
+	      "  --watch         keep in step until stopped (the default)\n"
+	      "  --interval S    seconds between rounds when nothing changes here (30)\n", fp);
+}
+
+static int fail(const struct cd_error *err)
+{
+	char buf[1024];
+
+	cd_error_format(err, buf, sizeof(buf));
+	fprintf(stderr, "caredesk-sync: %s\n", buf);
+	return err->code ? err->code : CD_EX_SOFTWARE;
+}
+
+/* One agent per replica: an exclusive lock on REPLICA.sync-lock, held for
+ * the life of the process. */
+static int take_lock(const char *replica, int *fd_out, struct cd_error *err)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s.sync-lock", replica);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0660);
+	if (fd < 0)
+		return cd_error_set(err, CD_EX_CANTCREAT, NULL, "cannot open %s: %s", path,
+				    strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return cd_error_set(err, CD_EX_TEMPFAIL, NULL,
+				    "another caredesk-sync is already running for %s", replica);
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+static void report(const struct sync_report *rep)
+{
+	if (rep->pushed == 0 && rep->stored == 0)
+		return;
+	fprintf(stderr, "caredesk-sync: pushed %ld (%ld applied, %ld merged, %ld conflicts, "
+		"%ld rejected), pulled %ld (%ld newer), cursor %lld\n", rep->pushed, rep->applied,
+		rep->merged, rep->conflicts, rep->rejected, rep->pulled, rep->stored, rep->cursor);
+}
+
+static long long data_version(struct replica *r)
+{
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(r->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return v;
+}
+
+/* Seconds to wait after `failures` failed rounds in a row: doubling up to
+ * five minutes, with jitter so many hosts do not retry in step. */
+static int backoff(int failures, unsigned *seed)
+{
+	int base = failures > 8 ? BACKOFF_MAX : 1 << failures;
+
+	if (base > BACKOFF_MAX)
+		base = BACKOFF_MAX;
+	return base / 2 + (int)(rand_r(seed) % (unsigned)(base + 1));
+}
+
+static int watch(struct replica *r, int interval)
+{
+	unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+	int failures = 0;
+
+	while (!stopping) {
+		struct sync_report rep;
+		struct cd_error err;
+		long long seen;
+		int wait, waited = 0;
+
+		cd_error_clear(&err);
+		if (sync_once(r, &rep, &err) == 0) {
+			report(&rep);
+			failures = 0;
+			wait = interval;
+		} else {
+			fail(&err);
+			failures++;
+			wait = backoff(failures, &seed);
+		}
+		/* Our own state writes moved data_version: start counting here. */
+		seen = data_version(r);
+		while (!stopping && waited < wait) {
+			sleep(1);
+			waited++;
+			if (failures == 0 && data_version(r) != seen)
+				break;	/* a desk wrote: push it now */
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "once", no_argument, NULL, 'o' },
+		{ "watch", no_argument, NULL, 'w' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct global_opts g = { 0 };
+	struct config cfg;
+	struct cd_error err;
+	struct replica *r = NULL;
+	int once = 0, interval = DEFAULT_INTERVAL, opt, lock_fd = -1, rc;
+	const char *path;
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	umask(007);
+	setlocale(LC_ALL, "");
+	cd_error_clear(&err);
+	if (global_opts_extract(&argc, argv, &g, &err))
+		return fail(&err);
+	if (g.help) {
+		usage(stdout);
+		return 0;
+	}
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 'o')
+			once = 1;
+		else if (opt == 'w')
+			once = 0;
+		else if (opt == 'i' && atoi(optarg) > 0)
+			interval = atoi(optarg);
+		else {
+			usage(stderr);
+			return CD_EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return CD_EX_USAGE;
+	}
+	if (now_init()) {
+		fprintf(stderr, "caredesk-sync: CAREDESK_NOW is not an ISO 8601 time with a zone\n");
+		return CD_EX_USAGE;
+	}
+	if (config_load(g.config, &cfg, &err))
+		return fail(&err);
+	path = g.replica ? g.replica : cfg.replica;
+	rc = take_lock(path, &lock_fd, &err) || replica_open(path, REPLICA_OPEN_EXISTING, &r, &err);
+	if (rc) {
+		config_free(&cfg);
+		if (lock_fd >= 0)
+			close(lock_fd);
+		return fail(&err);
+	}
+	snprintf(r->actor.login, sizeof(r->actor.login), "caredesk-sync");
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	if (once) {
+		struct sync_report rep;
+
+		rc = sync_once(r, &rep, &err) ? fail(&err) : 0;
+		if (rc == 0)
+			report(&rep);
+	} else {
+		rc = watch(r, interval);
+	}
+	replica_close(&r);
+	config_free(&cfg);
+	close(lock_fd);
+	return rc;
+}

@@ -1,0 +1,39 @@
+/* The embedded central store: a caredesk database (the same schema and
+ * rules as a replica) that orders every replica's changes.  caredesk-syncd
+ * serves it; the protocol is in protocol.h.  Central decides each pushed
+ * change's outcome:
+ *   applied   the record was as the editor last saw it;
+ *   merged    others changed other fields since: both kept;
+ *   conflict  the same field changed, or an edit met a closed record:
+ *             central keeps its value and stores both (sync_conflict);
+ *   rejected  the schema refuses it: stored and returned, never dropped. */
+#ifndef CAREDESK_SYNC_CENTRAL_H
+#define CAREDESK_SYNC_CENTRAL_H
+
+#include <jansson.h>
+
+#include "caredesk/replica.h"
+
+/* The oldest replica schema central accepts changes from: the first with
+ * sync_conflict and the central tables. */
+#define CENTRAL_SCHEMA_MIN 5
+
+struct central;
+
+/* Open the central file (creating it with `create`). */
+int central_open(const char *path, bool create, struct central **out, struct cd_error *err);
+void central_close(struct central **c);
+
+/* The answer to hello: central's id and the schema window. */
+json_t *central_hello(struct central *c, json_t *request, struct cd_error *err);
+
+/* Apply pushed changes (an array of change objects, whole transactions)
+ * in one transaction; returns {"results": [{change_id, outcome, detail}]}.
+ * A change id seen before gets its stored outcome again. */
+json_t *central_push(struct central *c, json_t *request, struct cd_error *err);
+
+/* Records changed after `cursor` within `scope`, at most `limit`, in
+ * commit order; {"rows": [...], "upto": N, "head": N, "more": bool}. */
+json_t *central_pull(struct central *c, json_t *request, struct cd_error *err);
+
+#endif

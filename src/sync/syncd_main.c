@@ -1,0 +1,124 @@
+/* caredesk-syncd: serve an embedded central store over stdin and stdout.
+ *
+ *   caredesk-syncd [--create] /path/central.db
+ *
+ * The sync agent starts it (locally for file:, through ssh for ssh://) and
+ * sends one JSON request a line; each gets one JSON answer a line.  Many
+ * syncd processes may serve one file at once: SQLite's locking orders
+ * their pushes, and each push is one transaction.  It ends when its input
+ * ends. */
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "caredesk/datetime.h"
+#include "sync/central.h"
+
+static void usage(FILE *fp)
+{
+	fputs("usage: caredesk-syncd [--create] CENTRAL.db\n"
+	      "Serve a caredesk central store to one sync agent over stdin and stdout.\n"
+	      "  --create   make the central store if the file does not exist\n", fp);
+}
+
+static json_t *error_answer(const struct cd_error *err)
+{
+	return json_pack("{s:s, s:i, s:s}", "type", "error", "code", err->code ? err->code : 70,
+			 "message", err->msg[0] ? err->msg : "failed");
+}
+
+static json_t *answer(struct central *c, json_t *request, struct cd_error *err)
+{
+	const char *type = json_string_value(json_object_get(request, "type"));
+
+	if (!type) {
+		cd_error_set(err, CD_EX_PROTOCOL, NULL, "a request without a type");
+		return NULL;
+	}
+	if (strcmp(type, "hello") == 0)
+		return central_hello(c, request, err);
+	if (strcmp(type, "push") == 0)
+		return central_push(c, request, err);
+	if (strcmp(type, "pull") == 0)
+		return central_pull(c, request, err);
+	cd_error_set(err, CD_EX_PROTOCOL, NULL, "unknown request '%s'", type);
+	return NULL;
+}
+
+static int serve(struct central *c)
+{
+	char *line = NULL;
+	size_t cap = 0;
+
+	while (getline(&line, &cap, stdin) > 0) {
+		struct cd_error err;
+		json_error_t jerr;
+		json_t *request = json_loads(line, 0, &jerr), *reply;
+
+		cd_error_clear(&err);
+		if (!request)
+			cd_error_set(&err, CD_EX_PROTOCOL, NULL, "a request that is not JSON: %s",
+				     jerr.text);
+		reply = request ? answer(c, request, &err) : NULL;
+		if (!reply)
+			reply = error_answer(&err);
+		json_dumpf(reply, stdout, JSON_COMPACT);
+		fputc('\n', stdout);
+		fflush(stdout);
+		json_decref(reply);
+		json_decref(request);
+	}
+	free(line);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "create", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct central *c = NULL;
+	struct cd_error err;
+	int create = 0, opt, rc;
+
+	umask(007);
+	setlocale(LC_ALL, "");
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 'c') {
+			create = 1;
+		} else if (opt == 'h') {
+			usage(stdout);
+			return 0;
+		} else {
+			usage(stderr);
+			return CD_EX_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return CD_EX_USAGE;
+	}
+	cd_error_clear(&err);
+	if (now_init()) {
+		fprintf(stderr, "caredesk-syncd: CAREDESK_NOW is not an ISO 8601 time\n");
+		return CD_EX_USAGE;
+	}
+	if (central_open(argv[optind], create, &c, &err)) {
+		/* Say it on stderr and to the agent, which reads only stdout. */
+		json_t *reply = error_answer(&err);
+
+		fprintf(stderr, "caredesk-syncd: %s\n", err.msg);
+		json_dumpf(reply, stdout, JSON_COMPACT);
+		fputc('\n', stdout);
+		json_decref(reply);
+		return err.code ? err.code : 70;
+	}
+	rc = serve(c);
+	central_close(&c);
+	return rc;
+}

@@ -1,0 +1,211 @@
+/* Reaching a central store over a child process's stdio (see transport.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sync/transport.h"
+
+/* caredesk-syncd beside this program (a build tree, an install), else from
+ * PATH; CAREDESK_SYNCD names it for tests and unusual installs. */
+static void syncd_path(char *out, size_t size)
+{
+	const char *env = getenv("CAREDESK_SYNCD");
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (env && *env) {
+		snprintf(out, size, "%s", env);
+		return;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		char *slash;
+
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			int len;
+
+			slash[1] = '\0';
+			len = snprintf(out, size, "%.*scaredesk-syncd", (int)(size - 16), self);
+			if (len > 0 && (size_t)len < size && access(out, X_OK) == 0)
+				return;
+		}
+	}
+	snprintf(out, size, "caredesk-syncd");
+}
+
+int transport_check_uri(const char *uri, struct cd_error *err)
+{
+	if (strncmp(uri, "file:", 5) == 0 && uri[5] == '/')
+		return 0;
+	if (strncmp(uri, "ssh://", 6) == 0 && strchr(uri + 6, '/') && uri[6] != '/')
+		return 0;
+	if (strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0)
+		return cd_error_set(err, CD_EX_CONFIG, "central",
+				    "%s: a PostgreSQL central is not supported by this build yet", uri);
+	return cd_error_set(err, CD_EX_CONFIG, "central",
+			    "'%s' is not a central store: say file:/path/central.db or "
+			    "ssh://host/path/central.db", uri);
+}
+
+/* argv for the child: syncd PATH, or ssh HOST caredesk-syncd PATH. */
+static int child_argv(const char *uri, char *syncd, size_t ssize, char *host, size_t hsize,
+		      const char *argv[8])
+{
+	if (strncmp(uri, "file:", 5) == 0) {
+		syncd_path(syncd, ssize);
+		argv[0] = syncd;
+		argv[1] = uri + 5;
+		argv[2] = NULL;
+		return 0;
+	}
+	{
+		const char *path = strchr(uri + 6, '/');
+		size_t n = (size_t)(path - (uri + 6));
+
+		if (n >= hsize)
+			return -1;
+		memcpy(host, uri + 6, n);
+		host[n] = '\0';
+		argv[0] = "ssh";
+		argv[1] = "-o";
+		argv[2] = "BatchMode=yes";
+		argv[3] = host;
+		argv[4] = "caredesk-syncd";
+		argv[5] = path;
+		argv[6] = NULL;
+	}
+	return 0;
+}
+
+int transport_open(struct transport *t, const char *uri, struct cd_error *err)
+{
+	int in[2], out[2];
+	char syncd[PATH_MAX], host[256];
+	const char *argv[8];
+	pid_t pid;
+
+	memset(t, 0, sizeof(*t));
+	t->pid = -1;
+	t->to_fd = -1;
+	if (transport_check_uri(uri, err))
+		return -1;
+	/* A central that dies is an error to report, not a signal to die of. */
+	signal(SIGPIPE, SIG_IGN);
+	snprintf(t->uri, sizeof(t->uri), "%s", uri);
+	if (child_argv(uri, syncd, sizeof(syncd), host, sizeof(host), argv))
+		return cd_error_set(err, CD_EX_CONFIG, "central", "%s: the host name is too long", uri);
+	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
+		return cd_error_set(err, CD_EX_UNAVAILABLE, NULL, "cannot make pipes: %s",
+				    strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		return cd_error_set(err, CD_EX_UNAVAILABLE, NULL, "cannot start %s: %s", argv[0],
+				    strerror(errno));
+	if (pid == 0) {
+		dup2(in[0], STDIN_FILENO);
+		dup2(out[1], STDOUT_FILENO);
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "caredesk-sync: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	t->pid = pid;
+	t->to_fd = in[1];
+	t->from = fdopen(out[0], "r");
+	if (!t->from) {
+		transport_close(t);
+		return cd_error_set(err, CD_EX_UNAVAILABLE, NULL, "cannot read from %s", argv[0]);
+	}
+	return 0;
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+json_t *transport_call(struct transport *t, json_t *request, struct cd_error *err)
+{
+	char *text = json_dumps(request, JSON_COMPACT);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	json_t *answer;
+	json_error_t jerr;
+	int rc;
+
+	if (!text) {
+		cd_error_set(err, CD_EX_SOFTWARE, NULL, "cannot encode a request");
+		return NULL;
+	}
+	rc = write_all(t->to_fd, text, strlen(text));
+	if (rc == 0)
+		rc = write_all(t->to_fd, "\n", 1);
+	free(text);
+	if (rc) {
+		cd_error_set(err, CD_EX_UNAVAILABLE, NULL, "%s: the central went away (%s)", t->uri,
+			     strerror(errno));
+		return NULL;
+	}
+	n = getline(&line, &cap, t->from);
+	if (n <= 0) {
+		free(line);
+		cd_error_set(err, CD_EX_UNAVAILABLE, NULL, "%s: the central closed the connection",
+			     t->uri);
+		return NULL;
+	}
+	answer = json_loads(line, 0, &jerr);
+	free(line);
+	if (!answer) {
+		cd_error_set(err, CD_EX_PROTOCOL, NULL, "%s: an answer that is not JSON (%s)", t->uri,
+			     jerr.text);
+		return NULL;
+	}
+	if (json_is_string(json_object_get(answer, "type")) &&
+	    strcmp(json_string_value(json_object_get(answer, "type")), "error") == 0) {
+		json_int_t code = json_integer_value(json_object_get(answer, "code"));
+		const char *message = json_string_value(json_object_get(answer, "message"));
+
+		cd_error_set(err, code ? (int)code : CD_EX_UNAVAILABLE, NULL, "%s: %s", t->uri,
+			     message ? message : "an error");
+		json_decref(answer);
+		return NULL;
+	}
+	return answer;
+}
+
+void transport_close(struct transport *t)
+{
+	if (t->to_fd >= 0)
+		close(t->to_fd);
+	if (t->from)
+		fclose(t->from);
+	if (t->pid > 0) {
+		int status;
+
+		while (waitpid(t->pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	t->to_fd = -1;
+	t->from = NULL;
+	t->pid = -1;
+}

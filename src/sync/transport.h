@@ -1,0 +1,38 @@
+/* Reaching a central store: one JSON message a line, each way.
+ *
+ *   file:/path/central.db   caredesk-syncd /path/central.db, spawned here
+ *   ssh://host/path         ssh host caredesk-syncd /path, over its stdio
+ *
+ * Every request gets one answer; an answer of type "error" carries the
+ * central's message.  A transport that dies mid-exchange is an
+ * unavailable central (69), never a half-applied answer: the replica
+ * changes only after a whole answer has arrived. */
+#ifndef CAREDESK_SYNC_TRANSPORT_H
+#define CAREDESK_SYNC_TRANSPORT_H
+
+#include <jansson.h>
+#include <sys/types.h>
+
+#include "caredesk/error.h"
+
+struct transport {
+	pid_t pid;		/* the spawned syncd or ssh */
+	int to_fd;		/* its stdin */
+	FILE *from;		/* its stdout */
+	char uri[512];
+};
+
+/* Start talking to the central at `uri`. */
+int transport_open(struct transport *t, const char *uri, struct cd_error *err);
+
+/* Send `request` (not consumed) and wait for the answer (owned by the
+ * caller); NULL with err on failure. */
+json_t *transport_call(struct transport *t, json_t *request, struct cd_error *err);
+
+/* Close the pipes and reap the child. */
+void transport_close(struct transport *t);
+
+/* Is `uri` one this build can reach?  (postgresql:// is not yet.) */
+int transport_check_uri(const char *uri, struct cd_error *err);
+
+#endif

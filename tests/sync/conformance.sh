@@ -1,0 +1,139 @@
+#!/bin/sh
+# The sync conformance core, against the embedded central store: three
+# replicas (two localities and the borough-wide desk) stay in step; a
+# resent push after a lost answer is not applied twice; the same field
+# changed on two desks is one conflict with both values, kept for a person;
+# different fields merge; an edit that meets a closed case is a conflict.
+# Every scenario ends with the oracle (lib.sh).
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/sync/lib.sh"
+
+sync_setup
+new_replica north north
+new_replica south south
+new_replica borough borough
+for r in north south borough; do
+	sync_ok "$r"
+done
+cd_on "$T/north.db" worker add prac.north --name "Pat North" --team north-adults --role practitioner ||
+	fail "worker add: $(cat "$T/err")"
+cd_on "$T/north.db" worker add prac2.north --name "Sam North" --team north-adults --role practitioner ||
+	fail "worker add: $(cat "$T/err")"
+
+# --- three desks stay in step ------------------------------------------------
+cat >"$T/north.csv" <<'CSV'
+received_at,family_name,given_name,date_of_birth,postcode,source,category,safeguarding,reason
+2026-11-20T10:00:00Z,Alpha,Alf,1950-01-01,CD1 1AA,gp,social-care,no,Needs help at home
+2026-11-21T11:00:00Z,Bravo,Bea,1948-02-02,CD1 2BB,hospital,hospital-discharge,no,Going home Friday
+2026-11-22T12:00:00Z,Charlie,Cal,2016-03-03,CD1 3CC,school,safeguarding,yes,Bruising seen
+CSV
+cat >"$T/south.csv" <<'CSV'
+received_at,family_name,given_name,date_of_birth,postcode,source,category,safeguarding,reason
+2026-11-20T09:00:00Z,Delta,Dee,1960-04-04,CD4 4DD,family,carer,no,Carer struggling
+2026-11-22T15:00:00Z,Echo,Eve,1935-05-05,CD4 5EE,gp,health,no,Falls
+CSV
+cd_on "$T/north.db" import referrals "$T/north.csv" || fail "north import: $(cat "$T/err")"
+cd_on "$T/south.db" import referrals "$T/south.csv" || fail "south import: $(cat "$T/err")"
+alpha=$(q "$T/north.db" "SELECT f.id FROM referral f JOIN person p ON p.id = f.person_id WHERE p.family_name = 'Alpha'")
+cd_on "$T/north.db" note add --referral "$alpha" --body "Rang the GP back" || fail "note: $(cat "$T/err")"
+for r in north south borough; do
+	remember_waiting "$r"
+done
+for r in north south borough north south; do
+	sync_ok "$r"
+done
+converged north north
+converged south south
+converged borough borough
+every_change_once
+[ "$(q "$T/borough.db" "SELECT count(*) FROM referral")" = 5 ] ||
+	fail "the borough desk does not hold all five referrals"
+[ "$(q "$T/south.db" "SELECT count(*) FROM referral")" = 2 ] ||
+	fail "the south desk holds referrals outside its locality"
+[ "$(q "$T/north.db" "SELECT count(*) FROM sync_reject")" = 0 ] ||
+	fail "north had changes rejected: $(q "$T/north.db" "SELECT reason FROM sync_reject")"
+
+# --- a lost answer: the resend is deduplicated -------------------------------
+cd_on "$T/north.db" note add --referral "$alpha" --body "Second call" || fail "note: $(cat "$T/err")"
+remember_waiting north
+q "$T/north.db" "VACUUM INTO '$T/north-before.db'"
+sync_ok north
+notes=$(q "$CENTRAL" "SELECT count(*) FROM note")
+changes=$(q "$CENTRAL" "SELECT count(*) FROM central_change")
+# As if the answer never came: the replica as it was before the push.
+rm -f "$T/north.db" "$T/north.db-wal" "$T/north.db-shm"
+mv "$T/north-before.db" "$T/north.db"
+[ "$(q "$T/north.db" "SELECT count(*) FROM outbox")" -gt 0 ] || fail "the restored replica has nothing waiting"
+sync_ok north
+[ "$(q "$CENTRAL" "SELECT count(*) FROM note")" = "$notes" ] || fail "a resent note was applied twice"
+[ "$(q "$CENTRAL" "SELECT count(*) FROM central_change")" = "$changes" ] ||
+	fail "a resent push recorded new changes"
+grep -q "pushed [1-9]" "$T/sync.err" || fail "the resend was not answered: $(cat "$T/sync.err")"
+converged north north
+every_change_once
+
+# --- the same field on two desks: one conflict with both values -------------
+bravo=$(q "$T/north.db" "SELECT f.id FROM referral f JOIN person p ON p.id = f.person_id WHERE p.family_name = 'Bravo'")
+cd_on "$T/north.db" referral triage "$bravo" --priority red --reason "Lives alone" ||
+	fail "north triage: $(cat "$T/err")"
+cd_on "$T/borough.db" referral triage "$bravo" --priority amber --reason "Lives alone" ||
+	fail "borough triage: $(cat "$T/err")"
+remember_waiting north
+remember_waiting borough
+sync_ok north
+sync_ok borough
+sync_ok north
+conflicts=$(q "$CENTRAL" "SELECT count(*) FROM sync_conflict WHERE row_id = '$bravo'")
+[ "$conflicts" = 1 ] || fail "expected one conflict on the referral, found $conflicts: $(q "$CENTRAL" "SELECT field, kept_value, other_value FROM sync_conflict WHERE row_id = '$bravo'")"
+[ "$(q "$CENTRAL" "SELECT field || ' ' || kept_value || ' ' || other_value || ' ' || kind FROM sync_conflict WHERE row_id = '$bravo'")" = 'priority "red" "amber" same-field' ] ||
+	fail "the conflict does not keep both values: $(q "$CENTRAL" "SELECT * FROM sync_conflict WHERE row_id = '$bravo'")"
+[ "$(q "$CENTRAL" "SELECT outcome FROM central_change c JOIN (SELECT change_id FROM sync_conflict WHERE row_id = '$bravo') k USING (change_id)")" = conflict ] ||
+	fail "the borough's change is not answered as a conflict"
+for r in north borough; do
+	[ "$(q "$T/$r.db" "SELECT priority FROM referral WHERE id = '$bravo'")" = red ] ||
+		fail "$r does not show central's kept value"
+	[ "$(q "$T/$r.db" "SELECT count(*) FROM sync_conflict WHERE row_id = '$bravo' AND status = 'open'")" = 1 ] ||
+		fail "$r does not hold the open conflict"
+done
+converged north north
+converged borough borough
+
+# --- different fields merge; an edit meeting a close is a conflict ----------
+cd_on "$T/north.db" referral allocate "$bravo" --to prac.north || fail "allocate: $(cat "$T/err")"
+remember_waiting north
+sync_ok north
+sync_ok borough
+case_id=$(q "$T/north.db" "SELECT case_id FROM referral WHERE id = '$bravo'")
+[ -n "$case_id" ] || fail "the allocation made no case"
+cd_on "$T/north.db" case review "$case_id" --date 2026-12-14 || fail "review: $(cat "$T/err")"
+cd_on "$T/borough.db" case reallocate "$case_id" --to prac2.north --reason "Cover" ||
+	fail "reallocate: $(cat "$T/err")"
+remember_waiting north
+remember_waiting borough
+sync_ok north
+sync_ok borough
+sync_ok north
+[ "$(q "$CENTRAL" "SELECT next_review || ' ' || (SELECT login FROM worker WHERE id = allocated_to) FROM care_case WHERE id = '$case_id'")" = "2026-12-14 prac2.north" ] ||
+	fail "different fields did not merge: $(q "$CENTRAL" "SELECT next_review, allocated_to FROM care_case WHERE id = '$case_id'")"
+[ "$(q "$CENTRAL" "SELECT count(*) FROM central_change WHERE row_id = '$case_id' AND outcome = 'merged'")" -ge 1 ] ||
+	fail "no change to the case was answered merged"
+[ "$(q "$CENTRAL" "SELECT count(*) FROM sync_conflict WHERE row_id = '$case_id'")" = 0 ] ||
+	fail "different fields made a conflict"
+cd_on "$T/north.db" case close "$case_id" --reason needs-met || fail "close: $(cat "$T/err")"
+cd_on "$T/borough.db" case review "$case_id" --date 2027-01-04 || fail "review: $(cat "$T/err")"
+remember_waiting north
+remember_waiting borough
+sync_ok north
+sync_ok borough
+sync_ok north
+[ "$(q "$CENTRAL" "SELECT kind || ' ' || field FROM sync_conflict WHERE row_id = '$case_id'")" = "edit-after-close next_review" ] ||
+	fail "an edit meeting a close is not a conflict: $(q "$CENTRAL" "SELECT kind, field FROM sync_conflict WHERE row_id = '$case_id'")"
+[ "$(q "$CENTRAL" "SELECT closed_at IS NOT NULL AND next_review = '2026-12-14' FROM care_case WHERE id = '$case_id'")" = 1 ] ||
+	fail "the closed case was changed by the late edit"
+for r in north south borough; do
+	sync_ok "$r"
+done
+converged north north
+converged south south
+converged borough borough
+every_change_once
+finish
