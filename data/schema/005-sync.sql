@@ -25,6 +25,19 @@ CREATE TABLE sync_reject (
 	rejected_at TEXT NOT NULL
 ) STRICT;
 
+-- Records pulled before what they refer to: a checkpoint can hold a
+-- referral whose person changed later (so comes in a later checkpoint), or
+-- a family link to someone outside this replica's scope.  They wait here,
+-- out of the tables (so every reference in the tables holds), and are
+-- stored again with each pull until what they need has arrived.  Local.
+CREATE TABLE sync_parked (
+	tbl TEXT NOT NULL,
+	row_id TEXT NOT NULL,
+	row TEXT NOT NULL CHECK (json_valid(row)),
+	parked_at TEXT NOT NULL,
+	PRIMARY KEY (tbl, row_id)
+) STRICT;
+
 -- Conflicts kept for a person: two workers changed the same field of one
 -- record (or an edit met a close).  Central keeps its value and writes one
 -- row here per field, with both values, both workers and both times; the

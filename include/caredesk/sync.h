@@ -20,6 +20,7 @@ struct sync_report {
 	long applied, merged, conflicts, rejected;
 	long pulled;		/* records received */
 	long stored;		/* of which were newer here and written */
+	long parked;		/* times a record waited for one it refers to */
 	long long cursor;	/* the pull cursor afterwards */
 };
 
@@ -48,6 +49,7 @@ struct sync_status {
 	long waiting;		/* changes in the outbox */
 	long conflicts;		/* open conflicts this replica holds */
 	long rejects;		/* changes central refused */
+	long parked;		/* pulled records waiting for one they refer to */
 	long long cursor;
 };
 int sync_status_read(struct replica *r, struct sync_status *s);

@@ -54,6 +54,21 @@ int sync_row_patch(struct replica *r, const struct sync_table_def *t, const char
 int sync_row_bump(struct replica *r, const struct sync_table_def *t, const char *id,
 		  const char *at, struct cd_error *err);
 
+/* Pull: one checkpoint's records, stored inside an uncaptured action.
+ * Records arrive in central's order, which can put a record before one it
+ * refers to (changed later, or outside this replica's scope).  store
+ * stores a record whose references hold (as sync_row_store) and keeps the
+ * others waiting; finish stores each waiting record once what it needs has
+ * been stored, and parks the rest in sync_parked, so the checkpoint
+ * commits with every reference holding and no record lost.  begin takes
+ * back the records earlier pulls parked.  *parked counts them. */
+struct sync_pull;
+struct sync_pull *sync_pull_begin(struct replica *r, struct cd_error *err);
+int sync_pull_store(struct sync_pull *p, const struct sync_table_def *t, const char *row_json,
+		    bool *stored, struct cd_error *err);
+int sync_pull_finish(struct sync_pull *p, long *parked, struct cd_error *err);
+void sync_pull_free(struct sync_pull *p);
+
 /* Free the generated SQL (replica_close does). */
 void sync_tables_free(struct sync_tables *tables);
 

@@ -35,6 +35,8 @@ static int status(struct app *app)
 	printf("waiting       %ld change%s\n", s.waiting, s.waiting == 1 ? "" : "s");
 	printf("conflicts     %ld open\n", s.conflicts);
 	printf("rejects       %ld\n", s.rejects);
+	if (s.parked)
+		printf("parked        %ld (pulled before what they refer to)\n", s.parked);
 	replica_close(&r);
 	return 0;
 }

@@ -13,6 +13,15 @@
 #define PUSH_ACTIONS_MAX 200	/* desk actions per push */
 #define PULL_ROWS_MAX 1000	/* records per checkpoint */
 
+/* CAREDESK_SYNC_BATCH, when set, caps both (for tests and slow links). */
+static int batch_size(int fallback)
+{
+	const char *env = getenv("CAREDESK_SYNC_BATCH");
+	int n = env ? atoi(env) : 0;
+
+	return n > 0 && n < fallback ? n : fallback;
+}
+
 static const char *str(json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
@@ -71,7 +80,7 @@ static json_t *outbox_batch(struct replica *r)
 		"      ORDER BY first LIMIT ?1) b ON b.txn_id = o.txn_id ORDER BY b.first, o.seq");
 	json_t *batch = json_array();
 
-	sqlite3_bind_int(st, 1, PUSH_ACTIONS_MAX);
+	sqlite3_bind_int(st, 1, batch_size(PUSH_ACTIONS_MAX));
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(batch, outbox_change(st));
 	sqlite3_reset(st);
@@ -171,8 +180,8 @@ static int push(struct replica *r, struct transport *t, struct sync_report *rep,
 
 /* --- pull ------------------------------------------------------------------- */
 
-static int store_item(struct replica *r, json_t *item, struct sync_report *rep,
-		      struct cd_error *err)
+static int store_item(struct replica *r, struct sync_pull *p, json_t *item,
+		      struct sync_report *rep, struct cd_error *err)
 {
 	const struct sync_table_def *t = sync_table_find(r, str(item, "tbl"));
 	json_t *row = json_object_get(item, "row");
@@ -186,7 +195,7 @@ static int store_item(struct replica *r, json_t *item, struct sync_report *rep,
 	if (!row)
 		return str(item, "id") ? sync_row_forget(r, t, str(item, "id"), err) : 0;
 	text = json_dumps(row, JSON_COMPACT);
-	rc = sync_row_store(r, t, text, &stored, err);
+	rc = sync_pull_store(p, t, text, &stored, err);
 	free(text);
 	if (stored)
 		rep->stored++;
@@ -200,25 +209,36 @@ static int store_checkpoint(struct replica *r, json_t *rows, json_int_t upto,
 	char cursor[32];
 	size_t i;
 	json_t *item;
+	struct sync_pull *p;
+	long parked = 0;
+	int rc = 0;
 
 	if (action_begin_uncaptured(r, "sync.pull", err))
 		return -1;
 	/* Records arrive in commit order, but a parent changed later comes
-	 * after its children: references are checked at commit. */
+	 * after its children: references are checked once all are stored,
+	 * and a record still missing one waits in sync_parked. */
 	sqlite3_exec(r->db, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL);
+	p = sync_pull_begin(r, err);
+	if (!p)
+		rc = -1;
 	json_array_foreach(rows, i, item) {
-		if (store_item(r, item, rep, err)) {
-			action_rollback(r);
-			return -1;
-		}
+		if (rc == 0)
+			rc = store_item(r, p, item, rep, err);
 	}
+	if (rc == 0)
+		rc = sync_pull_finish(p, &parked, err);
+	sync_pull_free(p);
 	snprintf(cursor, sizeof(cursor), "%lld", (long long)upto);
-	if (sync_state_set(r, "cursor", cursor, err)) {
+	if (rc == 0)
+		rc = sync_state_set(r, "cursor", cursor, err);
+	if (rc) {
 		action_rollback(r);
 		return -1;
 	}
 	if (action_commit(r, err))
 		return -1;
+	rep->parked += parked;
 	rep->cursor = upto;
 	return 0;
 }
@@ -235,7 +255,7 @@ static int pull(struct replica *r, struct transport *t, struct sync_report *rep,
 	for (;;) {
 		json_t *req = json_pack("{s:s, s:s, s:s, s:I, s:i}", "type", "pull", "replica",
 					r->replica_id, "scope", r->locality, "cursor", cursor,
-					"limit", PULL_ROWS_MAX);
+					"limit", batch_size(PULL_ROWS_MAX));
 		json_t *ans = transport_call(t, req, err);
 		json_int_t upto;
 		bool more;

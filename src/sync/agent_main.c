@@ -82,8 +82,9 @@ static void report(const struct sync_report *rep)
 	if (rep->pushed == 0 && rep->stored == 0)
 		return;
 	fprintf(stderr, "caredesk-sync: pushed %ld (%ld applied, %ld merged, %ld conflicts, "
-		"%ld rejected), pulled %ld (%ld newer), cursor %lld\n", rep->pushed, rep->applied,
-		rep->merged, rep->conflicts, rep->rejected, rep->pulled, rep->stored, rep->cursor);
+		"%ld rejected), pulled %ld (%ld newer, %ld waited for a record they refer to), "
+		"cursor %lld\n", rep->pushed, rep->applied, rep->merged, rep->conflicts,
+		rep->rejected, rep->pulled, rep->stored, rep->parked, rep->cursor);
 }
 
 static long long data_version(struct replica *r)

@@ -136,4 +136,18 @@ converged north north
 converged south south
 converged borough borough
 every_change_once
+
+# --- a new replica, one record a checkpoint -----------------------------------
+# The referrals were changed after their notes, so central's order puts
+# notes before the referral they are about: such a record waits (parked)
+# and is stored once what it refers to has arrived.
+new_replica north2 north
+CAREDESK_SYNC_BATCH=1 sync_ok north2
+grep -q "[1-9][0-9]* waited for a record" "$T/sync.err" ||
+	fail "no record had to wait, so this did not test waiting: $(cat "$T/sync.err")"
+converged north2 north
+[ "$(q "$T/north2.db" "SELECT count(*) FROM sync_parked")" = 0 ] ||
+	fail "records are still parked: $(q "$T/north2.db" "SELECT tbl FROM sync_parked")"
+[ "$(q "$T/north2.db" "PRAGMA foreign_key_check" | wc -l)" = 0 ] ||
+	fail "north2 holds records whose references do not hold"
 finish
