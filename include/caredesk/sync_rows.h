@@ -64,10 +64,15 @@ int sync_row_bump(struct replica *r, const struct sync_table_def *t, const char 
  * back the records earlier pulls parked.  *parked counts them. */
 struct sync_pull;
 struct sync_pull *sync_pull_begin(struct replica *r, struct cd_error *err);
-int sync_pull_store(struct sync_pull *p, const struct sync_table_def *t, const char *row_json,
-		    bool *stored, struct cd_error *err);
+int sync_pull_store(struct sync_pull *p, const struct sync_table_def *t, const char *id,
+		    const char *row_json, bool *stored, struct cd_error *err);
 int sync_pull_finish(struct sync_pull *p, long *parked, struct cd_error *err);
 void sync_pull_free(struct sync_pull *p);
+
+/* Make this replica file a central store holding its records: each gets
+ * its place in central's order, parents first (the demo generates its
+ * borough this way). */
+int central_seed(struct replica *r, struct cd_error *err);
 
 /* Free the generated SQL (replica_close does). */
 void sync_tables_free(struct sync_tables *tables);

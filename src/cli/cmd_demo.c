@@ -1,28 +1,38 @@
-/* caredesk demo: a small borough to try the desk on.
+/* caredesk demo: a small borough to try the desk on, syncing live.
  *
- * One replica per locality and one for the borough-wide teams, generated
- * from the same seed (so the same person has the same id in each), with a
- * busier queue over the last few days so a duty worker has something to
- * triage this morning.  The invoking user is a duty worker of the north
- * locality team and an admin.  Existing replicas are kept: the demo is
- * made once and then reopened. */
+ * The borough is generated once into central-store.db, an embedded
+ * central store (with a busier queue over the last few days, so a duty
+ * worker has something to triage this morning); each replica (one per
+ * locality, one for the borough-wide teams) is then made by a first sync
+ * from it, in a new file renamed into place when complete.  The invoking
+ * user is a duty worker of the north locality team and an admin.  While
+ * the desk is open a sync agent keeps the north replica in step, so the
+ * status line is live.  Existing files are kept: the demo is made once
+ * and then reopened. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "caredesk/actions.h"
+#include "caredesk/sync.h"
+#include "caredesk/sync_rows.h"
 #include "cli/commands.h"
 #include "cli/generator.h"
 
 static const char usage[] =
 	"usage: caredesk demo [--dir DIR]\n"
 	"  Makes the demo borough in DIR (default $XDG_DATA_HOME/caredesk/demo) if it\n"
-	"  is not there yet: replica-north.db, replica-south.db, replica-central.db,\n"
-	"  replica-west.db and replica-borough.db, then opens the north desk.\n";
+	"  is not there yet: central-store.db (the embedded central store) and, synced\n"
+	"  from it, replica-north.db, replica-south.db, replica-central.db,\n"
+	"  replica-west.db and replica-borough.db; then opens the north desk with a\n"
+	"  sync agent running.\n";
 
 #define DEMO_PEOPLE 4000
 #define DEMO_SEED 2026
@@ -55,29 +65,154 @@ static void default_dir(char out[2048], size_t size)
 		snprintf(out, size, "%s/.local/share/caredesk/demo", home && *home ? home : ".");
 }
 
+/* A program installed beside this one (a build tree, an install), else
+ * from PATH; `env` names it for tests. */
+static void sibling(const char *name, const char *env, char *out, size_t size)
+{
+	const char *given = getenv(env);
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (given && *given) {
+		snprintf(out, size, "%s", given);
+		return;
+	}
+	if (n > 0) {
+		char *slash;
+
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			int len;
+
+			slash[1] = '\0';
+			len = snprintf(out, size, "%.*s%s", (int)(size / 2), self, name);
+			if (len > 0 && (size_t)len < size && access(out, X_OK) == 0)
+				return;
+		}
+	}
+	snprintf(out, size, "%s", name);
+}
+
+/* Start caredesk-sync on a replica: --once (waited for) or --watch (left
+ * running; *pid to stop it). */
+static int run_agent(const char *replica, bool once, pid_t *pid_out)
+{
+	char bin[PATH_MAX + 32];
+	pid_t pid;
+	int status;
+
+	sibling("caredesk-sync", "CAREDESK_SYNC_BIN", bin, sizeof(bin));
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		const char *argv[] = { bin, once ? "--once" : "--watch", "--replica", replica, NULL };
+
+		if (!once) {
+			/* Its messages would land on the desk's screen. */
+			FILE *null = freopen("/dev/null", "w", stderr);
+
+			(void)null;
+		}
+		execvp(bin, (char *const *)argv);
+		fprintf(stderr, "caredesk: cannot run %s: %s\n", bin, strerror(errno));
+		_exit(127);
+	}
+	if (!once) {
+		*pid_out = pid;
+		return 0;
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int make_central(struct app *app, const char *dir, const char *central)
+{
+	struct generate_params p = { .people = DEMO_PEOPLE, .seed = DEMO_SEED,
+				     .live_boost = DEMO_LIVE_BOOST, .scope = "borough" };
+	char tmp[4096];
+	struct replica *r;
+	struct cd_error err;
+	int rc;
+
+	snprintf(tmp, sizeof(tmp), "%.3900s/central-store.db.new", dir);
+	unlink(tmp);
+	p.today = local_from_instant(now_instant()).date;
+	printf("caredesk: making %s\n", central);
+	fflush(stdout);
+	rc = generate_replica(app, tmp, &p, "north-duty");
+	if (rc)
+		return rc;
+	cd_error_clear(&err);
+	rc = app_open_anonymous(app, tmp, REPLICA_OPEN_EXISTING, &r);
+	if (rc)
+		return rc;
+	if (central_seed(r, &err))
+		rc = app_fail(&err);
+	replica_close(&r);
+	if (rc == 0 && rename(tmp, central) != 0) {
+		fprintf(stderr, "caredesk: cannot make %s: %s\n", central, strerror(errno));
+		rc = CD_EX_CANTCREAT;
+	}
+	return rc;
+}
+
+/* A replica's first sync goes into a new file, renamed into place only
+ * when complete: a half-made replica is never opened. */
+static int make_replica(struct app *app, const char *dir, const char *central, const char *scope)
+{
+	char path[4096], tmp[4096], uri[4200], lock[4200];
+	struct replica *r;
+	struct cd_error err;
+	int rc;
+
+	snprintf(path, sizeof(path), "%.3900s/replica-%.40s.db", dir, scope);
+	if (access(path, F_OK) == 0)
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%.4000s.new", path);
+	unlink(tmp);
+	snprintf(uri, sizeof(uri), "file:%s", central);
+	printf("caredesk: making %s\n", path);
+	rc = app_open_anonymous(app, tmp, REPLICA_OPEN_CREATE, &r);
+	if (rc)
+		return rc;
+	cd_error_clear(&err);
+	if (replica_init(r, scope, &err) || sync_set_central_uri(r, uri, &err))
+		rc = app_fail(&err);
+	replica_close(&r);
+	if (rc == 0 && run_agent(tmp, true, NULL) != 0) {
+		fprintf(stderr, "caredesk: the first sync of %s failed\n", path);
+		rc = CD_EX_UNAVAILABLE;
+	}
+	if (rc == 0 && rename(tmp, path) != 0) {
+		fprintf(stderr, "caredesk: cannot make %s: %s\n", path, strerror(errno));
+		rc = CD_EX_CANTCREAT;
+	}
+	/* The first sync's agent lock was for the new file's name. */
+	snprintf(lock, sizeof(lock), "%.4090s.sync-lock", tmp);
+	unlink(lock);
+	return rc;
+}
+
 static int make_demo(struct app *app, const char dir[2048])
 {
 	static const char *const scopes[] = { "north", "south", "central", "west", "borough" };
-	struct generate_params p = { .people = DEMO_PEOPLE, .seed = DEMO_SEED,
-				     .live_boost = DEMO_LIVE_BOOST };
-	char path[4096], team[CODE_MAX];
+	char central[4096], abs_dir[PATH_MAX];
+	int rc = 0;
 
-	p.today = local_from_instant(now_instant()).date;
-	for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {
-		int rc;
-
-		snprintf(path, sizeof(path), "%s/replica-%s.db", dir, scopes[i]);
-		if (access(path, F_OK) == 0)
-			continue;
-		snprintf(team, sizeof(team), "%s-duty", scopes[i]);
-		p.scope = scopes[i];
-		printf("caredesk: making %s\n", path);
-		fflush(stdout);
-		rc = generate_replica(app, path, &p, strcmp(scopes[i], "borough") ? team : "mash");
-		if (rc)
-			return rc;
+	if (!realpath(dir, abs_dir)) {
+		fprintf(stderr, "caredesk: %s: %s\n", dir, strerror(errno));
+		return CD_EX_CANTCREAT;
 	}
-	return 0;
+	snprintf(central, sizeof(central), "%.3900s/central-store.db", abs_dir);
+	if (access(central, F_OK) != 0)
+		rc = make_central(app, abs_dir, central);
+	for (size_t i = 0; rc == 0 && i < sizeof(scopes) / sizeof(scopes[0]); i++)
+		rc = make_replica(app, abs_dir, central, scopes[i]);
+	return rc;
 }
 
 int cmd_demo(struct app *app, int argc, char **argv)
@@ -88,6 +223,7 @@ int cmd_demo(struct app *app, int argc, char **argv)
 	};
 	char dir[2048], path[4096];
 	struct replica *r;
+	pid_t agent = -1;
 	int c, rc;
 
 	if (app->opts.help) {
@@ -117,7 +253,14 @@ int cmd_demo(struct app *app, int argc, char **argv)
 	rc = app_open(app, &r);
 	if (rc)
 		return rc;
+	/* The agent runs while the desk is open, and stops with it. */
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		run_agent(path, false, &agent);
 	rc = app_desk_or_summary(app, r);
 	replica_close(&r);
+	if (agent > 0) {
+		kill(agent, SIGTERM);
+		waitpid(agent, NULL, 0);
+	}
 	return rc;
 }

@@ -5,6 +5,7 @@
 
 #include "caredesk/datetime.h"
 #include "caredesk/desk.h"
+#include "caredesk/sync.h"
 #include "cli/commands.h"
 
 static long long count(struct replica *r, const char *sql, const char *now)
@@ -23,6 +24,7 @@ static long long count(struct replica *r, const char *sql, const char *now)
 void print_summary(struct replica *r, FILE *fp)
 {
 	char now[ISO_INSTANT_LEN];
+	struct sync_status sync;
 
 	instant_format(replica_now(r), now);
 	fprintf(fp, "replica     %s (locality %s)\n", r->path, r->locality);
@@ -38,8 +40,14 @@ void print_summary(struct replica *r, FILE *fp)
 	fprintf(fp, "handover    %lld items not yet acknowledged\n",
 		count(r, "SELECT count(*) FROM handover_item h WHERE NOT EXISTS "
 			 "(SELECT 1 FROM handover_ack a WHERE a.item_id = h.id)", NULL));
-	fprintf(fp, "outbox      %lld changes waiting to sync (sync not configured)\n",
-		count(r, "SELECT count(*) FROM outbox", NULL));
+	sync_status_read(r, &sync);
+	if (!sync.configured)
+		fprintf(fp, "sync        not configured; %ld changes waiting\n", sync.waiting);
+	else
+		fprintf(fp, "sync        %s, last success %s%s%s; %ld changes waiting, %ld conflicts, "
+			"%ld rejected\n", sync.central, sync.last_success[0] ? sync.last_success : "never",
+			sync.offline_since[0] ? ", offline since " : "", sync.offline_since,
+			sync.waiting, sync.conflicts, sync.rejects);
 }
 
 int app_desk_or_summary(struct app *app, struct replica *r)

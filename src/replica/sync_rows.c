@@ -365,6 +365,7 @@ struct sync_pull {
 	struct replica *r;
 	struct waiting *rows;
 	int count, cap;
+	bool outbox_empty;	/* then no record has local changes to keep */
 };
 
 static void wait_for_references(struct sync_pull *p, const struct sync_table_def *t,
@@ -389,15 +390,31 @@ static bool references_hold(struct replica *r, const struct sync_table_def *t, c
 	return ok;
 }
 
-int sync_pull_store(struct sync_pull *p, const struct sync_table_def *t, const char *row_json,
-		    bool *stored, struct cd_error *err)
+static int store(struct sync_pull *p, const struct sync_table_def *t, const char *id,
+		 const char *row_json, bool *stored, struct cd_error *err)
+{
+	sqlite3_stmt *st;
+
+	*stored = false;
+	if (!p->outbox_empty && has_pending_changes(p->r, t->name, id))
+		return 0;
+	st = replica_stmt(p->r, t->store_sql);
+	bind_text(st, 1, row_json);
+	if (stmt_run(p->r, st, err, "storing a pulled record"))
+		return -1;
+	*stored = sqlite3_changes(p->r->db) > 0;
+	return 0;
+}
+
+int sync_pull_store(struct sync_pull *p, const struct sync_table_def *t, const char *id,
+		    const char *row_json, bool *stored, struct cd_error *err)
 {
 	*stored = false;
 	if (!references_hold(p->r, t, row_json)) {
 		wait_for_references(p, t, row_json);
 		return 0;
 	}
-	return sync_row_store(p->r, t, row_json, stored, err);
+	return store(p, t, id, row_json, stored, err);
 }
 
 /* Records parked by earlier pulls wait with this checkpoint's. */
@@ -423,8 +440,11 @@ static int unpark(struct sync_pull *p, struct cd_error *err)
 struct sync_pull *sync_pull_begin(struct replica *r, struct cd_error *err)
 {
 	struct sync_pull *p = cd_calloc(1, sizeof(*p));
+	sqlite3_stmt *st = replica_stmt(r, "SELECT NOT EXISTS (SELECT 1 FROM outbox)");
 
 	p->r = r;
+	p->outbox_empty = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+	sqlite3_reset(st);
 	if (unpark(p, err)) {
 		sync_pull_free(p);
 		return NULL;
@@ -463,9 +483,13 @@ int sync_pull_finish(struct sync_pull *p, long *parked, struct cd_error *err)
 			struct waiting *w = &p->rows[i];
 			bool stored;
 
+			char id[128];
+
 			if (!w->t || !references_hold(p->r, w->t, w->row))
 				continue;
-			if (sync_row_store(p->r, w->t, w->row, &stored, err))
+			if (!row_id(p->r, w->row, id, sizeof(id)))
+				return cd_error_set(err, CD_EX_PROTOCOL, w->t->name, "a row without an id");
+			if (store(p, w->t, id, w->row, &stored, err))
 				return -1;
 			w->t = NULL;
 			progress = true;

@@ -180,35 +180,39 @@ static int push(struct replica *r, struct transport *t, struct sync_report *rep,
 
 /* --- pull ------------------------------------------------------------------- */
 
-static int store_item(struct replica *r, struct sync_pull *p, json_t *item,
+/* One record line: "seq TAB tbl TAB id TAB row" (row empty: central no
+ * longer has the record). */
+static int store_line(struct replica *r, struct sync_pull *p, char *line,
 		      struct sync_report *rep, struct cd_error *err)
 {
-	const struct sync_table_def *t = sync_table_find(r, str(item, "tbl"));
-	json_t *row = json_object_get(item, "row");
+	char *tbl = strchr(line, '\t'), *id = tbl ? strchr(tbl + 1, '\t') : NULL;
+	char *row = id ? strchr(id + 1, '\t') : NULL;
+	const struct sync_table_def *t;
 	bool stored = false;
-	char *text;
 	int rc;
 
+	if (!row)
+		return cd_error_set(err, CD_EX_PROTOCOL, NULL, "a record line that is not one");
+	*tbl++ = *id++ = *row++ = '\0';
 	rep->pulled++;
+	t = sync_table_find(r, tbl);
 	if (!t)		/* a record this (older) schema does not have */
 		return 0;
-	if (!row)
-		return str(item, "id") ? sync_row_forget(r, t, str(item, "id"), err) : 0;
-	text = json_dumps(row, JSON_COMPACT);
-	rc = sync_pull_store(p, t, text, &stored, err);
-	free(text);
+	if (!*row)
+		return sync_row_forget(r, t, id, err);
+	rc = sync_pull_store(p, t, id, row, &stored, err);
 	if (stored)
 		rep->stored++;
 	return rc;
 }
 
-/* One checkpoint: every record and the new cursor, or nothing. */
-static int store_checkpoint(struct replica *r, json_t *rows, json_int_t upto,
+/* One checkpoint: every record and the new cursor, or nothing (a
+ * connection lost halfway leaves the replica as it was). */
+static int store_checkpoint(struct replica *r, struct transport *tr, int count, json_int_t upto,
 			    struct sync_report *rep, struct cd_error *err)
 {
-	char cursor[32];
-	size_t i;
-	json_t *item;
+	char cursor[32], *line = NULL;
+	size_t cap = 0;
 	struct sync_pull *p;
 	long parked = 0;
 	int rc = 0;
@@ -222,10 +226,12 @@ static int store_checkpoint(struct replica *r, json_t *rows, json_int_t upto,
 	p = sync_pull_begin(r, err);
 	if (!p)
 		rc = -1;
-	json_array_foreach(rows, i, item) {
+	for (int i = 0; rc == 0 && i < count; i++) {
+		rc = transport_read_line(tr, &line, &cap, err);
 		if (rc == 0)
-			rc = store_item(r, p, item, rep, err);
+			rc = store_line(r, p, line, rep, err);
 	}
+	free(line);
 	if (rc == 0)
 		rc = sync_pull_finish(p, &parked, err);
 	sync_pull_free(p);
@@ -272,7 +278,8 @@ static int pull(struct replica *r, struct transport *t, struct sync_report *rep,
 					    "central went back from %lld to %lld: is it the same store?",
 					    (long long)cursor, (long long)upto);
 		}
-		rc = store_checkpoint(r, json_object_get(ans, "rows"), upto, rep, err);
+		rc = store_checkpoint(r, t, (int)json_integer_value(json_object_get(ans, "count")),
+				      upto, rep, err);
 		json_decref(ans);
 		if (rc)
 			return -1;

@@ -120,6 +120,7 @@ static int watch(struct replica *r, int interval)
 		struct sync_report rep;
 		struct cd_error err;
 		long long seen;
+		char asked[64];
 		int wait, waited = 0;
 
 		cd_error_clear(&err);
@@ -134,11 +135,22 @@ static int watch(struct replica *r, int interval)
 		}
 		/* Our own state writes moved data_version: start counting here. */
 		seen = data_version(r);
+		sync_state_get(r, "requested", asked, sizeof(asked));
 		while (!stopping && waited < wait) {
+			char now_asked[64];
+
 			sleep(1);
 			waited++;
-			if (failures == 0 && data_version(r) != seen)
-				break;	/* a desk wrote: push it now */
+			if (data_version(r) == seen)
+				continue;
+			seen = data_version(r);
+			/* A desk wrote: push it now.  While central is away, only a
+			 * worker's "sync now" (S on the desk) cuts the wait short. */
+			if (failures == 0)
+				break;
+			sync_state_get(r, "requested", now_asked, sizeof(now_asked));
+			if (strcmp(now_asked, asked) != 0)
+				break;
 		}
 	}
 	return 0;

@@ -575,13 +575,31 @@ static json_int_t head_seq(struct central *c)
 	return head;
 }
 
-static json_t *pull_rows(struct central *c, const char *scope, json_int_t cursor, int limit,
-			 json_int_t *last, struct cd_error *err)
+/* Append one record line: "seq TAB tbl TAB id TAB row", the row empty
+ * for a record central no longer has.  Names are our own identifiers and
+ * JSON text never holds a raw tab or newline, so the line splits safely. */
+static void add_line(struct pull_body *b, long long seq, const char *tbl, const char *id,
+		     const char *row)
+{
+	size_t need = 64 + strlen(tbl) + strlen(id) + (row ? strlen(row) : 0);
+	int n;
+
+	if (b->len + need > b->cap) {
+		b->cap = (b->cap + need) * 2;
+		b->text = cd_realloc(b->text, b->cap);
+	}
+	n = snprintf(b->text + b->len, b->cap - b->len, "%lld\t%s\t%s\t%s\n", seq, tbl, id,
+		     row ? row : "");
+	b->len += (size_t)n;
+	b->lines++;
+}
+
+static int pull_rows(struct central *c, const char *scope, json_int_t cursor, int limit,
+		     json_int_t *last, struct pull_body *body, struct cd_error *err)
 {
 	sqlite3_stmt *st = replica_stmt(c->r,
 		"SELECT seq, tbl, row_id FROM central_row WHERE seq > ?1 AND (?2 = 'borough' OR "
 		"locality = ?2 OR locality = 'borough' OR tbl = 'worker') ORDER BY seq LIMIT ?3");
-	json_t *rows = json_array();
 	int rc;
 
 	*last = cursor;
@@ -592,36 +610,32 @@ static json_t *pull_rows(struct central *c, const char *scope, json_int_t cursor
 		const char *tbl = (const char *)sqlite3_column_text(st, 1);
 		const char *id = (const char *)sqlite3_column_text(st, 2);
 		const struct sync_table_def *t = sync_table_find(c->r, tbl);
-		json_t *item = json_pack("{s:I, s:s, s:s}", "seq", (json_int_t)sqlite3_column_int64(st, 0),
-					 "tbl", tbl, "id", id);
 		char *text = NULL;
 
 		*last = sqlite3_column_int64(st, 0);
-		if (t && sync_row_json(c->r, t, id, &text, err) == 0)
-			json_object_set_new(item, "row", json_loads(text, 0, NULL));
-		else
-			json_object_set_new(item, "deleted", json_true());
+		if (t && sync_row_json(c->r, t, id, &text, err) < 0) {
+			sqlite3_reset(st);
+			return -1;
+		}
+		add_line(body, *last, tbl, id, text);
 		free(text);
-		json_array_append_new(rows, item);
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(rows);
-		replica_sql_error(c->r, err, "reading changes to send");
-		return NULL;
-	}
-	return rows;
+	if (rc != SQLITE_DONE)
+		return replica_sql_error(c->r, err, "reading changes to send");
+	return 0;
 }
 
-json_t *central_pull(struct central *c, json_t *request, struct cd_error *err)
+json_t *central_pull(struct central *c, json_t *request, struct pull_body *body,
+		     struct cd_error *err)
 {
 	const char *scope = str(request, "scope");
 	json_t *cursor_j = json_object_get(request, "cursor");
 	json_int_t cursor = json_integer_value(cursor_j), head, last;
-	int limit = (int)json_integer_value(json_object_get(request, "limit"));
-	json_t *rows;
+	int limit = (int)json_integer_value(json_object_get(request, "limit")), rc;
 	bool more;
 
+	memset(body, 0, sizeof(*body));
 	if (!scope || !json_is_integer(cursor_j) || cursor < 0) {
 		cd_error_set(err, CD_EX_PROTOCOL, NULL, "a pull needs a scope and a cursor");
 		return NULL;
@@ -634,14 +648,17 @@ json_t *central_pull(struct central *c, json_t *request, struct cd_error *err)
 		return NULL;
 	}
 	head = head_seq(c);
-	rows = pull_rows(c, scope, cursor, limit, &last, err);
+	rc = pull_rows(c, scope, cursor, limit, &last, body, err);
 	sqlite3_exec(c->r->db, "COMMIT", NULL, NULL, NULL);
-	if (!rows)
+	if (rc) {
+		free(body->text);
+		memset(body, 0, sizeof(*body));
 		return NULL;
-	more = (int)json_array_size(rows) == limit;
+	}
+	more = body->lines == limit;
 	/* Nothing more in scope: everything up to the head has been seen. */
 	if (!more)
 		last = head > last ? head : last;
-	return json_pack("{s:s, s:o, s:I, s:I, s:b}", "type", "pull", "rows", rows, "upto", last,
-			 "head", head, "more", more);
+	return json_pack("{s:s, s:i, s:I, s:I, s:b}", "type", "pull", "count", body->lines, "upto",
+			 last, "head", head, "more", more);
 }

@@ -32,8 +32,20 @@ json_t *central_hello(struct central *c, json_t *request, struct cd_error *err);
  * A change id seen before gets its stored outcome again. */
 json_t *central_push(struct central *c, json_t *request, struct cd_error *err);
 
+/* The records of a pull, one line each after the answer's own line:
+ * "seq TAB tbl TAB id TAB row-json" (row empty: central no longer has it).
+ * A large pull is mostly records; as lines, neither side builds a JSON
+ * tree for them. */
+struct pull_body {
+	char *text;		/* owned */
+	size_t len, cap;
+	int lines;
+};
+
 /* Records changed after `cursor` within `scope`, at most `limit`, in
- * commit order; {"rows": [...], "upto": N, "head": N, "more": bool}. */
-json_t *central_pull(struct central *c, json_t *request, struct cd_error *err);
+ * commit order: the answer {"count": N, "upto": N, "head": N, "more": b}
+ * and the N record lines in *body. */
+json_t *central_pull(struct central *c, json_t *request, struct pull_body *body,
+		     struct cd_error *err);
 
 #endif

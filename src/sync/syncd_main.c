@@ -30,7 +30,24 @@ static json_t *error_answer(const struct cd_error *err)
 			 "message", err->msg[0] ? err->msg : "failed");
 }
 
-static json_t *answer(struct central *c, json_t *request, struct cd_error *err)
+/* One line: encoded whole, then written at once (json_dumpf writes a
+ * token at a time, a tenth of a large pull's time). */
+static void send_answer(json_t *reply, const struct pull_body *body)
+{
+	char *text = json_dumps(reply, JSON_COMPACT);
+
+	if (text) {
+		fputs(text, stdout);
+		free(text);
+	}
+	fputc('\n', stdout);
+	if (body && body->len)
+		fwrite(body->text, 1, body->len, stdout);
+	fflush(stdout);
+}
+
+static json_t *answer(struct central *c, json_t *request, struct pull_body *body,
+		      struct cd_error *err)
 {
 	const char *type = json_string_value(json_object_get(request, "type"));
 
@@ -43,7 +60,7 @@ static json_t *answer(struct central *c, json_t *request, struct cd_error *err)
 	if (strcmp(type, "push") == 0)
 		return central_push(c, request, err);
 	if (strcmp(type, "pull") == 0)
-		return central_pull(c, request, err);
+		return central_pull(c, request, body, err);
 	cd_error_set(err, CD_EX_PROTOCOL, NULL, "unknown request '%s'", type);
 	return NULL;
 }
@@ -57,17 +74,17 @@ static int serve(struct central *c)
 		struct cd_error err;
 		json_error_t jerr;
 		json_t *request = json_loads(line, 0, &jerr), *reply;
+		struct pull_body body = { 0 };
 
 		cd_error_clear(&err);
 		if (!request)
 			cd_error_set(&err, CD_EX_PROTOCOL, NULL, "a request that is not JSON: %s",
 				     jerr.text);
-		reply = request ? answer(c, request, &err) : NULL;
+		reply = request ? answer(c, request, &body, &err) : NULL;
 		if (!reply)
 			reply = error_answer(&err);
-		json_dumpf(reply, stdout, JSON_COMPACT);
-		fputc('\n', stdout);
-		fflush(stdout);
+		send_answer(reply, &body);
+		free(body.text);
 		json_decref(reply);
 		json_decref(request);
 	}
@@ -113,8 +130,7 @@ int main(int argc, char **argv)
 		json_t *reply = error_answer(&err);
 
 		fprintf(stderr, "caredesk-syncd: %s\n", err.msg);
-		json_dumpf(reply, stdout, JSON_COMPACT);
-		fputc('\n', stdout);
+		send_answer(reply, NULL);
 		json_decref(reply);
 		return err.code ? err.code : 70;
 	}

@@ -193,6 +193,17 @@ json_t *transport_call(struct transport *t, json_t *request, struct cd_error *er
 	return answer;
 }
 
+int transport_read_line(struct transport *t, char **line, size_t *cap, struct cd_error *err)
+{
+	ssize_t n = getline(line, cap, t->from);
+
+	if (n <= 0 || (*line)[n - 1] != '\n')
+		return cd_error_set(err, CD_EX_UNAVAILABLE, NULL,
+				    "%s: the central closed the connection mid-answer", t->uri);
+	(*line)[n - 1] = '\0';
+	return 0;
+}
+
 void transport_close(struct transport *t)
 {
 	if (t->to_fd >= 0)

@@ -29,6 +29,10 @@ int transport_open(struct transport *t, const char *uri, struct cd_error *err);
  * caller); NULL with err on failure. */
 json_t *transport_call(struct transport *t, json_t *request, struct cd_error *err);
 
+/* Read one more line of an answer (a pull's record lines), without its
+ * newline, into *line (grown as needed; the caller frees it). */
+int transport_read_line(struct transport *t, char **line, size_t *cap, struct cd_error *err);
+
 /* Close the pipes and reap the child. */
 void transport_close(struct transport *t);
 

@@ -20,6 +20,7 @@
 
 #include "caredesk/datetime.h"
 #include "caredesk/desk.h"
+#include "caredesk/sync.h"
 #include "ui/ui.h"
 
 #define TICK_MS 1000
@@ -188,8 +189,16 @@ static void timing_note(const char *what, double since)
 		fprintf(timing, "%s %.3f\n", what, desk_clock_ms() - since);
 }
 
+/* The status line's sync state, read again whenever the data may have
+ * changed (the agent writes it; our own writes fill the outbox). */
+static void refresh_sync(struct ui *ui)
+{
+	sync_status_read(ui->r, &ui->sync);
+}
+
 static void reload_all(struct ui *ui)
 {
+	refresh_sync(ui);
 	for (int i = 0; i < ui->depth; i++)
 		if (ui->stack[i].ops->reload)
 			ui->stack[i].ops->reload(&ui->stack[i]);
@@ -203,6 +212,25 @@ static void suspend(struct ui *ui)
 	reset_prog_mode();
 	ui->full_repaint = true;
 	clearok(curscr, TRUE);
+}
+
+/* The agent watches the replica: a changed "requested" wakes it at once,
+ * even while it is waiting to retry an unreachable central. */
+static void ask_for_sync(struct ui *ui)
+{
+	char now[ISO_INSTANT_LEN];
+	struct cd_error err;
+
+	if (!ui->sync.configured) {
+		ui_message(ui, "Sync is not configured on this replica.");
+		return;
+	}
+	cd_error_clear(&err);
+	instant_format(now_instant(), now);
+	if (sync_state_set(ui->r, "requested", now, &err))
+		ui_message(ui, "Could not ask the sync agent: %s", err.msg);
+	else
+		ui_message(ui, "Asked the sync agent to run now.");
 }
 
 /* Actions every screen shares; the rest go to the top screen. */
@@ -220,8 +248,8 @@ static int global_action(struct ui *ui, enum action a)
 		ui_push(ui, &help_screen, NULL);
 		return ACT_HANDLED | ACT_REDRAW;
 	case ACTION_SYNC_NOW:
-		ui_message(ui, "Sync is not configured on this replica.");
-		return ACT_HANDLED | ACT_REDRAW;
+		ask_for_sync(ui);
+		return ACT_HANDLED | ACT_RELOAD;
 	default:
 		return 0;
 	}
@@ -268,6 +296,8 @@ static int finish_action(struct ui *ui, int flags)
 		ui_pop(ui);
 		flags |= ACT_RELOAD;
 	}
+	if (flags & ACT_RELOAD)
+		refresh_sync(ui);
 	if (flags & ACT_RELOAD && ui_top(ui) && ui_top(ui)->ops->reload)
 		ui_top(ui)->ops->reload(ui_top(ui));
 	return flags;
@@ -452,6 +482,7 @@ int desk_run(struct replica *r, const struct desk_options *opt)
 		return 2;
 	}
 	replica_changed(&ui);
+	refresh_sync(&ui);
 	timing_open();
 	if (ui_push(&ui, &queue_screen, NULL) == 0 &&
 	    !run_loop(&ui, opt && opt->started_ms > 0 ? opt->started_ms : desk_clock_ms()))

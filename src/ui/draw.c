@@ -109,14 +109,48 @@ void draw_hints(struct ui *ui, WINDOW *w, unsigned where, bool typing)
 	draw_text(ui, w, ui->rows - 3, 0, ui->cols, ui->message, theme_attr(&ui->theme, ROLE_MESSAGE));
 }
 
+/* "not configured", "09:12", "offline since 08:40, 5 waiting", with
+ * conflicts and rejects when there are any: short, as the line is shared
+ * with the worker's name and the clock. */
+void sync_summary(const struct sync_status *s, char *out, size_t size)
+{
+	char when[32] = "";
+	size_t n;
+
+	if (!s->configured) {
+		snprintf(out, size, "not configured");
+		return;
+	}
+	if (s->offline_since[0]) {
+		ui_short_time(s->offline_since, when, sizeof(when));
+		n = (size_t)snprintf(out, size, "offline since %s", strchr(when, ' ') ?
+				     strchr(when, ' ') + 1 : when);
+	} else if (s->last_success[0]) {
+		ui_short_time(s->last_success, when, sizeof(when));
+		n = (size_t)snprintf(out, size, "%s", strchr(when, ' ') ? strchr(when, ' ') + 1 : when);
+	} else {
+		n = (size_t)snprintf(out, size, "not yet");
+	}
+	if (n < size && s->waiting)
+		n += (size_t)snprintf(out + n, size - n, ", %ld waiting", s->waiting);
+	if (n < size && s->conflicts)
+		n += (size_t)snprintf(out + n, size - n, ", %ld conflict%s", s->conflicts,
+				      s->conflicts == 1 ? "" : "s");
+	if (n < size && s->rejects)
+		snprintf(out + n, size - n, ", %ld rejected", s->rejects);
+}
+
 void draw_status(struct ui *ui, WINDOW *w)
 {
 	char left[160], right[96];
 	struct local_time lt = local_from_instant(now_instant());
 	static const char *const days[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
 
+	char sync[44];	/* with the name and the clock, within 80 columns */
+
 	snprintf(left, sizeof(left), " %s, %s", ui->r->actor.worker_login, ui->r->actor.team);
-	snprintf(right, sizeof(right), "sync: not configured  %s %02d/%02d %02d:%02d ",
+	sync_summary(&ui->sync, sync, sizeof(sync));
+	snprintf(right, sizeof(right), "sync: %s  %s %02d/%02d %02d:%02d ", sync,
 		 days[lt.weekday], lt.date.day, lt.date.month, lt.hour, lt.minute);
 	ui->minute = lt.hour * 60 + lt.minute;
 	draw_text(ui, w, ui->rows - 1, 0, ui->cols - (int)strlen(right), left, theme_attr(&ui->theme, ROLE_STATUS));

@@ -262,7 +262,7 @@ static void draw_row(struct screen *s, WINDOW *w, int y, const struct row *r, bo
 	 * monochrome terminal, and a cursor move then costs two short runs of
 	 * characters instead of two whole rows. */
 	attr_t attr = A_NORMAL, sel = selected ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL;
-	char received[32], due[32], group[2] = { age_group(r->dob), 0 };
+	char received[32], due[32], group[2] = { age_group(r->dob), 0 }, source[16], category[16];
 	bool overdue;
 	int name_cols = ui->cols - QUEUE_FIXED_COLS;
 	int x[] = { 0, 1, 13, 25, 29, 29 + name_cols, 31 + name_cols, 42 + name_cols,
@@ -276,8 +276,11 @@ static void draw_row(struct screen *s, WINDOW *w, int y, const struct row *r, bo
 	draw_text(ui, w, y, x[3], 4, priority_label(r->priority), priority_attr(ui, r->priority));
 	draw_text(ui, w, y, x[4], name_cols, r->name, sel);
 	draw_text(ui, w, y, x[5], 2, group, attr);
-	draw_text(ui, w, y, x[6], 11, r->source, attr);
-	draw_text(ui, w, y, x[7], 15, r->category, attr);
+	/* Codes are ASCII; each keeps a blank before the next column. */
+	snprintf(source, sizeof(source), "%.10s", r->source);
+	snprintf(category, sizeof(category), "%.14s", r->category);
+	draw_text(ui, w, y, x[6], 11, source, attr);
+	draw_text(ui, w, y, x[7], 15, category, attr);
 	draw_text(ui, w, y, x[8], ui->cols - x[8], r->safeguarding ? "SG" : "",
 		  r->safeguarding ? theme_attr(&ui->theme, ROLE_SAFEGUARDING) : attr);
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "caredesk/replica.h"
+#include "caredesk/sync.h"
 #include "caredesk/text.h"
 #include "ui/keys.h"
 #include "ui/theme.h"
@@ -68,6 +69,7 @@ struct ui {
 	int minute;		/* the minute the clock shows */
 	char last_person[UUID_STR_LEN];	/* the record opened last, to link handover to */
 	bool full_repaint;
+	struct sync_status sync;	/* for the status line */
 };
 
 /* Push a screen about record `arg` (may be NULL) and open it; -1 (and a
@@ -89,6 +91,8 @@ attr_t priority_attr(const struct ui *ui, const char *priority);
 void draw_title(struct ui *ui, WINDOW *w, const char *left, const char *right);
 void draw_hints(struct ui *ui, WINDOW *w, unsigned where, bool typing);
 void draw_status(struct ui *ui, WINDOW *w);
+/* The sync state in a few words for the status line. */
+void sync_summary(const struct sync_status *s, char *out, size_t size);
 
 /* Rows a list gets between the title/header and the message/hint/status
  * lines (pure arithmetic, unit tested). */

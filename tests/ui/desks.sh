@@ -46,21 +46,28 @@ desk_start xterm-256color C.UTF-8
 wait_for "Referral queue: north"
 desk_b
 wait_b "Referral queue: north"
-# B selects the fourth row; A triages the second.
+# B selects the fourth row; A triages the first referral not yet triaged,
+# found in the replica with the queue's own order.
 tmux -L "$SOCK" send-keys -t b j j j
 i=0
 while [ "$(screen_b | grep -n '^>' | cut -d: -f1)" != 6 ] && [ $i -lt 30 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-# Rows are compared by family name (awk splits on blanks, whatever the
-# characters' widths; the due column of these rows is a plain time).
-b_selected=$(screen_b | grep '^>' | awk '{ print $6 }')
-[ -n "$b_selected" ] || fail "desk B has no selection"
-row2=$(screen | sed -n 4p)
-name2=$(echo "$row2" | awk '{ print $6 }')
-[ "$(echo "$row2" | awk '{ print $5 }')" = - ] || fail "the second row is already triaged: $row2"
-keys j t
+# Rows are compared by family name, found by name on the screen.
+b_selected=$(sqlite3 "$REPLICA" "SELECT p.family_name FROM referral f JOIN person p ON p.id = f.person_id WHERE f.status IN ('new', 'triaged') ORDER BY f.decision_due_at, f.id LIMIT 1 OFFSET 3")
+screen_b | grep '^>' | grep -qF "$b_selected" || fail "desk B's fourth row is not $b_selected"
+target=$(sqlite3 "$REPLICA" "SELECT f.id || '|' || p.family_name || '|' || (SELECT count(*) FROM referral g WHERE g.status IN ('new', 'triaged') AND (g.decision_due_at, g.id) < (f.decision_due_at, f.id)) FROM referral f JOIN person p ON p.id = f.person_id WHERE f.status = 'new' ORDER BY f.decision_due_at, f.id LIMIT 1")
+name2=$(echo "$target" | cut -d'|' -f2)
+before=$(echo "$target" | cut -d'|' -f3)
+[ -n "$name2" ] || fail "the demo queue has no referral to triage"
+i=0
+while [ $i -lt "$before" ]; do
+	keys j
+	i=$((i + 1))
+done
+wait_selected $((3 + before))
+keys t
 wait_for " Triage"
 keys Left Tab Tab
 keys -l "Checked with the GP"
@@ -74,7 +81,7 @@ while ! screen_b | grep -F -- "$name2" | grep -q "Red" && [ $i -lt 20 ]; do
 done
 screen_b | grep -F -- "$name2" | grep -q "Red" ||
 	fail "desk B did not show desk A's triage within 2 s: $(screen_b | grep -F -- "$name2")"
-[ "$(screen_b | grep '^>' | awk '{ print $6 }')" = "$b_selected" ] ||
+screen_b | grep '^>' | grep -qF -- "$b_selected" ||
 	fail "desk B lost its selection ($b_selected) when A's change arrived"
 # And the other way: B adds a note; A's case view of that person shows it.
 keys Enter
@@ -85,7 +92,7 @@ tmux -L "$SOCK" send-keys -t b Tab
 tmux -L "$SOCK" send-keys -t b -l "Rang back from desk B"
 tmux -L "$SOCK" send-keys -t b C-o
 wait_b "Note added."
-sel_b_person=$(screen_b | grep '^>' | awk '{ print $6 }')
+sel_b_person=$b_selected
 keys q
 wait_for "Referral queue: north"
 # Open B's person on A: move A's selection to that row.
@@ -202,6 +209,35 @@ wait_for "Chronology, newest first"
 keys Escape
 sleep 0.4
 keys j
+wait_for "Referral queue: north"
+
+# --- the status line shows the sync agent's state; S asks it to run -----
+# The demo replica synced at 09:30 (CAREDESK_NOW).
+desk_start xterm-256color C.UTF-8
+wait_for "sync: 09:30"
+keys q
+# Central gone: the agent fails, the desk says since when, and counts
+# what waits.
+"$CAREDESK_BIN" --replica "$REPLICA" sync central "file:$T/nowhere/central.db" >/dev/null 2>&1 ||
+	fail "could not point the replica at another central"
+"$CAREDESK_SYNC_BIN" --once --replica "$REPLICA" >/dev/null 2>&1 &&
+	fail "caredesk-sync --once succeeded without a central"
+desk_start xterm-256color C.UTF-8
+wait_for "sync: offline since 09:30"
+keys n
+wait_for " Add a note"
+keys Tab
+keys -l "Written while offline"
+keys C-o
+wait_for "Note added."
+waiting=$(sqlite3 "$REPLICA" "SELECT count(*) FROM outbox")
+wait_for "sync: offline since 09:30, $waiting waiting"
+keys S
+wait_for "Asked the sync agent to run now."
+[ "$(sqlite3 "$REPLICA" "SELECT value FROM sync_state WHERE key = 'requested'")" = "$CAREDESK_NOW" ] ||
+	fail "S did not leave a request for the agent"
+keys q
+desk_start xterm-256color C.UTF-8
 wait_for "Referral queue: north"
 
 # --- SIGINT from outside restores the terminal --------------------------
