@@ -1,5 +1,10 @@
 -- caredesk replica schema, migration 5: what the sync agent knows.
 --
+-- Which desk action made each change, so central can tell a manager's
+-- resolution of a conflict (which may edit a closed record) from an
+-- ordinary edit.
+ALTER TABLE outbox ADD COLUMN action TEXT NOT NULL DEFAULT '';
+
 -- sync_state: the agent's own state on this host (central URI, pull
 -- cursor, last success, offline since, the last error), written only when
 -- it changes, as every write wakes every open desk.  Local, not synced.

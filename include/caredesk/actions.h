@@ -127,6 +127,11 @@ int case_close(struct replica *r, const char *case_id, const char *reason, struc
 int case_set_review(struct replica *r, const char *case_id, const char *date,
 		    struct cd_error *err);
 
+/* --- conflicts ----------------------------------------------------------- */
+/* Keep "kept" (the value central kept) or "other" (the one that met it)
+ * in the field of a conflict; a manager or an admin only. */
+int conflict_resolve(struct replica *r, const char *id, const char *keep, struct cd_error *err);
+
 /* --- chronology -------------------------------------------------------- */
 struct note_input {
 	const char *person_id;		/* required unless case_id or referral_id names one */

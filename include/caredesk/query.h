@@ -51,6 +51,9 @@ const char *export_table_names(void);	/* "people, referrals, ..." */
  * NULL, ?4 today's local date (for the age group). */
 const struct listing *referral_listing(bool all);
 
+/* Conflicts kept for a person: the open ones, or all. */
+const struct listing *conflict_listing(bool all);
+
 /* One referral as referral show prints it; parameter ?1 is the id. */
 const struct listing *referral_detail_listing(void);
 

@@ -23,6 +23,7 @@ int cmd_referral(struct app *app, int argc, char **argv);
 int cmd_note(struct app *app, int argc, char **argv);
 int cmd_case(struct app *app, int argc, char **argv);
 int cmd_sync(struct app *app, int argc, char **argv);
+int cmd_conflicts(struct app *app, int argc, char **argv);
 int cmd_handover(struct app *app, int argc, char **argv);
 int cmd_export(struct app *app, int argc, char **argv);
 int cmd_check(struct app *app, int argc, char **argv);

@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{ "case", cmd_case, "set a case's review date, close or reallocate it" },
 	{ "worker", cmd_worker, "add, list and disable workers" },
 	{ "sync", cmd_sync, "the sync agent's state; the central store" },
+	{ "conflicts", cmd_conflicts, "list and resolve sync conflicts" },
 	{ "check", cmd_check, "check the replica's integrity" },
 };
 

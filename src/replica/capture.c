@@ -14,6 +14,7 @@
  * column names come from our own schema, never from data; values are never
  * spliced into SQL. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,14 +121,19 @@ static void add_guards(struct strbuf *b, const char *t, int append_only)
 	}
 }
 
+/* Whether the outbox has its action column yet (migration 5 adds it; the
+ * triggers of earlier migrations are made without it). */
+static bool outbox_action;
+
 static void add_outbox_insert(struct strbuf *b, const char *t, const char *op,
 			      const char *base_version, const char *changes, const char *extra_where)
 {
 	sb_add(b, "INSERT INTO outbox (change_id, txn_id, tbl, row_id, op, base_version, changes, "
-		  "worker, schema_version, created_at) SELECT %s, c.txn_id, '%s', %s, '%s', %s, %s, "
-		  "c.worker, c.schema_version, c.at FROM txn_context c%s;",
-	       SQL_UUID4, t, strcmp(op, "delete") ? "NEW.id" : "OLD.id", op, base_version, changes,
-	       extra_where);
+		  "worker, schema_version, created_at%s) SELECT %s, c.txn_id, '%s', %s, '%s', %s, %s, "
+		  "c.worker, c.schema_version, c.at%s FROM txn_context c%s;",
+	       outbox_action ? ", action" : "", SQL_UUID4, t,
+	       strcmp(op, "delete") ? "NEW.id" : "OLD.id", op, base_version, changes,
+	       outbox_action ? ", c.action" : "", extra_where);
 }
 
 static void add_insert_capture(struct strbuf *b, const char *t, const struct columns *c)
@@ -238,6 +244,13 @@ int capture_regenerate(sqlite3 *db, struct cd_error *err)
 {
 	sqlite3_stmt *st;
 	int rc = 0;
+
+	outbox_action = false;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('outbox') WHERE name = 'action'",
+			       -1, &st, NULL) == SQLITE_OK) {
+		outbox_action = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
 
 	if (capture_drop(db, err))
 		return -1;

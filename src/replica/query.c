@@ -165,3 +165,38 @@ const struct listing *referral_detail_listing(void)
 {
 	return &referral_detail;
 }
+
+/* Conflicts kept for a person (DESIGN 5: the record id, the field, both
+ * values, both workers and both times, one conflict a row).  Values are
+ * shown as their JSON text, so a string and a number stay told apart. */
+static const struct column_def conflict_cols[] = {
+	{ "id", "k.id", COL_TEXT, 36 },
+	{ "record_id", "k.row_id", COL_TEXT, 36 },
+	{ "tbl", "k.tbl", COL_TEXT, 10 },
+	{ "field", "k.field", COL_TEXT, 14 },
+	{ "kept_value", "k.kept_value", COL_TEXT, 16 },
+	{ "kept_worker", "k.kept_worker", COL_TEXT, 14 },
+	{ "kept_at", "k.kept_at", COL_TEXT, 20 },
+	{ "other_value", "k.other_value", COL_TEXT, 16 },
+	{ "other_worker", "k.other_worker", COL_TEXT, 14 },
+	{ "other_at", "k.other_at", COL_TEXT, 20 },
+	{ "kind", "k.kind", COL_TEXT, 16 },
+	{ "status", "k.status", COL_TEXT, 8 },
+	{ "chosen_value", "k.chosen_value", COL_TEXT, 16 },
+	{ "resolved_by", "k.resolved_by", COL_TEXT, 14 },
+	{ "resolved_at", "k.resolved_at", COL_TEXT, 20 },
+};
+
+static const struct listing open_conflicts = {
+	"conflicts", COLS(conflict_cols), "FROM sync_conflict k WHERE k.status = 'open'",
+	"ORDER BY k.created_at, k.id",
+};
+
+static const struct listing all_conflicts = {
+	"conflicts", COLS(conflict_cols), "FROM sync_conflict k", "ORDER BY k.created_at, k.id",
+};
+
+const struct listing *conflict_listing(bool all)
+{
+	return all ? &all_conflicts : &open_conflicts;
+}

@@ -65,6 +65,7 @@ static json_t *outbox_change(sqlite3_stmt *st)
 		"schema_version", sqlite3_column_int(st, 9),
 		"created_at", (const char *)sqlite3_column_text(st, 10));
 
+	json_object_set_new(c, "action", json_string((const char *)sqlite3_column_text(st, 11)));
 	json_object_set_new(c, "base_version", sqlite3_column_type(st, 6) == SQLITE_NULL ?
 				json_null() : json_integer(sqlite3_column_int64(st, 6)));
 	return c;
@@ -75,7 +76,7 @@ static json_t *outbox_batch(struct replica *r)
 {
 	sqlite3_stmt *st = replica_stmt(r,
 		"SELECT o.seq, o.change_id, o.txn_id, o.tbl, o.row_id, o.op, o.base_version, "
-		"o.changes, o.worker, o.schema_version, o.created_at FROM outbox o "
+		"o.changes, o.worker, o.schema_version, o.created_at, o.action FROM outbox o "
 		"JOIN (SELECT txn_id, min(seq) AS first FROM outbox GROUP BY txn_id "
 		"      ORDER BY first LIMIT ?1) b ON b.txn_id = o.txn_id ORDER BY b.first, o.seq");
 	json_t *batch = json_array();

@@ -29,6 +29,7 @@ static const char *const outcome_names[] = { "applied", "merged", "conflict", "r
 struct change {
 	json_t *obj;		/* borrowed from the request */
 	const char *change_id, *txn_id, *tbl, *row_id, *op, *worker, *created_at;
+	const char *action;	/* the desk action that made it ("" if unknown) */
 	json_t *fields;		/* {"col": [old, new], ...} */
 	json_int_t base_version;
 	bool has_base;
@@ -104,6 +105,7 @@ static int read_change(json_t *obj, struct change *ch)
 	ch->op = str(obj, "op");
 	ch->worker = str(obj, "worker");
 	ch->created_at = str(obj, "created_at");
+	ch->action = str(obj, "action") ? str(obj, "action") : "";
 	ch->fields = json_object_get(obj, "changes");
 	ch->has_base = json_is_integer(base);
 	ch->base_version = ch->has_base ? json_integer_value(base) : 0;
@@ -201,9 +203,12 @@ static int store_conflict(struct central *c, const struct change *ch, const char
 
 /* An edit that meets a closed case or referral is a conflict as a whole:
  * reopening by accident is worse than asking (unless the edit is the
- * closing or reopening itself). */
+ * closing or reopening itself, or a manager's resolution). */
 static bool meets_close(const struct change *ch, json_t *current)
 {
+	/* A manager resolving a conflict has seen the record closed. */
+	if (strcmp(ch->action, "conflict.resolve") == 0)
+		return false;
 	if (strcmp(ch->tbl, "care_case") == 0)
 		return !json_is_null(json_object_get(current, "closed_at")) &&
 		       !json_object_get(ch->fields, "closed_at");

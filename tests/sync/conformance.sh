@@ -97,6 +97,30 @@ done
 converged north north
 converged borough borough
 
+# The conflict as caredesk conflicts list shows it, and a manager's choice.
+cd_on "$T/borough.db" conflicts list --format csv || fail "conflicts list: $(cat "$T/err")"
+head -n 1 "$T/out" | grep -q '^id,record_id,tbl,field,kept_value,kept_worker,kept_at,other_value,other_worker,other_at,' ||
+	fail "conflicts list has the wrong columns: $(head -n 1 "$T/out")"
+grep -q "$bravo,referral,priority" "$T/out" || fail "conflicts list does not show the referral's priority"
+conflict=$(q "$T/borough.db" "SELECT id FROM sync_conflict WHERE row_id = '$bravo'")
+cd_on "$T/south.db" --as prac.north conflicts resolve "$conflict" --keep other
+status=$?
+[ "$status" = 77 ] || fail "a practitioner resolving a conflict: exit $status, not 77: $(cat "$T/err")"
+cd_on "$T/borough.db" conflicts resolve "$conflict" --keep other || fail "resolve: $(cat "$T/err")"
+remember_waiting borough
+sync_ok borough
+sync_ok north
+[ "$(q "$CENTRAL" "SELECT priority FROM referral WHERE id = '$bravo'")" = amber ] ||
+	fail "the chosen value did not reach central"
+[ "$(q "$T/north.db" "SELECT priority || ' ' || (SELECT status || ' ' || resolved_by FROM sync_conflict WHERE id = '$conflict') FROM referral WHERE id = '$bravo'")" = "amber resolved root" ] ||
+	fail "north does not show the resolution"
+[ "$(q "$CENTRAL" "SELECT count(*) FROM sync_conflict WHERE row_id = '$bravo'")" = 1 ] ||
+	fail "resolving made another conflict"
+[ "$(q "$T/borough.db" "SELECT count(*) FROM audit_event WHERE action = 'conflict.resolve' AND record_id = '$conflict'")" = 1 ] ||
+	fail "the resolution is not in the audit trail"
+converged north north
+converged borough borough
+
 # --- different fields merge; an edit meeting a close is a conflict ----------
 cd_on "$T/north.db" referral allocate "$bravo" --to prac.north || fail "allocate: $(cat "$T/err")"
 remember_waiting north
@@ -129,6 +153,16 @@ sync_ok north
 	fail "an edit meeting a close is not a conflict: $(q "$CENTRAL" "SELECT kind, field FROM sync_conflict WHERE row_id = '$case_id'")"
 [ "$(q "$CENTRAL" "SELECT closed_at IS NOT NULL AND next_review = '2026-12-14' FROM care_case WHERE id = '$case_id'")" = 1 ] ||
 	fail "the closed case was changed by the late edit"
+# A manager may still choose the late value for the closed case.
+sync_ok borough
+conflict=$(q "$T/borough.db" "SELECT id FROM sync_conflict WHERE row_id = '$case_id'")
+cd_on "$T/borough.db" conflicts resolve "$conflict" --keep other || fail "resolve: $(cat "$T/err")"
+remember_waiting borough
+sync_ok borough
+[ "$(q "$CENTRAL" "SELECT closed_at IS NOT NULL AND next_review = '2027-01-04' FROM care_case WHERE id = '$case_id'")" = 1 ] ||
+	fail "a manager's resolution of an edit after close did not apply"
+[ "$(q "$CENTRAL" "SELECT count(*) FROM sync_conflict WHERE row_id = '$case_id'")" = 1 ] ||
+	fail "resolving the edit after close made another conflict"
 for r in north south borough; do
 	sync_ok "$r"
 done
