@@ -1,4 +1,5 @@
 /* One sync round for a replica (see caredesk/sync.h). */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,26 @@
 #define PROTOCOL_VERSION 1
 #define PUSH_ACTIONS_MAX 200	/* desk actions per push */
 #define PULL_ROWS_MAX 1000	/* records per checkpoint */
+
+/* The fault tests' kill -9 at an exact point: with CAREDESK_SYNC_DIE_AT=N
+ * the agent sends itself SIGKILL at its Nth step (a request sent, an
+ * answer read, a record stored, a commit about to happen), so every point
+ * of a round is reached, a lost answer included (central has committed,
+ * the agent dies before reading).  Unset, it costs a comparison. */
+static long die_at = -1;
+
+static void step(void)
+{
+	if (die_at > 0 && --die_at == 0)
+		raise(SIGKILL);
+}
+
+static void load_die_at(void)
+{
+	const char *env = getenv("CAREDESK_SYNC_DIE_AT");
+
+	die_at = env && *env ? atol(env) : -1;
+}
 
 /* CAREDESK_SYNC_BATCH, when set, caps both (for tests and slow links). */
 static int batch_size(int fallback)
@@ -146,6 +167,7 @@ static int record_results(struct replica *r, json_t *results, struct sync_report
 		}
 		count_outcome(rep, outcome);
 	}
+	step();
 	return action_commit(r, err);
 }
 
@@ -164,10 +186,12 @@ static int push(struct replica *r, struct transport *t, struct sync_report *rep,
 		req = json_pack("{s:s, s:s, s:s, s:i, s:o}", "type", "push", "replica",
 				r->replica_id, "scope", r->locality, "schema", r->schema_version,
 				"changes", batch);
+		step();
 		ans = transport_call(t, req, err);
 		json_decref(req);
 		if (!ans)
 			return -1;
+		step();
 		answered = json_array_size(json_object_get(ans, "results"));
 		rc = record_results(r, json_object_get(ans, "results"), rep, err);
 		json_decref(ans);
@@ -231,6 +255,7 @@ static int store_checkpoint(struct replica *r, struct transport *tr, int count, 
 		rc = transport_read_line(tr, &line, &cap, err);
 		if (rc == 0)
 			rc = store_line(r, p, line, rep, err);
+		step();
 	}
 	free(line);
 	if (rc == 0)
@@ -243,6 +268,7 @@ static int store_checkpoint(struct replica *r, struct transport *tr, int count, 
 		action_rollback(r);
 		return -1;
 	}
+	step();
 	if (action_commit(r, err))
 		return -1;
 	rep->parked += parked;
@@ -323,10 +349,12 @@ int sync_once(struct replica *r, struct sync_report *rep, struct cd_error *err)
 		return cd_error_set(err, CD_EX_CONFIG, NULL,
 				    "this replica has no central store: set one with caredesk sync "
 				    "central URI");
+	load_die_at();
 	if (transport_open(&t, uri, err)) {
 		note_result(r, err);
 		return -1;
 	}
+	t.sent = step;
 	rc = hello(r, &t, err);
 	if (rc == 0)
 		rc = push(r, &t, rep, err);

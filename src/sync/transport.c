@@ -166,6 +166,8 @@ json_t *transport_call(struct transport *t, json_t *request, struct cd_error *er
 			     strerror(errno));
 		return NULL;
 	}
+	if (t->sent)
+		t->sent();
 	n = getline(&line, &cap, t->from);
 	if (n <= 0) {
 		free(line);

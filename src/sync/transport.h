@@ -16,6 +16,7 @@
 #include "caredesk/error.h"
 
 struct transport {
+	void (*sent)(void);	/* called between a request and its answer, or NULL */
 	pid_t pid;		/* the spawned syncd or ssh */
 	int to_fd;		/* its stdin */
 	FILE *from;		/* its stdout */

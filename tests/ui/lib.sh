@@ -2,7 +2,8 @@
 # Driving the real desk in a real terminal: tmux.
 #
 # Each test gets its own tmux server (-L, a socket of its own), a fixed
-# clock, and the demo borough made once per test run.  Screens are read
+# clock, and a copy of the demo borough (made once per make check, in
+# CAREDESK_DEMO_CACHE; made afresh when that is not set).  Screens are read
 # with capture-pane and compared with golden files; waiting is a bounded
 # poll for text, never a fixed sleep.  The harness sets CAREDESK_BIN,
 # CAREDESK_DATADIR and TESTS_SRCDIR.
@@ -32,11 +33,21 @@ ui_setup() {
 	XDG_CONFIG_HOME=$T/xdg
 	mkdir "$XDG_CONFIG_HOME"
 	export CAREDESK_NOW XDG_CONFIG_HOME CAREDESK_DATADIR
-	"$CAREDESK_BIN" demo --dir "$T/demo" >"$T/demo.log" 2>&1 </dev/null || {
-		cat "$T/demo.log"
-		echo "ERROR: caredesk demo failed" >&2
-		exit 99
-	}
+	if [ -n "${CAREDESK_DEMO_CACHE:-}" ] && [ -f "$CAREDESK_DEMO_CACHE/replica-north.db" ]; then
+		# The demo made once for the whole run (make check); each copy
+		# syncs with its own central.
+		cp -R "$CAREDESK_DEMO_CACHE" "$T/demo" || exit 99
+		for _r in "$T"/demo/replica-*.db; do
+			sqlite3 "$_r" "UPDATE replica_meta SET value = 'file:$T/demo/central-store.db' WHERE key = 'central_uri'" ||
+				exit 99
+		done
+	else
+		"$CAREDESK_BIN" demo --dir "$T/demo" >"$T/demo.log" 2>&1 </dev/null || {
+			cat "$T/demo.log"
+			echo "ERROR: caredesk demo failed" >&2
+			exit 99
+		}
+	fi
 	REPLICA=$T/demo/replica-north.db
 }
 

@@ -35,7 +35,9 @@ wait_for "Referral queue: north"
 wait_selected 5
 
 # Nothing but the minute clock when idle (the clock is fixed here, so
-# nothing at all), and a cursor move sends only what changed.
+# nothing at all), and a cursor move sends only what changed.  The resizes
+# above may still be landing on a loaded machine: let them settle first.
+sleep 1
 tmux -L "$SOCK" pipe-pane -t a -o "cat >>$T/raw"
 sleep 3
 idle=$(wc -c <"$T/raw" 2>/dev/null || echo 0)
