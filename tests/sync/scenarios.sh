@@ -1,0 +1,132 @@
+#!/bin/sh
+# More of issue 4's scenarios against the embedded central store:
+# - a network cut with edits on three desks, then heal: all converge and
+#   no queue stalls (test 3);
+# - a change made by a newer schema is rejected visibly, kept, never
+#   dropped, and the rest still applies (test 6);
+# - six processes writing to one replica while the agent runs: every
+#   write pushed, none refused as busy (test 7);
+# - an ssh:// central, through ssh (a stand-in ssh that runs the command
+#   here, as sshd would there).
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/sync/lib.sh"
+
+sync_setup
+new_replica north north
+new_replica south south
+new_replica borough borough
+for r in north south borough north south; do
+	sync_ok "$r"
+done
+
+note_on() {
+	_id=$(q "$T/$1.db" "SELECT id FROM person ORDER BY id LIMIT 1")
+	cd_on "$T/$1.db" note add --person "$_id" --body "$2" || fail "note on $1: $(cat "$T/err")"
+}
+
+# --- a network cut, then heal --------------------------------------------------
+cat >"$T/people.csv" <<'CSV'
+received_at,family_name,given_name,date_of_birth,postcode,source,category,safeguarding,reason
+2026-11-20T10:00:00Z,Cutover,Ann,1950-01-01,CD1 1AA,gp,social-care,no,Before the cut
+CSV
+cd_on "$T/north.db" import referrals "$T/people.csv" || fail "import: $(cat "$T/err")"
+sed 's/CD1 1AA/CD4 4AA/; s/Cutover,Ann/Cutover,Bob/' "$T/people.csv" >"$T/south.csv"
+cd_on "$T/south.db" import referrals "$T/south.csv" || fail "import: $(cat "$T/err")"
+for r in north south borough north south borough; do
+	sync_ok "$r"
+done
+mv "$CENTRAL" "$T/central.away"
+for r in north south borough; do
+	note_on "$r" "Written during the cut on $r"
+	note_on "$r" "And another on $r"
+	sync "$r" && fail "$r synced with its central gone"
+	cd_on "$T/$r.db" sync status || fail "sync status on $r: $(cat "$T/err")"
+	grep -q "^offline since" "$T/out" || fail "$r does not say it is offline: $(cat "$T/out")"
+	grep -q "^waiting       4 changes" "$T/out" || fail "$r does not count its 4 waiting changes: $(cat "$T/out")"
+	remember_waiting "$r"
+done
+mv "$T/central.away" "$CENTRAL"
+for r in north south borough north south borough; do
+	sync_ok "$r"
+done
+for r in north south; do
+	converged "$r" "$r"
+	cd_on "$T/$r.db" sync status
+	grep -q "^offline since" "$T/out" && fail "$r still says it is offline after the heal"
+done
+converged borough borough
+every_change_once
+
+# --- a change from a newer schema -----------------------------------------------
+note_on north "From a newer caredesk"
+note_on north "From this caredesk"
+newer=$(q "$T/north.db" "SELECT txn_id FROM outbox ORDER BY seq LIMIT 1")
+q "$T/north.db" "UPDATE outbox SET schema_version = schema_version + 1 WHERE txn_id = '$newer'"
+sync_ok north
+[ "$(q "$T/north.db" "SELECT count(*) FROM sync_reject WHERE txn_id = '$newer' AND reason LIKE '%upgrade central%'")" -ge 1 ] ||
+	fail "a newer schema's change was not rejected visibly: $(q "$T/north.db" "SELECT reason FROM sync_reject")"
+[ "$(q "$T/north.db" "SELECT count(*) FROM outbox")" = 0 ] || fail "the outbox did not drain"
+[ "$(q "$CENTRAL" "SELECT count(*) FROM note WHERE body = 'From this caredesk'")" = 1 ] ||
+	fail "the change after the rejected one did not apply"
+[ "$(q "$CENTRAL" "SELECT count(*) FROM note WHERE body = 'From a newer caredesk'")" = 0 ] ||
+	fail "the newer schema's change was applied"
+cd_on "$T/north.db" sync status
+grep -q "^rejects       2" "$T/out" || fail "sync status does not count the rejects: $(cat "$T/out")"
+
+# --- six writers and the agent ---------------------------------------------------
+"$CAREDESK_SYNC_BIN" --watch --interval 1 --replica "$T/south.db" >/dev/null 2>"$T/agent.err" </dev/null &
+agent=$!
+person=$(q "$T/south.db" "SELECT id FROM person ORDER BY id LIMIT 1")
+w=0
+writers=
+while [ $w -lt 6 ]; do
+	(
+		i=0
+		while [ $i -lt 15 ]; do
+			"$CAREDESK_BIN" --replica "$T/south.db" note add --person "$person" \
+				--body "Writer $w note $i" >/dev/null 2>>"$T/writer-$w.err" </dev/null ||
+				echo "write $i failed" >>"$T/writer-$w.err"
+			i=$((i + 1))
+		done
+	) &
+	writers="$writers $!"
+	w=$((w + 1))
+done
+for pid in $writers; do
+	wait "$pid"
+done
+i=0
+while [ "$(q "$T/south.db" "SELECT count(*) FROM outbox")" != 0 ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -TERM "$agent"
+wait "$agent"
+status=$?
+[ "$status" = 0 ] || fail "the agent did not stop cleanly on SIGTERM ($status)"
+cat "$T"/writer-*.err >"$T/writers.err" 2>/dev/null
+[ -s "$T/writers.err" ] && fail "writers were refused: $(head -n 3 "$T/writers.err")"
+[ "$(q "$T/south.db" "SELECT count(*) FROM note WHERE body LIKE 'Writer %'")" = 90 ] ||
+	fail "the six writers' notes are not all on the replica"
+[ "$(q "$CENTRAL" "SELECT count(*) FROM note WHERE body LIKE 'Writer %'")" = 90 ] ||
+	fail "the agent did not push every write: $(q "$CENTRAL" "SELECT count(*) FROM note WHERE body LIKE 'Writer %'") of 90"
+grep -qi "busy\|locked" "$T/agent.err" && fail "the agent met a busy replica: $(grep -i "busy\|locked" "$T/agent.err" | head -n 1)"
+
+# --- an ssh:// central --------------------------------------------------------------
+# A stand-in ssh: checks the options the agent gives, then runs the
+# command as sshd would on the host.
+mkdir "$T/bin"
+cat >"$T/bin/ssh" <<SH
+#!/bin/sh
+[ "\$1" = -o ] && [ "\$2" = BatchMode=yes ] || { echo "ssh: expected -o BatchMode=yes" >&2; exit 255; }
+[ "\$3" = centralhost ] || { echo "ssh: unexpected host \$3" >&2; exit 255; }
+shift 3
+[ "\$1" = caredesk-syncd ] || { echo "ssh: unexpected command \$1" >&2; exit 255; }
+shift
+exec "$CAREDESK_SYNCD" "\$@"
+SH
+chmod +x "$T/bin/ssh"
+cd_on "$T/west.db" init --locality west --central "ssh://centralhost$CENTRAL" ||
+	fail "init with an ssh central: $(cat "$T/err")"
+PATH="$T/bin:$PATH" sync_ok west
+converged west west
+finish
