@@ -9,7 +9,7 @@
 #define CAREDESK_UI_ACTION_H
 
 /* Screens an action belongs to (bit flags). */
-#define ON_ALL 0x3f
+#define ON_ALL 0xbf
 #define ON_QUEUE 0x01
 #define ON_CASELOAD 0x02
 #define ON_HANDOVER 0x04
@@ -17,7 +17,8 @@
 #define ON_SEARCH 0x10
 #define ON_HELP 0x20
 #define ON_FORM 0x40
-#define ON_LISTS (ON_QUEUE | ON_CASELOAD | ON_HANDOVER | ON_CASE | ON_HELP)
+#define ON_CONFLICTS 0x80
+#define ON_LISTS (ON_QUEUE | ON_CASELOAD | ON_HANDOVER | ON_CASE | ON_HELP | ON_CONFLICTS)
 
 /* X(ENUM, name, "keys", screens, hint, "help text")
  * hint: short label for the hint line, or NULL to keep it off the line. */
@@ -25,6 +26,8 @@
 	X(QUEUE, "queue", "1", ON_ALL & ~ON_SEARCH, NULL, "Referral queue") \
 	X(CASELOAD, "caseload", "2", ON_ALL & ~ON_SEARCH, NULL, "Caseload: my cases") \
 	X(HANDOVER, "handover", "3", ON_ALL & ~ON_SEARCH, NULL, "Shift handover of my team") \
+	X(CONFLICTS, "conflicts", "C", ON_ALL & ~ON_SEARCH, NULL, \
+	  "Sync conflicts kept for a person to decide") \
 	X(MOVE_DOWN, "move_down", "j Down", ON_LISTS, NULL, "Move down") \
 	X(MOVE_UP, "move_up", "k Up", ON_LISTS, NULL, "Move up") \
 	X(PAGE_DOWN, "page_down", "C-f Space PgDn", ON_LISTS, NULL, "Next page") \
@@ -51,6 +54,10 @@
 	  "Write a handover item for the next shift (SBAR)") \
 	X(ACKNOWLEDGE, "acknowledge", "a", ON_HANDOVER, "Acknowledge", \
 	  "Acknowledge the selected item with a read-back") \
+	X(KEEP_KEPT, "keep_kept", "K", ON_CONFLICTS, "Keep", \
+	  "Resolve: keep the value central kept (managers)") \
+	X(KEEP_OTHER, "keep_other", "O", ON_CONFLICTS, "Other", \
+	  "Resolve: take the other value instead (managers)") \
 	X(FILTER_PRIORITY, "filter_priority", "p", ON_QUEUE, "Pri", \
 	  "Filter by priority: all, red, amber, green, not yet triaged") \
 	X(FILTER_CATEGORY, "filter_category", "c", ON_QUEUE, "Cat", \

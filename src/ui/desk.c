@@ -279,11 +279,15 @@ static int dispatch(struct ui *ui, int key)
 			ui_pop(ui);
 		flags = ACT_HANDLED | ACT_RELOAD;
 	}
-	if (!(flags & ACT_HANDLED) && (a == ACTION_CASELOAD || a == ACTION_HANDOVER)) {
+	if (!(flags & ACT_HANDLED) &&
+	    (a == ACTION_CASELOAD || a == ACTION_HANDOVER || a == ACTION_CONFLICTS)) {
+		const struct screen_ops *ops = a == ACTION_CASELOAD ? &caseload_screen :
+					       a == ACTION_HANDOVER ? &handover_screen :
+								      &conflicts_screen;
+
 		while (ui->depth > 1)
 			ui_pop(ui);
-		flags = ui_push(ui, a == ACTION_CASELOAD ? &caseload_screen : &handover_screen, NULL)
-				== 0 ? ACT_HANDLED | ACT_REDRAW : ACT_HANDLED;
+		flags = ui_push(ui, ops, NULL) == 0 ? ACT_HANDLED | ACT_REDRAW : ACT_HANDLED;
 	}
 	if (!(flags & ACT_HANDLED) && a == ACTION_SEARCH)
 		flags = ui_push(ui, &search_screen, NULL) == 0 ? ACT_HANDLED | ACT_REDRAW : ACT_HANDLED;

@@ -103,6 +103,7 @@ extern const struct screen_ops help_screen;
 extern const struct screen_ops case_screen;
 extern const struct screen_ops caseload_screen;
 extern const struct screen_ops handover_screen;
+extern const struct screen_ops conflicts_screen;
 extern const struct screen_ops search_screen;
 
 /* Format an ISO instant as local "dd/mm HH:MM". */

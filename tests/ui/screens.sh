@@ -2,7 +2,8 @@
 # Every screen at 80x24, golden, on a colour xterm in UTF-8 and on a
 # monochrome vt100 in the C locale (ASCII only): the queue, its help, the
 # caseload (mine and the team's), handover, the case view and its help,
-# search as typed, and the triage, allocate, note and handover forms.
+# search as typed, the sync conflicts, and the triage, allocate, note and
+# handover forms.
 # The clock is fixed by CAREDESK_NOW, so no masking is needed.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/lib.sh"
 
@@ -39,6 +40,7 @@ for setting in "xterm xterm-256color C.UTF-8" "vt100 vt100 C"; do
 	desk_start "$2" "$3"
 	visit queue "Referral queue: north"
 	visit queue-help '?' "Help: Referral queue"
+	visit conflicts q C "Sync conflicts"
 	visit handover q 3 "Handover: north-duty"
 	visit handover-write w "Handover for the next shift"
 	keys C-c
