@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "caredesk/actions.h"
+#include "caredesk/program.h"
 #include "caredesk/sync.h"
 #include "caredesk/sync_rows.h"
 #include "cli/commands.h"
@@ -65,35 +66,6 @@ static void default_dir(char out[2048], size_t size)
 		snprintf(out, size, "%s/.local/share/caredesk/demo", home && *home ? home : ".");
 }
 
-/* A program installed beside this one (a build tree, an install), else
- * from PATH; `env` names it for tests. */
-static void sibling(const char *name, const char *env, char *out, size_t size)
-{
-	const char *given = getenv(env);
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (given && *given) {
-		snprintf(out, size, "%s", given);
-		return;
-	}
-	if (n > 0) {
-		char *slash;
-
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			int len;
-
-			slash[1] = '\0';
-			len = snprintf(out, size, "%.*s%s", (int)(size / 2), self, name);
-			if (len > 0 && (size_t)len < size && access(out, X_OK) == 0)
-				return;
-		}
-	}
-	snprintf(out, size, "%s", name);
-}
-
 /* Start caredesk-sync on a replica: --once (waited for) or --watch (left
  * running; *pid to stop it). */
 static int run_agent(const char *replica, bool once, pid_t *pid_out)
@@ -102,7 +74,7 @@ static int run_agent(const char *replica, bool once, pid_t *pid_out)
 	pid_t pid;
 	int status;
 
-	sibling("caredesk-sync", "CAREDESK_SYNC_BIN", bin, sizeof(bin));
+	program_path("caredesk-sync", "CAREDESK_SYNC_BIN", bin, sizeof(bin));
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0)

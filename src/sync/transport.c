@@ -9,37 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caredesk/program.h"
 #include "sync/transport.h"
-
-/* caredesk-syncd beside this program (a build tree, an install), else from
- * PATH; CAREDESK_SYNCD names it for tests and unusual installs. */
-static void syncd_path(char *out, size_t size)
-{
-	const char *env = getenv("CAREDESK_SYNCD");
-	char self[PATH_MAX];
-	ssize_t n;
-
-	if (env && *env) {
-		snprintf(out, size, "%s", env);
-		return;
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		char *slash;
-
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			int len;
-
-			slash[1] = '\0';
-			len = snprintf(out, size, "%.*scaredesk-syncd", (int)(size - 16), self);
-			if (len > 0 && (size_t)len < size && access(out, X_OK) == 0)
-				return;
-		}
-	}
-	snprintf(out, size, "caredesk-syncd");
-}
 
 int transport_check_uri(const char *uri, struct cd_error *err)
 {
@@ -60,7 +31,7 @@ static int child_argv(const char *uri, char *syncd, size_t ssize, char *host, si
 		      const char *argv[8])
 {
 	if (strncmp(uri, "file:", 5) == 0) {
-		syncd_path(syncd, ssize);
+		program_path("caredesk-syncd", "CAREDESK_SYNCD", syncd, ssize);
 		argv[0] = syncd;
 		argv[1] = uri + 5;
 		argv[2] = NULL;

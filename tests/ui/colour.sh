@@ -68,25 +68,17 @@ head -n 1 "$T/sgr" | grep -q "${esc}\[[0-9;]*7m Referral" &&
 	fail "a title with a background is still reversed"
 
 # A bad colour or part: FILE:LINE, exit 78, no desk.
-printf 'colours = {\n\toverdue = "purple";\n};\n' >"$T/bad.conf"
-"$CAREDESK_BIN" --config "$T/bad.conf" --replica "$REPLICA" --as duty.north referral list \
-	>"$T/bad.out" 2>&1 </dev/null
-rc=$?
-[ "$rc" = 78 ] || fail "a bad colour exited $rc, not 78"
-grep -qF "$T/bad.conf:2: colours.overdue: 'purple' is not a colour" "$T/bad.out" ||
-	fail "a bad colour is not named with file and line: $(cat "$T/bad.out")"
-printf 'colours = {\n\tborder = "red";\n};\n' >"$T/bad.conf"
-"$CAREDESK_BIN" --config "$T/bad.conf" --replica "$REPLICA" --as duty.north referral list \
-	>"$T/bad.out" 2>&1 </dev/null
-rc=$?
-[ "$rc" = 78 ] || fail "an unknown part exited $rc, not 78"
-grep -qF "$T/bad.conf:2: colours.border: no such part of the screen" "$T/bad.out" ||
-	fail "an unknown part is not named with file and line: $(cat "$T/bad.out")"
-printf 'colours = {\n\toverdue = 3;\n};\n' >"$T/bad.conf"
-"$CAREDESK_BIN" --config "$T/bad.conf" --replica "$REPLICA" --as duty.north referral list \
-	>"$T/bad.out" 2>&1 </dev/null
-rc=$?
-[ "$rc" = 78 ] || fail "a colour that is not a string exited $rc, not 78"
-grep -qF "$T/bad.conf:2: colours.overdue" "$T/bad.out" ||
-	fail "a colour that is not a string is not named: $(cat "$T/bad.out")"
+# bad_setting LINE MESSAGE: a colours group holding LINE is refused, named.
+bad_setting() {
+	printf 'colours = {\n\t%s\n};\n' "$1" >"$T/bad.conf"
+	"$CAREDESK_BIN" --config "$T/bad.conf" --replica "$REPLICA" --as duty.north referral list \
+		>"$T/bad.out" 2>&1 </dev/null
+	rc=$?
+	[ "$rc" = 78 ] || fail "'$1' exited $rc, not 78"
+	grep -qF "$T/bad.conf:2: $2" "$T/bad.out" ||
+		fail "'$1' is not named with file and line: $(cat "$T/bad.out")"
+}
+bad_setting 'overdue = "purple";' "colours.overdue: 'purple' is not a colour"
+bad_setting 'border = "red";' "colours.border: no such part of the screen"
+bad_setting 'overdue = 3;' "colours.overdue"
 finish
