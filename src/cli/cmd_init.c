@@ -13,29 +13,6 @@ static const char usage[] =
 	"  and registers you as its first admin worker.  --central names the central\n"
 	"  store (file:/path, ssh://host/path or postgresql://...); never a password.\n";
 
-/* The URI is stored in a file every desk user can read: no secrets in it. */
-static int check_central_uri(const char *uri, struct cd_error *err)
-{
-	const char *at, *colon;
-
-	if (strncmp(uri, "file:", 5) == 0 || strncmp(uri, "ssh://", 6) == 0)
-		return 0;
-	if (strncmp(uri, "postgresql://", 13) != 0 && strncmp(uri, "postgres://", 11) != 0)
-		return cd_error_set(err, CD_EX_USAGE, "central",
-				    "'%s' is not file:/path, ssh://host/path or postgresql://...", uri);
-	at = strchr(uri, '@');
-	colon = strchr(strstr(uri, "//") + 2, ':');
-	if (at && colon && colon < at)
-		return cd_error_set(err, CD_EX_USAGE, "central",
-				    "the URI holds a password; keep it in ~/.pgpass or a service "
-				    "file instead (the replica is readable by every desk user)");
-	if (strstr(uri, "password="))
-		return cd_error_set(err, CD_EX_USAGE, "central",
-				    "the URI holds a password; keep it in ~/.pgpass or a service "
-				    "file instead (the replica is readable by every desk user)");
-	return 0;
-}
-
 static int make(struct app *app, const char *path, const char *locality, const char *central)
 {
 	struct replica *r = NULL;
@@ -94,7 +71,7 @@ int cmd_init(struct app *app, int argc, char **argv)
 	if (!locality)
 		return app_usage_error(usage, "--locality is required");
 	cd_error_clear(&err);
-	if (central && check_central_uri(central, &err))
+	if (central && app_check_central_uri(central, &err))
 		return app_fail(&err);
 	return make(app, app_replica_path(app), locality, central);
 }

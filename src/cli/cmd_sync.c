@@ -10,7 +10,8 @@
 static const char usage[] =
 	"usage: caredesk sync status\n"
 	"       caredesk sync central URI\n"
-	"  URI is file:/path/central.db or ssh://host/path/central.db.\n";
+	"  URI is file:/path/central.db, ssh://host/path/central.db or\n"
+	"  postgresql://host/database (no password: use ~/.pgpass or a service file).\n";
 
 static int status(struct app *app)
 {
@@ -47,8 +48,9 @@ static int set_central(struct app *app, const char *uri)
 	struct cd_error err;
 	int rc;
 
-	if (strncmp(uri, "file:/", 6) != 0 && strncmp(uri, "ssh://", 6) != 0)
-		return app_usage_error(usage, "'%s' is not a central store URI", uri);
+	cd_error_clear(&err);
+	if (app_check_central_uri(uri, &err))
+		return app_fail(&err);
 	rc = app_open(app, &r);
 	if (rc)
 		return rc;

@@ -31,6 +31,12 @@ int cmd_import(struct app *app, int argc, char **argv);
 int cmd_generate(struct app *app, int argc, char **argv);
 int cmd_demo(struct app *app, int argc, char **argv);
 int cmd_summary(struct app *app, int argc, char **argv);
+int cmd_central(struct app *app, int argc, char **argv);
+
+/* A central store's URI as a replica may keep it: file:/path,
+ * ssh://host/path or postgresql://..., never with a password in it (the
+ * replica is readable by every desk user). */
+int app_check_central_uri(const char *uri, struct cd_error *err);
 
 /* Make the new replica `path` and fill it with generated data (see
  * generator.h), registering the invoking user as an admin of admin_team.

@@ -31,6 +31,7 @@ static const struct command commands[] = {
 	{ "worker", cmd_worker, "add, list and disable workers" },
 	{ "sync", cmd_sync, "the sync agent's state; the central store" },
 	{ "conflicts", cmd_conflicts, "list and resolve sync conflicts" },
+	{ "central", cmd_central, "make or migrate a central store" },
 	{ "check", cmd_check, "check the replica's integrity" },
 };
 

@@ -1,24 +1,21 @@
-/* The embedded central store (see central.h).
- *
- * Central is a caredesk database opened like a replica; its writes run as
- * uncaptured actions (a txn_context row with capture = 0), so the guard
- * triggers are satisfied and nothing goes to an outbox.  One push is one
- * SQLite transaction; each replica transaction inside it is a savepoint,
- * so a rejected change takes its whole desk action back with it and the
- * rest of the push still applies. */
+/* A central store's decisions (see central.h), the same over every store
+ * (store.h): one push is one store transaction; each replica transaction
+ * inside it is a nested one, so a rejected change takes its whole desk
+ * action back with it and the rest of the push still applies. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "caredesk/actions.h"
 #include "caredesk/datetime.h"
-#include "caredesk/sync_rows.h"
+#include "caredesk/ids.h"
 #include "sync/central.h"
+#include "sync/store.h"
 
 struct central {
-	struct replica *r;
-	char id[UUID_STR_LEN];
-	char scope[CODE_MAX];	/* the pushing replica's locality */
+	struct store *s;
+	char scope[CODE_MAX];	/* the locality of the replica served */
+	bool greeted;		/* hello has chosen the scope */
 };
 
 enum outcome { OUT_APPLIED, OUT_MERGED, OUT_CONFLICT, OUT_REJECTED };
@@ -41,30 +38,18 @@ static void now_iso(char out[ISO_INSTANT_LEN])
 	instant_format(now_instant(), out);
 }
 
-int central_open(const char *path, bool create, struct central **out, struct cd_error *err)
+int central_open(const char *target, bool create, struct central **out, struct cd_error *err)
 {
-	struct central *c;
-	struct replica *r;
+	struct store *s;
+	int rc = store_is_pg_uri(target) ? store_pg_open(target, &s, err)
+					 : store_sqlite_open(target, create, &s, err);
 
 	*out = NULL;
-	if (replica_open(path, create ? REPLICA_OPEN_CREATE : REPLICA_OPEN_EXISTING, &r, err))
+	if (rc)
 		return -1;
-	if (replica_meta_get(r, "role", NULL, 0) != 0) {
-		if (!create) {
-			replica_close(&r);
-			return cd_error_set(err, CD_EX_NOINPUT, NULL, "%s is not a caredesk central store",
-					    path);
-		}
-		if (replica_init(r, "borough", err) || replica_meta_set(r, "role", "central", err)) {
-			replica_close(&r);
-			return -1;
-		}
-	}
-	c = cd_calloc(1, sizeof(*c));
-	c->r = r;
-	snprintf(r->actor.login, sizeof(r->actor.login), "caredesk-syncd");
-	replica_meta_get(r, "replica_id", c->id, sizeof(c->id));
-	*out = c;
+	*out = cd_calloc(1, sizeof(**out));
+	(*out)->s = s;
+	snprintf((*out)->scope, sizeof((*out)->scope), "borough");
 	return 0;
 }
 
@@ -72,17 +57,48 @@ void central_close(struct central **cp)
 {
 	if (!*cp)
 		return;
-	replica_close(&(*cp)->r);
+	(*cp)->s->ops->close((*cp)->s);
 	free(*cp);
 	*cp = NULL;
 }
 
+static bool known_scope(const char *scope)
+{
+	static const char *const scopes[] = { "north", "south", "central", "west", "borough" };
+
+	for (size_t i = 0; i < sizeof(scopes) / sizeof(*scopes); i++)
+		if (strcmp(scope, scopes[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The replica served says which locality it serves, once a connection:
+ * the store reads and writes in that scope from then on. */
+static int greet(struct central *c, const char *scope, struct cd_error *err)
+{
+	if (c->greeted)
+		return strcmp(scope, c->scope) == 0 ? 0 :
+			cd_error_set(err, CD_EX_PROTOCOL, NULL, "a request for %.40s after a hello "
+				     "for %.40s", scope, c->scope);
+	if (!known_scope(scope))
+		return cd_error_set(err, CD_EX_PROTOCOL, NULL, "no locality is called '%.40s'",
+				    scope);
+	if (c->s->ops->hello(c->s, scope, err))
+		return -1;
+	snprintf(c->scope, sizeof(c->scope), "%s", scope);
+	c->greeted = true;
+	return 0;
+}
+
 json_t *central_hello(struct central *c, json_t *request, struct cd_error *err)
 {
-	(void)request;
-	(void)err;
-	return json_pack("{s:s, s:s, s:i, s:i}", "type", "hello", "central", c->id, "schema_min",
-			 CENTRAL_SCHEMA_MIN, "schema_max", replica_schema_version());
+	const char *scope = json_string_value(json_object_get(request, "scope"));
+
+	if (greet(c, scope ? scope : "borough", err))
+		return NULL;
+	return json_pack("{s:s, s:s, s:i, s:i}", "type", "hello", "central", c->s->ops->id(c->s),
+			 "schema_min", CENTRAL_SCHEMA_MIN, "schema_max",
+			 c->s->ops->schema_version(c->s));
 }
 
 /* --- reading a change ------------------------------------------------------ */
@@ -122,82 +138,90 @@ static int read_change(json_t *obj, struct change *ch)
 static int touch_row(struct central *c, const char *tbl, const char *id, const char *locality,
 		     const char *worker, const char *at, struct cd_error *err)
 {
-	sqlite3_stmt *st = replica_stmt(c->r, "DELETE FROM central_row WHERE tbl = ?1 AND row_id = ?2");
-
-	sqlite3_bind_text(st, 1, tbl, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return replica_sql_error(c->r, err, "ordering a change");
-	st = replica_stmt(c->r, "INSERT INTO central_row (tbl, row_id, locality, worker, at) "
-				"VALUES (?1, ?2, ?3, ?4, ?5)");
-	sqlite3_bind_text(st, 1, tbl, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, locality ? locality : "borough", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, worker, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, at, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return replica_sql_error(c->r, err, "ordering a change");
-	return 0;
+	return c->s->ops->touch(c->s, tbl, id, store_scope_of(tbl, locality), worker, at, err);
 }
 
-/* Who last changed the record, and when (for a conflict's "kept" side). */
-static void last_change(struct central *c, const char *tbl, const char *id, char *worker,
-			size_t wsize, char *at, size_t asize)
-{
-	sqlite3_stmt *st = replica_stmt(c->r, "SELECT worker, at FROM central_row "
-					      "WHERE tbl = ?1 AND row_id = ?2");
+/* --- records as JSON ------------------------------------------------------- */
 
-	snprintf(worker, wsize, "unknown");
-	snprintf(at, asize, "unknown");
-	sqlite3_bind_text(st, 1, tbl, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(worker, wsize, "%s", (const char *)sqlite3_column_text(st, 0));
-		snprintf(at, asize, "%s", (const char *)sqlite3_column_text(st, 1));
+static json_t *load_row(struct central *c, const struct store_table *t, const char *id,
+			struct cd_error *err, int *rc)
+{
+	char *text = NULL;
+	json_t *row = NULL;
+
+	*rc = c->s->ops->load(c->s, t, id, &text, err);
+	if (*rc == 0) {
+		row = json_loads(text, JSON_DECODE_ANY, NULL);
+		if (!row)
+			*rc = cd_error_set(err, CD_EX_SOFTWARE, t->name,
+					   "central holds a record it cannot read");
 	}
+	free(text);
+	return row;
+}
+
+static int insert_row(struct central *c, const struct store_table *t, json_t *row,
+		      struct cd_error *err)
+{
+	char *text = json_dumps(row, JSON_COMPACT);
+	int rc = c->s->ops->insert(c->s, t, text, err);
+
+	free(text);
+	return rc;
+}
+
+static int patch_row(struct central *c, const struct store_table *t, const struct change *ch,
+		     json_t *patch, struct cd_error *err)
+{
+	char *text = json_dumps(patch, JSON_COMPACT);
+	int rc = c->s->ops->patch(c->s, t, ch->row_id, text, err);
+
+	free(text);
+	return rc;
 }
 
 /* --- conflicts -------------------------------------------------------------- */
 
+static json_t *json_text(json_t *value)
+{
+	char *text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+	json_t *s = json_string(text ? text : "null");
+
+	free(text);
+	return s;
+}
+
+/* One sync_conflict record: both values, both workers, both times. */
 static int store_conflict(struct central *c, const struct change *ch, const char *field,
 			  json_t *kept, json_t *other, const char *kind, const char *locality,
 			  struct cd_error *err)
 {
+	const struct store_table *t = c->s->ops->table(c->s, "sync_conflict");
 	char id[UUID_STR_LEN], now[ISO_INSTANT_LEN], kworker[LOGIN_MAX], kat[ISO_INSTANT_LEN + 8];
-	char *kept_text = json_dumps(kept, JSON_ENCODE_ANY | JSON_COMPACT);
-	char *other_text = json_dumps(other, JSON_ENCODE_ANY | JSON_COMPACT);
-	sqlite3_stmt *st;
+	struct idgen ids = { 0 };
+	json_t *row;
 	int rc;
 
+	if (!t)
+		return cd_error_set(err, CD_EX_SOFTWARE, NULL, "central has no sync_conflict table");
 	/* Both sides must see it: the record's locality, or the whole borough
 	 * when the edit came from a replica serving another. */
 	if (!locality || strcmp(locality, c->scope) != 0)
 		locality = "borough";
-
-	id_new(&c->r->ids, id);
+	id_new(&ids, id);
 	now_iso(now);
-	last_change(c, ch->tbl, ch->row_id, kworker, sizeof(kworker), kat, sizeof(kat));
-	st = replica_stmt(c->r,
-		"INSERT INTO sync_conflict (id, tbl, row_id, field, kept_value, kept_worker, kept_at, "
-		"other_value, other_worker, other_at, change_id, kind, created_at, updated_at, "
-		"locality) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)");
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, ch->tbl, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, ch->row_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, field, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, kept_text, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, kworker, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, kat, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, other_text, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, ch->worker, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, ch->created_at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 11, ch->change_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 13, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 14, locality, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : replica_sql_error(c->r, err, "keeping a conflict");
-	free(kept_text);
-	free(other_text);
+	c->s->ops->last_change(c->s, ch->tbl, ch->row_id, kworker, sizeof(kworker), kat,
+			       sizeof(kat));
+	row = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, "
+			"s:n, s:n, s:n, s:s, s:s, s:i, s:s}",
+			"id", id, "tbl", ch->tbl, "row_id", ch->row_id, "field", field,
+			"kept_value", json_text(kept), "kept_worker", kworker, "kept_at", kat,
+			"other_value", json_text(other), "other_worker", ch->worker,
+			"other_at", ch->created_at, "change_id", ch->change_id, "kind", kind,
+			"status", "open", "chosen_value", "resolved_by", "resolved_at",
+			"created_at", now, "updated_at", now, "version", 1, "locality", locality);
+	rc = insert_row(c, t, row, err);
+	json_decref(row);
 	return rc ? rc : touch_row(c, "sync_conflict", id, locality, ch->worker, now, err);
 }
 
@@ -224,107 +248,109 @@ static bool meets_close(const struct change *ch, json_t *current)
  * version and sequence number: the replica that pushed holds its own value
  * under the version it based the edit on, and must take central's back.
  * The last change stays the kept side's. */
-static int keep_central(struct central *c, const struct sync_table_def *t,
+static int keep_central(struct central *c, const struct store_table *t,
 			const struct change *ch, const char *locality, struct cd_error *err)
 {
 	char worker[LOGIN_MAX], at[ISO_INSTANT_LEN + 8];
 
-	last_change(c, ch->tbl, ch->row_id, worker, sizeof(worker), at, sizeof(at));
-	return sync_row_bump(c->r, t, ch->row_id, at, err) ||
+	c->s->ops->last_change(c->s, ch->tbl, ch->row_id, worker, sizeof(worker), at, sizeof(at));
+	return c->s->ops->bump(c->s, t, ch->row_id, at, err) ||
 	       touch_row(c, ch->tbl, ch->row_id, locality, worker, at, err) ? -1 : 0;
 }
 
 /* --- applying one change --------------------------------------------------- */
 
-static json_t *load_row(struct central *c, const struct sync_table_def *t, const char *id,
-			struct cd_error *err, int *rc)
+/* Every field must be a column central has: a field it would drop is an
+ * edit lost, so the change is refused instead (central's schema is older). */
+static bool unknown_field(const struct store_table *t, const struct change *ch, char *detail,
+			  size_t dsize)
 {
-	char *text = NULL;
-	json_t *row = NULL;
+	const char *field;
+	json_t *pair;
 
-	*rc = sync_row_json(c->r, t, id, &text, err);
-	if (*rc == 0) {
-		row = json_loads(text, JSON_DECODE_ANY, NULL);
-		if (!row)
-			*rc = cd_error_set(err, CD_EX_SOFTWARE, t ? sync_table_name(t) : NULL,
-					   "central holds a record it cannot read");
+	json_object_foreach(ch->fields, field, pair) {
+		if (!store_table_has_column(t, field)) {
+			snprintf(detail, dsize, "%.60s has no field %.60s here (central's schema is "
+				 "older)", ch->tbl, field);
+			return true;
+		}
 	}
-	free(text);
-	return row;
+	return false;
 }
 
-static enum outcome apply_insert(struct central *c, const struct sync_table_def *t,
+/* The same record made twice (a worker registered on two hosts): equal
+ * fields agree, different ones are conflicts. */
+static enum outcome insert_again(struct central *c, const struct store_table *t,
+				 const struct change *ch, json_t *current, char *detail,
+				 size_t dsize, struct cd_error *err)
+{
+	const char *field;
+	json_t *pair;
+	int conflicts = 0, rc = 0;
+
+	json_object_foreach(ch->fields, field, pair) {
+		json_t *now = json_object_get(current, field), *want = json_array_get(pair, 1);
+
+		if (json_equal(now, want))
+			continue;
+		rc = store_conflict(c, ch, field, now, want, "same-field", str(current, "locality"),
+				    err);
+		if (rc)
+			break;
+		conflicts++;
+	}
+	/* A new version, so the pusher takes central's values back. */
+	if (rc == 0 && conflicts)
+		rc = keep_central(c, t, ch, str(current, "locality"), err);
+	if (rc) {
+		snprintf(detail, dsize, "%.480s", err->msg);
+		return OUT_REJECTED;
+	}
+	if (conflicts)
+		snprintf(detail, dsize, "%d field%s kept for a person to decide", conflicts,
+			 conflicts == 1 ? "" : "s");
+	return conflicts ? OUT_CONFLICT : OUT_APPLIED;
+}
+
+static enum outcome apply_insert(struct central *c, const struct store_table *t,
 				 const struct change *ch, char *detail, size_t dsize,
 				 struct cd_error *err)
 {
-	json_t *row = json_object(), *current;
+	json_t *row, *current, *pair;
 	const char *field;
-	json_t *pair;
-	char *text;
+	enum outcome o;
 	int rc;
 
-	json_object_foreach(ch->fields, field, pair)
-		json_object_set(row, field, json_array_get(pair, 1));
-	if (sync_table_has_version(t)) {
-		json_object_set_new(row, "version", json_integer(1));
-		json_object_set_new(row, "updated_at", json_string(ch->created_at));
-	}
 	current = load_row(c, t, ch->row_id, err, &rc);
 	if (rc < 0) {
-		json_decref(row);
+		snprintf(detail, dsize, "%.480s", err->msg);
 		return OUT_REJECTED;
 	}
 	if (current) {
-		int conflicts = 0;
-
-		/* The same record made twice (a worker registered on two hosts):
-		 * equal fields agree, different ones are conflicts. */
-		json_object_foreach(ch->fields, field, pair) {
-			json_t *now = json_object_get(current, field), *want = json_array_get(pair, 1);
-
-			if (!json_equal(now, want) &&
-			    store_conflict(c, ch, field, now, want, "same-field",
-					   str(current, "locality"), err) == 0)
-				conflicts++;
-		}
-		/* A new version, so the pusher takes central's values back. */
-		rc = conflicts ? keep_central(c, t, ch, str(current, "locality"), err) : 0;
+		o = insert_again(c, t, ch, current, detail, dsize, err);
 		json_decref(current);
-		json_decref(row);
-		if (rc) {
-			snprintf(detail, dsize, "%.480s", err->msg);
-			return OUT_REJECTED;
-		}
-		if (conflicts)
-			snprintf(detail, dsize, "%d field%s kept for a person to decide", conflicts,
-				 conflicts == 1 ? "" : "s");
-		return conflicts ? OUT_CONFLICT : OUT_APPLIED;
+		return o;
 	}
-	text = json_dumps(row, JSON_COMPACT);
-	rc = sync_row_insert(c->r, t, text, err);
-	free(text);
+	row = json_object();
+	json_object_foreach(ch->fields, field, pair)
+		json_object_set(row, field, json_array_get(pair, 1));
+	if (t->has_version) {
+		json_object_set_new(row, "version", json_integer(1));
+		json_object_set_new(row, "updated_at", json_string(ch->created_at));
+	}
+	rc = insert_row(c, t, row, err);
 	if (rc == 0)
 		rc = touch_row(c, ch->tbl, ch->row_id, str(row, "locality"), ch->worker, ch->created_at,
 			       err);
 	json_decref(row);
 	if (rc) {
-		snprintf(detail, dsize, "%s", err->msg);
+		snprintf(detail, dsize, "%.480s", err->msg);
 		return OUT_REJECTED;
 	}
 	return OUT_APPLIED;
 }
 
-static int patch_row(struct central *c, const struct sync_table_def *t, const struct change *ch,
-		     json_t *patch, struct cd_error *err)
-{
-	char *text = json_dumps(patch, JSON_COMPACT);
-	int rc = sync_row_patch(c->r, t, ch->row_id, text, err);
-
-	free(text);
-	return rc;
-}
-
-static enum outcome apply_update(struct central *c, const struct sync_table_def *t,
+static enum outcome apply_update(struct central *c, const struct store_table *t,
 				 const struct change *ch, char *detail, size_t dsize,
 				 struct cd_error *err)
 {
@@ -335,7 +361,7 @@ static enum outcome apply_update(struct central *c, const struct sync_table_def 
 	json_int_t version;
 
 	if (!current) {
-		snprintf(detail, dsize, "%s", rc < 0 ? err->msg : "central has no such record");
+		snprintf(detail, dsize, "%.480s", rc < 0 ? err->msg : "central has no such record");
 		return OUT_REJECTED;
 	}
 	locality = str(current, "locality");
@@ -346,13 +372,6 @@ static enum outcome apply_update(struct central *c, const struct sync_table_def 
 		json_t *old = json_array_get(pair, 0), *want = json_array_get(pair, 1);
 		json_t *now = json_object_get(current, field);
 
-		if (!sync_table_column(t, field)) {
-			snprintf(detail, dsize, "%s has no field %s here (central's schema is older)",
-				 ch->tbl, field);
-			json_decref(current);
-			json_decref(patch);
-			return OUT_REJECTED;
-		}
 		if (json_equal(now, want))
 			continue;
 		rc = 0;
@@ -371,16 +390,20 @@ static enum outcome apply_update(struct central *c, const struct sync_table_def 
 			return OUT_REJECTED;
 		}
 	}
+	/* A record moving to another locality is ordered under the new one. */
+	if (json_is_string(json_object_get(patch, "locality")))
+		locality = json_string_value(json_object_get(patch, "locality"));
 	rc = set ? patch_row(c, t, ch, patch, err) : 0;
-	json_decref(patch);
-	if (rc || (set && (sync_row_bump(c->r, t, ch->row_id, ch->created_at, err) ||
+	if (rc || (set && (c->s->ops->bump(c->s, t, ch->row_id, ch->created_at, err) ||
 		    touch_row(c, ch->tbl, ch->row_id, locality, ch->worker, ch->created_at, err)))) {
 		snprintf(detail, dsize, "%.480s", err->msg);
+		json_decref(patch);
 		json_decref(current);
 		return OUT_REJECTED;
 	}
+	json_decref(patch);
 	if (!set && conflicts && keep_central(c, t, ch, locality, err)) {
-		snprintf(detail, dsize, "%s", err->msg);
+		snprintf(detail, dsize, "%.480s", err->msg);
 		json_decref(current);
 		return OUT_REJECTED;
 	}
@@ -396,64 +419,30 @@ static enum outcome apply_update(struct central *c, const struct sync_table_def 
 static enum outcome apply_change(struct central *c, const struct change *ch, char *detail,
 				 size_t dsize, struct cd_error *err)
 {
-	const struct sync_table_def *t = sync_table_find(c->r, ch->tbl);
+	const struct store_table *t = c->s->ops->table(c->s, ch->tbl);
+	int central_schema = c->s->ops->schema_version(c->s);
 
 	cd_error_clear(err);
-	if (ch->schema_version > replica_schema_version()) {
+	if (ch->schema_version > central_schema) {
 		snprintf(detail, dsize, "made with schema %d; central has %d: upgrade central",
-			 ch->schema_version, replica_schema_version());
+			 ch->schema_version, central_schema);
 		return OUT_REJECTED;
 	}
 	if (!t) {
-		snprintf(detail, dsize, "%s is not a synced record", ch->tbl);
+		snprintf(detail, dsize, "%.60s is not a synced record", ch->tbl);
 		return OUT_REJECTED;
 	}
+	if (unknown_field(t, ch, detail, dsize))
+		return OUT_REJECTED;
 	if (strcmp(ch->op, "insert") == 0)
 		return apply_insert(c, t, ch, detail, dsize, err);
-	if (strcmp(ch->op, "update") == 0 && !sync_table_append_only(t))
+	if (strcmp(ch->op, "update") == 0 && !t->append_only)
 		return apply_update(c, t, ch, detail, dsize, err);
-	snprintf(detail, dsize, "%s of %s is not accepted", ch->op, ch->tbl);
+	snprintf(detail, dsize, "%.20s of %.60s is not accepted", ch->op, ch->tbl);
 	return OUT_REJECTED;
 }
 
 /* --- a push ---------------------------------------------------------------- */
-
-static int record_outcome(struct central *c, const char *origin, const struct change *ch,
-			  enum outcome o, const char *detail, struct cd_error *err)
-{
-	char now[ISO_INSTANT_LEN];
-	sqlite3_stmt *st = replica_stmt(c->r,
-		"INSERT INTO central_change (change_id, txn_id, origin, tbl, row_id, outcome, detail, "
-		"received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-
-	now_iso(now);
-	sqlite3_bind_text(st, 1, ch->change_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, ch->txn_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, origin, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, ch->tbl, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, ch->row_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, outcome_names[o], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, detail, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
-	return sqlite3_step(st) == SQLITE_DONE ? 0
-					       : replica_sql_error(c->r, err, "recording an outcome");
-}
-
-/* The stored outcome of a change id seen before, as a result object. */
-static json_t *seen_before(struct central *c, const char *change_id)
-{
-	sqlite3_stmt *st = replica_stmt(c->r, "SELECT outcome, detail FROM central_change "
-					      "WHERE change_id = ?1");
-	json_t *stored = NULL;
-
-	sqlite3_bind_text(st, 1, change_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		stored = json_pack("{s:s, s:s, s:s}", "change_id", change_id, "outcome",
-				   (const char *)sqlite3_column_text(st, 0), "detail",
-				   (const char *)sqlite3_column_text(st, 1));
-	sqlite3_reset(st);
-	return stored;
-}
 
 static json_t *result(const struct change *ch, enum outcome o, const char *detail)
 {
@@ -462,17 +451,18 @@ static json_t *result(const struct change *ch, enum outcome o, const char *detai
 }
 
 /* One desk action's changes, [first, end) of the array: all of them or
- * none, in a savepoint. */
+ * none, in a nested transaction. */
 static int push_txn(struct central *c, const char *origin, json_t *changes, size_t first,
 		    size_t end, json_t *results, struct cd_error *err)
 {
+	const struct store_ops *ops = c->s->ops;
 	enum outcome *out = cd_calloc(end - first, sizeof(*out));
 	char (*detail)[512] = cd_calloc(end - first, sizeof(*detail));
 	struct change ch;
 	size_t bad = end;
 	int rc = 0;
 
-	if (action_begin_uncaptured(c->r, "sync.push", err)) {
+	if (ops->begin(c->s, err)) {
 		free(out);
 		free(detail);
 		return -1;
@@ -484,21 +474,22 @@ static int push_txn(struct central *c, const char *origin, json_t *changes, size
 			bad = i;
 	}
 	if (bad < end) {
-		action_rollback(c->r);
+		ops->rollback(c->s);
 		for (size_t i = first; i < end; i++) {
 			out[i - first] = OUT_REJECTED;
 			if (i != bad)
 				snprintf(detail[i - first], sizeof(detail[0]),
 					 "rejected with the rest of its action: %.440s", detail[bad - first]);
 		}
-	} else if (action_commit(c->r, err)) {
+	} else if (ops->commit(c->s, err)) {
 		free(out);
 		free(detail);
 		return -1;
 	}
 	for (size_t i = first; i < end && rc == 0; i++) {
 		read_change(json_array_get(changes, i), &ch);
-		rc = record_outcome(c, origin, &ch, out[i - first], detail[i - first], err);
+		rc = ops->record_outcome(c->s, origin, ch.obj, outcome_names[out[i - first]],
+					 detail[i - first], err);
 		json_array_append_new(results, result(&ch, out[i - first], detail[i - first]));
 	}
 	free(out);
@@ -511,56 +502,67 @@ static const char *txn_of(json_t *changes, size_t i)
 	return str(json_array_get(changes, i), "txn_id");
 }
 
+/* A resend: the whole action was decided before. */
+static void resend(struct central *c, json_t *changes, size_t first, size_t end,
+		   json_t *results)
+{
+	struct change ch;
+
+	for (size_t k = first; k < end; k++) {
+		json_t *seen;
+
+		read_change(json_array_get(changes, k), &ch);
+		seen = c->s->ops->seen_before(c->s, ch.change_id);
+		json_array_append_new(results, seen ? seen : result(&ch, OUT_REJECTED,
+			"part of an action central has seen before without it"));
+	}
+}
+
+static int check_changes(json_t *changes, struct cd_error *err)
+{
+	struct change ch;
+
+	for (size_t k = 0; k < json_array_size(changes); k++)
+		if (read_change(json_array_get(changes, k), &ch))
+			return cd_error_set(err, CD_EX_PROTOCOL, NULL,
+					    "change %zu of the push is incomplete", k);
+	return 0;
+}
+
 json_t *central_push(struct central *c, json_t *request, struct cd_error *err)
 {
 	json_t *changes = json_object_get(request, "changes");
 	const char *origin = str(request, "replica"), *scope = str(request, "scope");
-	json_t *results = json_array();
+	json_t *results;
 	size_t n = json_array_size(changes), i = 0;
-	struct change ch;
 
-	snprintf(c->scope, sizeof(c->scope), "%s", scope ? scope : "borough");
+	if (greet(c, scope ? scope : "borough", err))
+		return NULL;
 	if (!json_is_array(changes) || !origin) {
-		json_decref(results);
 		cd_error_set(err, CD_EX_PROTOCOL, NULL, "a push needs its replica and its changes");
 		return NULL;
 	}
-	for (size_t k = 0; k < n; k++) {
-		if (read_change(json_array_get(changes, k), &ch)) {
-			json_decref(results);
-			cd_error_set(err, CD_EX_PROTOCOL, NULL, "change %zu of the push is incomplete", k);
-			return NULL;
-		}
-	}
-	if (action_begin_uncaptured(c->r, "sync.push", err)) {
-		json_decref(results);
+	if (check_changes(changes, err) || c->s->ops->begin(c->s, err))
 		return NULL;
-	}
+	results = json_array();
 	while (i < n) {
 		size_t end = i + 1;
 		json_t *seen;
 
 		while (end < n && strcmp(txn_of(changes, end), txn_of(changes, i)) == 0)
 			end++;
-		read_change(json_array_get(changes, i), &ch);
-		seen = seen_before(c, ch.change_id);
+		seen = c->s->ops->seen_before(c->s, str(json_array_get(changes, i), "change_id"));
 		if (seen) {
-			/* A resend: the whole action was decided before. */
 			json_decref(seen);
-			for (size_t k = i; k < end; k++) {
-				read_change(json_array_get(changes, k), &ch);
-				seen = seen_before(c, ch.change_id);
-				json_array_append_new(results, seen ? seen : result(&ch, OUT_REJECTED,
-					"part of an action central has seen before without it"));
-			}
+			resend(c, changes, i, end, results);
 		} else if (push_txn(c, origin, changes, i, end, results, err)) {
-			action_rollback(c->r);
+			c->s->ops->rollback(c->s);
 			json_decref(results);
 			return NULL;
 		}
 		i = end;
 	}
-	if (action_commit(c->r, err)) {
+	if (c->s->ops->commit(c->s, err)) {
 		json_decref(results);
 		return NULL;
 	}
@@ -569,22 +571,11 @@ json_t *central_push(struct central *c, json_t *request, struct cd_error *err)
 
 /* --- a pull ----------------------------------------------------------------- */
 
-static json_int_t head_seq(struct central *c)
-{
-	sqlite3_stmt *st = replica_stmt(c->r, "SELECT coalesce(max(seq), 0) FROM central_row");
-	json_int_t head = 0;
-
-	if (sqlite3_step(st) == SQLITE_ROW)
-		head = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return head;
-}
-
 /* Append one record line: "seq TAB tbl TAB id TAB row", the row empty
  * for a record central no longer has.  Names are our own identifiers and
  * JSON text never holds a raw tab or newline, so the line splits safely. */
-static void add_line(struct pull_body *b, long long seq, const char *tbl, const char *id,
-		     const char *row)
+void pull_body_add(struct pull_body *b, long long seq, const char *tbl, const char *id,
+		   const char *row)
 {
 	size_t need = 64 + strlen(tbl) + strlen(id) + (row ? strlen(row) : 0);
 	int n;
@@ -599,45 +590,13 @@ static void add_line(struct pull_body *b, long long seq, const char *tbl, const 
 	b->lines++;
 }
 
-static int pull_rows(struct central *c, const char *scope, json_int_t cursor, int limit,
-		     json_int_t *last, struct pull_body *body, struct cd_error *err)
-{
-	sqlite3_stmt *st = replica_stmt(c->r,
-		"SELECT seq, tbl, row_id FROM central_row WHERE seq > ?1 AND (?2 = 'borough' OR "
-		"locality = ?2 OR locality = 'borough' OR tbl = 'worker') ORDER BY seq LIMIT ?3");
-	int rc;
-
-	*last = cursor;
-	sqlite3_bind_int64(st, 1, cursor);
-	sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *tbl = (const char *)sqlite3_column_text(st, 1);
-		const char *id = (const char *)sqlite3_column_text(st, 2);
-		const struct sync_table_def *t = sync_table_find(c->r, tbl);
-		char *text = NULL;
-
-		*last = sqlite3_column_int64(st, 0);
-		if (t && sync_row_json(c->r, t, id, &text, err) < 0) {
-			sqlite3_reset(st);
-			return -1;
-		}
-		add_line(body, *last, tbl, id, text);
-		free(text);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return replica_sql_error(c->r, err, "reading changes to send");
-	return 0;
-}
-
 json_t *central_pull(struct central *c, json_t *request, struct pull_body *body,
 		     struct cd_error *err)
 {
 	const char *scope = str(request, "scope");
 	json_t *cursor_j = json_object_get(request, "cursor");
-	json_int_t cursor = json_integer_value(cursor_j), head, last;
-	int limit = (int)json_integer_value(json_object_get(request, "limit")), rc;
+	long long cursor = json_integer_value(cursor_j), head = 0, last = cursor;
+	int limit = (int)json_integer_value(json_object_get(request, "limit"));
 	bool more;
 
 	memset(body, 0, sizeof(*body));
@@ -645,17 +604,11 @@ json_t *central_pull(struct central *c, json_t *request, struct pull_body *body,
 		cd_error_set(err, CD_EX_PROTOCOL, NULL, "a pull needs a scope and a cursor");
 		return NULL;
 	}
+	if (greet(c, scope, err))
+		return NULL;
 	if (limit < 1 || limit > 5000)
 		limit = 1000;
-	/* One read transaction: the rows and the head are one checkpoint. */
-	if (sqlite3_exec(c->r->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		replica_sql_error(c->r, err, "starting a pull");
-		return NULL;
-	}
-	head = head_seq(c);
-	rc = pull_rows(c, scope, cursor, limit, &last, body, err);
-	sqlite3_exec(c->r->db, "COMMIT", NULL, NULL, NULL);
-	if (rc) {
+	if (c->s->ops->pull(c->s, scope, cursor, limit, body, &head, &last, err)) {
 		free(body->text);
 		memset(body, 0, sizeof(*body));
 		return NULL;
@@ -665,5 +618,61 @@ json_t *central_pull(struct central *c, json_t *request, struct pull_body *body,
 	if (!more)
 		last = head > last ? head : last;
 	return json_pack("{s:s, s:i, s:I, s:I, s:b}", "type", "pull", "count", body->lines, "upto",
-			 last, "head", head, "more", more);
+			 (json_int_t)last, "head", (json_int_t)head, "more", more);
+}
+
+json_t *central_answer(struct central *c, json_t *request, struct pull_body *body,
+		       struct cd_error *err)
+{
+	const char *type = json_string_value(json_object_get(request, "type"));
+
+	memset(body, 0, sizeof(*body));
+	if (!type) {
+		cd_error_set(err, CD_EX_PROTOCOL, NULL, "a request without a type");
+		return NULL;
+	}
+	if (strcmp(type, "hello") == 0)
+		return central_hello(c, request, err);
+	if (strcmp(type, "push") == 0)
+		return central_push(c, request, err);
+	if (strcmp(type, "pull") == 0)
+		return central_pull(c, request, body, err);
+	cd_error_set(err, CD_EX_PROTOCOL, NULL, "unknown request '%.40s'", type);
+	return NULL;
+}
+
+int central_init(const char *target, struct cd_error *err)
+{
+	struct store *s;
+
+	if (store_is_pg_uri(target))
+		return store_pg_init(target, err);
+	if (strncmp(target, "file:", 5) == 0)
+		target += 5;
+	if (store_sqlite_open(target, true, &s, err))
+		return -1;
+	s->ops->close(s);
+	return 0;
+}
+
+/* --- what every store shares ------------------------------------------------ */
+
+bool store_table_has_column(const struct store_table *t, const char *col)
+{
+	for (int i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i], col) == 0)
+			return true;
+	return false;
+}
+
+const char *store_scope_of(const char *tbl, const char *locality)
+{
+	if (strcmp(tbl, "worker") == 0 || !locality)
+		return "borough";
+	return locality;
+}
+
+bool store_is_pg_uri(const char *uri)
+{
+	return strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0;
 }

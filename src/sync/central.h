@@ -1,7 +1,7 @@
-/* The embedded central store: a caredesk database (the same schema and
- * rules as a replica) that orders every replica's changes.  caredesk-syncd
- * serves it; the protocol is in protocol.h.  Central decides each pushed
- * change's outcome:
+/* A central store orders every replica's changes: an embedded one (a
+ * caredesk database, served by caredesk-syncd) or a PostgreSQL one (reached
+ * by the agent itself through libpq); store.h is where each keeps them.
+ * Central decides each pushed change's outcome, the same way over both:
  *   applied   the record was as the editor last saw it;
  *   merged    others changed other fields since: both kept;
  *   conflict  the same field changed, or an edit met a closed record:
@@ -20,11 +20,13 @@
 
 struct central;
 
-/* Open the central file (creating it with `create`). */
-int central_open(const char *path, bool create, struct central **out, struct cd_error *err);
+/* Open the central at `target`: an embedded central's file (made if
+ * missing with `create`) or a postgresql:// URI. */
+int central_open(const char *target, bool create, struct central **out, struct cd_error *err);
 void central_close(struct central **c);
 
-/* The answer to hello: central's id and the schema window. */
+/* The answer to hello: central's id and the schema window.  The hello's
+ * scope (the replica's locality) holds for the rest of the connection. */
 json_t *central_hello(struct central *c, json_t *request, struct cd_error *err);
 
 /* Apply pushed changes (an array of change objects, whole transactions)
@@ -47,5 +49,14 @@ struct pull_body {
  * and the N record lines in *body. */
 json_t *central_pull(struct central *c, json_t *request, struct pull_body *body,
 		     struct cd_error *err);
+
+/* Answer one request (hello, push or pull) of the protocol; a pull's
+ * record lines go to *body. */
+json_t *central_answer(struct central *c, json_t *request, struct pull_body *body,
+		       struct cd_error *err);
+
+/* Make or migrate the central at `target` (a file, file: URI or
+ * postgresql:// URI). */
+int central_init(const char *target, struct cd_error *err);
 
 #endif

@@ -20,8 +20,24 @@
 static void usage(FILE *fp)
 {
 	fputs("usage: caredesk-syncd [--create] CENTRAL.db\n"
+	      "       caredesk-syncd --init CENTRAL\n"
 	      "Serve a caredesk central store to one sync agent over stdin and stdout.\n"
-	      "  --create   make the central store if the file does not exist\n", fp);
+	      "  --create   make the central store if the file does not exist\n"
+	      "  --init     make or migrate the central store CENTRAL (a file, file:/path or\n"
+	      "             postgresql://...) and exit; caredesk central init runs this\n", fp);
+}
+
+/* caredesk central init: the desk's binary never links libpq, so the
+ * making of a PostgreSQL central happens here. */
+static int init(const char *target)
+{
+	struct cd_error err;
+
+	cd_error_clear(&err);
+	if (central_init(target, &err) == 0)
+		return 0;
+	fprintf(stderr, "caredesk-syncd: %s: %s\n", target, err.msg);
+	return err.code ? err.code : CD_EX_SOFTWARE;
 }
 
 static json_t *error_answer(const struct cd_error *err)
@@ -46,25 +62,6 @@ static void send_answer(json_t *reply, const struct pull_body *body)
 	fflush(stdout);
 }
 
-static json_t *answer(struct central *c, json_t *request, struct pull_body *body,
-		      struct cd_error *err)
-{
-	const char *type = json_string_value(json_object_get(request, "type"));
-
-	if (!type) {
-		cd_error_set(err, CD_EX_PROTOCOL, NULL, "a request without a type");
-		return NULL;
-	}
-	if (strcmp(type, "hello") == 0)
-		return central_hello(c, request, err);
-	if (strcmp(type, "push") == 0)
-		return central_push(c, request, err);
-	if (strcmp(type, "pull") == 0)
-		return central_pull(c, request, body, err);
-	cd_error_set(err, CD_EX_PROTOCOL, NULL, "unknown request '%s'", type);
-	return NULL;
-}
-
 static int serve(struct central *c)
 {
 	char *line = NULL;
@@ -80,7 +77,7 @@ static int serve(struct central *c)
 		if (!request)
 			cd_error_set(&err, CD_EX_PROTOCOL, NULL, "a request that is not JSON: %s",
 				     jerr.text);
-		reply = request ? answer(c, request, &body, &err) : NULL;
+		reply = request ? central_answer(c, request, &body, &err) : NULL;
 		if (!reply)
 			reply = error_answer(&err);
 		send_answer(reply, &body);
@@ -96,18 +93,21 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "create", no_argument, NULL, 'c' },
+		{ "init", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct central *c = NULL;
 	struct cd_error err;
-	int create = 0, opt, rc;
+	int create = 0, make = 0, opt, rc;
 
 	umask(007);
 	setlocale(LC_ALL, "");
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == 'c') {
 			create = 1;
+		} else if (opt == 'i') {
+			make = 1;
 		} else if (opt == 'h') {
 			usage(stdout);
 			return 0;
@@ -125,6 +125,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "caredesk-syncd: CAREDESK_NOW is not an ISO 8601 time\n");
 		return CD_EX_USAGE;
 	}
+	if (make)
+		return init(argv[optind]);
 	if (central_open(argv[optind], create, &c, &err)) {
 		/* Say it on stderr and to the agent, which reads only stdout. */
 		json_t *reply = error_answer(&err);

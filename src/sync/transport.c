@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "caredesk/program.h"
+#include "sync/store.h"
 #include "sync/transport.h"
 
 int transport_check_uri(const char *uri, struct cd_error *err)
@@ -18,12 +19,11 @@ int transport_check_uri(const char *uri, struct cd_error *err)
 		return 0;
 	if (strncmp(uri, "ssh://", 6) == 0 && strchr(uri + 6, '/') && uri[6] != '/')
 		return 0;
-	if (strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0)
-		return cd_error_set(err, CD_EX_CONFIG, "central",
-				    "%s: a PostgreSQL central is not supported by this build yet", uri);
+	if (store_is_pg_uri(uri))
+		return 0;
 	return cd_error_set(err, CD_EX_CONFIG, "central",
-			    "'%s' is not a central store: say file:/path/central.db or "
-			    "ssh://host/path/central.db", uri);
+			    "'%s' is not a central store: say file:/path/central.db, "
+			    "ssh://host/path/central.db or postgresql://host/database", uri);
 }
 
 /* argv for the child: syncd PATH, or ssh HOST caredesk-syncd PATH. */
@@ -71,6 +71,8 @@ int transport_open(struct transport *t, const char *uri, struct cd_error *err)
 	/* A central that dies is an error to report, not a signal to die of. */
 	signal(SIGPIPE, SIG_IGN);
 	snprintf(t->uri, sizeof(t->uri), "%s", uri);
+	if (store_is_pg_uri(uri))
+		return central_open(uri, false, &t->local, err);
 	if (child_argv(uri, syncd, sizeof(syncd), host, sizeof(host), argv))
 		return cd_error_set(err, CD_EX_CONFIG, "central", "%s: the host name is too long", uri);
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
@@ -114,6 +116,31 @@ static int write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
+/* A PostgreSQL central: the answer is made here; a pull's lines are read
+ * back from memory through the same FILE as a child's would be. */
+static json_t *local_call(struct transport *t, json_t *request, struct cd_error *err)
+{
+	json_t *answer;
+
+	if (t->from)
+		fclose(t->from);
+	t->from = NULL;
+	free(t->body.text);
+	answer = central_answer(t->local, request, &t->body, err);
+	/* Central has committed; the answer is not yet in the agent's hands. */
+	if (t->sent)
+		t->sent();
+	if (answer && t->body.len) {
+		t->from = fmemopen(t->body.text, t->body.len, "r");
+		if (!t->from) {
+			json_decref(answer);
+			cd_error_set(err, CD_EX_SOFTWARE, NULL, "out of memory reading a pull");
+			return NULL;
+		}
+	}
+	return answer;
+}
+
 json_t *transport_call(struct transport *t, json_t *request, struct cd_error *err)
 {
 	char *text = json_dumps(request, JSON_COMPACT);
@@ -124,6 +151,10 @@ json_t *transport_call(struct transport *t, json_t *request, struct cd_error *er
 	json_error_t jerr;
 	int rc;
 
+	if (t->local) {
+		free(text);
+		return local_call(t, request, err);
+	}
 	if (!text) {
 		cd_error_set(err, CD_EX_SOFTWARE, NULL, "cannot encode a request");
 		return NULL;
@@ -189,6 +220,9 @@ void transport_close(struct transport *t)
 		while (waitpid(t->pid, &status, 0) < 0 && errno == EINTR)
 			;
 	}
+	central_close(&t->local);
+	free(t->body.text);
+	memset(&t->body, 0, sizeof(t->body));
 	t->to_fd = -1;
 	t->from = NULL;
 	t->pid = -1;

@@ -2,6 +2,8 @@
  *
  *   file:/path/central.db   caredesk-syncd /path/central.db, spawned here
  *   ssh://host/path         ssh host caredesk-syncd /path, over its stdio
+ *   postgresql://...        no child: the central's answers are made here,
+ *                           over libpq (central.c over store_pg.c)
  *
  * Every request gets one answer; an answer of type "error" carries the
  * central's message.  A transport that dies mid-exchange is an
@@ -14,6 +16,7 @@
 #include <sys/types.h>
 
 #include "caredesk/error.h"
+#include "sync/central.h"
 
 struct transport {
 	void (*sent)(void);	/* called between a request and its answer, or NULL */
@@ -21,6 +24,8 @@ struct transport {
 	int to_fd;		/* its stdin */
 	FILE *from;		/* its stdout */
 	char uri[512];
+	struct central *local;	/* a PostgreSQL central, answered in-process */
+	struct pull_body body;	/* its last pull's lines, read through `from` */
 };
 
 /* Start talking to the central at `uri`. */
@@ -37,7 +42,7 @@ int transport_read_line(struct transport *t, char **line, size_t *cap, struct cd
 /* Close the pipes and reap the child. */
 void transport_close(struct transport *t);
 
-/* Is `uri` one this build can reach?  (postgresql:// is not yet.) */
+/* Is `uri` a central store's? */
 int transport_check_uri(const char *uri, struct cd_error *err);
 
 #endif

@@ -57,15 +57,15 @@ cd_on "$T/north.db" note add --referral "$alpha" --body "Second call" || fail "n
 remember_waiting north
 q "$T/north.db" "VACUUM INTO '$T/north-before.db'"
 sync_ok north
-notes=$(q "$CENTRAL" "SELECT count(*) FROM note")
-changes=$(q "$CENTRAL" "SELECT count(*) FROM central_change")
+notes=$(cq "SELECT count(*) FROM note")
+changes=$(cq "SELECT count(*) FROM central_change")
 # As if the answer never came: the replica as it was before the push.
 rm -f "$T/north.db" "$T/north.db-wal" "$T/north.db-shm"
 mv "$T/north-before.db" "$T/north.db"
 [ "$(q "$T/north.db" "SELECT count(*) FROM outbox")" -gt 0 ] || fail "the restored replica has nothing waiting"
 sync_ok north
-[ "$(q "$CENTRAL" "SELECT count(*) FROM note")" = "$notes" ] || fail "a resent note was applied twice"
-[ "$(q "$CENTRAL" "SELECT count(*) FROM central_change")" = "$changes" ] ||
+[ "$(cq "SELECT count(*) FROM note")" = "$notes" ] || fail "a resent note was applied twice"
+[ "$(cq "SELECT count(*) FROM central_change")" = "$changes" ] ||
 	fail "a resent push recorded new changes"
 grep -q "pushed [1-9]" "$T/sync.err" || fail "the resend was not answered: $(cat "$T/sync.err")"
 converged north north
@@ -82,11 +82,11 @@ remember_waiting borough
 sync_ok north
 sync_ok borough
 sync_ok north
-conflicts=$(q "$CENTRAL" "SELECT count(*) FROM sync_conflict WHERE row_id = '$bravo'")
-[ "$conflicts" = 1 ] || fail "expected one conflict on the referral, found $conflicts: $(q "$CENTRAL" "SELECT field, kept_value, other_value FROM sync_conflict WHERE row_id = '$bravo'")"
-[ "$(q "$CENTRAL" "SELECT field || ' ' || kept_value || ' ' || other_value || ' ' || kind FROM sync_conflict WHERE row_id = '$bravo'")" = 'priority "red" "amber" same-field' ] ||
-	fail "the conflict does not keep both values: $(q "$CENTRAL" "SELECT * FROM sync_conflict WHERE row_id = '$bravo'")"
-[ "$(q "$CENTRAL" "SELECT outcome FROM central_change c JOIN (SELECT change_id FROM sync_conflict WHERE row_id = '$bravo') k USING (change_id)")" = conflict ] ||
+conflicts=$(cq "SELECT count(*) FROM sync_conflict WHERE row_id = '$bravo'")
+[ "$conflicts" = 1 ] || fail "expected one conflict on the referral, found $conflicts: $(cq "SELECT field, kept_value, other_value FROM sync_conflict WHERE row_id = '$bravo'")"
+[ "$(cq "SELECT field || ' ' || kept_value || ' ' || other_value || ' ' || kind FROM sync_conflict WHERE row_id = '$bravo'")" = 'priority "red" "amber" same-field' ] ||
+	fail "the conflict does not keep both values: $(cq "SELECT * FROM sync_conflict WHERE row_id = '$bravo'")"
+[ "$(cq "SELECT outcome FROM central_change c JOIN (SELECT change_id FROM sync_conflict WHERE row_id = '$bravo') k USING (change_id)")" = conflict ] ||
 	fail "the borough's change is not answered as a conflict"
 for r in north borough; do
 	[ "$(q "$T/$r.db" "SELECT priority FROM referral WHERE id = '$bravo'")" = red ] ||
@@ -110,11 +110,11 @@ cd_on "$T/borough.db" conflicts resolve "$conflict" --keep other || fail "resolv
 remember_waiting borough
 sync_ok borough
 sync_ok north
-[ "$(q "$CENTRAL" "SELECT priority FROM referral WHERE id = '$bravo'")" = amber ] ||
+[ "$(cq "SELECT priority FROM referral WHERE id = '$bravo'")" = amber ] ||
 	fail "the chosen value did not reach central"
 [ "$(q "$T/north.db" "SELECT priority || ' ' || (SELECT status || ' ' || resolved_by FROM sync_conflict WHERE id = '$conflict') FROM referral WHERE id = '$bravo'")" = "amber resolved root" ] ||
 	fail "north does not show the resolution"
-[ "$(q "$CENTRAL" "SELECT count(*) FROM sync_conflict WHERE row_id = '$bravo'")" = 1 ] ||
+[ "$(cq "SELECT count(*) FROM sync_conflict WHERE row_id = '$bravo'")" = 1 ] ||
 	fail "resolving made another conflict"
 [ "$(q "$T/borough.db" "SELECT count(*) FROM audit_event WHERE action = 'conflict.resolve' AND record_id = '$conflict'")" = 1 ] ||
 	fail "the resolution is not in the audit trail"
@@ -136,11 +136,11 @@ remember_waiting borough
 sync_ok north
 sync_ok borough
 sync_ok north
-[ "$(q "$CENTRAL" "SELECT next_review || ' ' || (SELECT login FROM worker WHERE id = allocated_to) FROM care_case WHERE id = '$case_id'")" = "2026-12-14 prac2.north" ] ||
-	fail "different fields did not merge: $(q "$CENTRAL" "SELECT next_review, allocated_to FROM care_case WHERE id = '$case_id'")"
-[ "$(q "$CENTRAL" "SELECT count(*) FROM central_change WHERE row_id = '$case_id' AND outcome = 'merged'")" -ge 1 ] ||
+[ "$(cq "SELECT next_review || ' ' || (SELECT login FROM worker WHERE id = allocated_to) FROM care_case WHERE id = '$case_id'")" = "2026-12-14 prac2.north" ] ||
+	fail "different fields did not merge: $(cq "SELECT next_review, allocated_to FROM care_case WHERE id = '$case_id'")"
+[ "$(cq "SELECT count(*) FROM central_change WHERE row_id = '$case_id' AND outcome = 'merged'")" -ge 1 ] ||
 	fail "no change to the case was answered merged"
-[ "$(q "$CENTRAL" "SELECT count(*) FROM sync_conflict WHERE row_id = '$case_id'")" = 0 ] ||
+[ "$(cq "SELECT count(*) FROM sync_conflict WHERE row_id = '$case_id'")" = 0 ] ||
 	fail "different fields made a conflict"
 cd_on "$T/north.db" case close "$case_id" --reason needs-met || fail "close: $(cat "$T/err")"
 cd_on "$T/borough.db" case review "$case_id" --date 2027-01-04 || fail "review: $(cat "$T/err")"
@@ -149,9 +149,9 @@ remember_waiting borough
 sync_ok north
 sync_ok borough
 sync_ok north
-[ "$(q "$CENTRAL" "SELECT kind || ' ' || field FROM sync_conflict WHERE row_id = '$case_id'")" = "edit-after-close next_review" ] ||
-	fail "an edit meeting a close is not a conflict: $(q "$CENTRAL" "SELECT kind, field FROM sync_conflict WHERE row_id = '$case_id'")"
-[ "$(q "$CENTRAL" "SELECT closed_at IS NOT NULL AND next_review = '2026-12-14' FROM care_case WHERE id = '$case_id'")" = 1 ] ||
+[ "$(cq "SELECT kind || ' ' || field FROM sync_conflict WHERE row_id = '$case_id'")" = "edit-after-close next_review" ] ||
+	fail "an edit meeting a close is not a conflict: $(cq "SELECT kind, field FROM sync_conflict WHERE row_id = '$case_id'")"
+[ "$(cq "SELECT closed_at IS NOT NULL AND next_review = '2026-12-14' FROM care_case WHERE id = '$case_id'")" = 1 ] ||
 	fail "the closed case was changed by the late edit"
 # A manager may still choose the late value for the closed case.
 sync_ok borough
@@ -159,9 +159,9 @@ conflict=$(q "$T/borough.db" "SELECT id FROM sync_conflict WHERE row_id = '$case
 cd_on "$T/borough.db" conflicts resolve "$conflict" --keep other || fail "resolve: $(cat "$T/err")"
 remember_waiting borough
 sync_ok borough
-[ "$(q "$CENTRAL" "SELECT closed_at IS NOT NULL AND next_review = '2027-01-04' FROM care_case WHERE id = '$case_id'")" = 1 ] ||
+[ "$(cq "SELECT closed_at IS NOT NULL AND next_review = '2027-01-04' FROM care_case WHERE id = '$case_id'")" = 1 ] ||
 	fail "a manager's resolution of an edit after close did not apply"
-[ "$(q "$CENTRAL" "SELECT count(*) FROM sync_conflict WHERE row_id = '$case_id'")" = 1 ] ||
+[ "$(cq "SELECT count(*) FROM sync_conflict WHERE row_id = '$case_id'")" = 1 ] ||
 	fail "resolving the edit after close made another conflict"
 for r in north south borough; do
 	sync_ok "$r"

@@ -7,6 +7,10 @@
 # in an outbox, and every change id a replica had waiting exists exactly
 # once centrally.  The harness sets CAREDESK_BIN, CAREDESK_SYNC_BIN,
 # CAREDESK_SYNCD, CAREDESK_DATADIR and TESTS_SRCDIR.
+#
+# CENTRAL_KIND=postgresql runs the same test against a PostgreSQL central
+# in a throwaway cluster (tests/tools/pg-cluster.sh); the default is the
+# embedded central.  Tests read central through cq, never directly.
 
 : "${CAREDESK_BIN:?CAREDESK_BIN must name the caredesk binary}"
 : "${CAREDESK_SYNC_BIN:?CAREDESK_SYNC_BIN must name the caredesk-sync binary}"
@@ -16,6 +20,8 @@ export CAREDESK_SYNCD
 T=
 FAILURES=0
 CENTRAL=
+CENTRAL_URI=
+CENTRAL_KIND=${CENTRAL_KIND:-embedded}
 
 fail() {
 	FAILURES=$((FAILURES + 1))
@@ -43,14 +49,70 @@ sync_setup() {
 		exit 77
 	}
 	T=$(mktemp -d "${TMPDIR:-/tmp}/caredesk-sync.XXXXXX") || exit 99
-	trap '[ -n "${KEEP_TEST_DIR:-}" ] && echo "kept $T" || rm -rf "$T"' EXIT
+	trap 'central_cleanup; [ -n "${KEEP_TEST_DIR:-}" ] && echo "kept $T" || rm -rf "$T"' EXIT
 	trap 'exit 1' HUP INT TERM
 	CAREDESK_NOW=2026-11-23T09:30:00Z
 	XDG_CONFIG_HOME=$T/xdg
 	mkdir "$XDG_CONFIG_HOME"
 	export CAREDESK_NOW XDG_CONFIG_HOME CAREDESK_DATADIR
-	CENTRAL=$T/central.db
-	"$CAREDESK_SYNCD" --create "$CENTRAL" </dev/null || die "cannot make the central store"
+	if [ "$CENTRAL_KIND" = postgresql ]; then
+		. "${TESTS_SRCDIR:?}/tools/pg-cluster.sh"
+		pg_cluster_start "$T/pg"
+		CENTRAL_URI=$PG_URI
+		"$CAREDESK_SYNCD" --init "$CENTRAL_URI" || die "cannot make the PostgreSQL central"
+	else
+		CENTRAL=$T/central.db
+		CENTRAL_URI=file:$CENTRAL
+		"$CAREDESK_SYNCD" --create "$CENTRAL" </dev/null || die "cannot make the central store"
+	fi
+	echo "central: $CENTRAL_KIND"
+}
+
+central_cleanup() {
+	[ "$CENTRAL_KIND" = postgresql ] && pg_cluster_stop
+	return 0
+}
+
+# cq SQL: a query on central as its owner (every locality), booleans as
+# 1 and 0, columns split by |, as the sqlite3 shell gives them.
+cq() {
+	if [ "$CENTRAL_KIND" = postgresql ]; then
+		PGOPTIONS="-c search_path=caredesk" psql -X -q -At -v ON_ERROR_STOP=1 -c "$1" |
+			sed 's/^t$/1/; s/^f$/0/'
+	else
+		q "$CENTRAL" "$1"
+	fi
+}
+
+# central_down / central_up: central unreachable for a while (a network
+# cut), then back.
+central_down() {
+	if [ "$CENTRAL_KIND" = postgresql ]; then
+		pg_cluster_stop
+	else
+		mv "$CENTRAL" "$T/central.away"
+	fi
+}
+
+central_up() {
+	if [ "$CENTRAL_KIND" = postgresql ]; then
+		pg_cluster_restart
+	else
+		mv "$T/central.away" "$CENTRAL"
+	fi
+}
+
+# central_crash AGENT: kill -9 the central's server under a running agent
+# (its caredesk-syncd; the whole PostgreSQL server), then start it again.
+central_crash() {
+	if [ "$CENTRAL_KIND" = postgresql ]; then
+		pg_cluster_kill
+		wait "$1" 2>/dev/null
+		pg_cluster_restart
+	else
+		pkill -9 -P "$1" caredesk-syncd 2>/dev/null
+		wait "$1" 2>/dev/null
+	fi
 }
 
 # cd REPLICA ARGS...: caredesk on a replica; output in $T/out, $T/err.
@@ -62,7 +124,7 @@ cd_on() {
 
 # new_replica NAME LOCALITY: $T/NAME.db, syncing with the central.
 new_replica() {
-	cd_on "$T/$1.db" init --locality "$2" --central "file:$CENTRAL" ||
+	cd_on "$T/$1.db" init --locality "$2" --central "$CENTRAL_URI" ||
 		die "cannot make replica $1: $(cat "$T/err")"
 }
 
@@ -86,18 +148,44 @@ remember_waiting() {
 	q "$T/$1.db" "SELECT change_id FROM outbox" >>"$T/waiting-ids"
 }
 
+# in_scope SCOPE TABLE: the SQL condition for a row central sends SCOPE.
+in_scope() {
+	if [ "$1" = borough ] || [ "$2" = worker ]; then
+		echo "true"
+	else
+		echo "(locality = '$1' OR locality = 'borough')"
+	fi
+}
+
+# differences DB TABLE SCOPE: "MISSING EXTRA", the rows of TABLE at central
+# (in SCOPE) not in the replica DB as they are, and the other way round.
+# PostgreSQL's rows are compared as JSON with the replica's, loaded into a
+# temporary table.
+differences() {
+	_in=$(in_scope "$3" "$2")
+	if [ "$CENTRAL_KIND" = postgresql ]; then
+		_obj=$(q "$1" "SELECT 'json_object(' || group_concat('''' || name || ''', \"' || name || '\"', ', ') || ')' FROM pragma_table_info('$2') WHERE name <> 'updated_at'")
+		q "$1" "SELECT $_obj FROM \"$2\"" >"$T/rows.json"
+		psql -X -q -At -v ON_ERROR_STOP=1 <<SQL | tr '\n' ' '
+CREATE TEMP TABLE r (row jsonb);
+\\copy r FROM '$T/rows.json' WITH (FORMAT csv, QUOTE e'\\x01', DELIMITER e'\\x02')
+CREATE TEMP VIEW c AS SELECT to_jsonb(t) - 'updated_at' AS row FROM caredesk."$2" t WHERE $_in;
+SELECT count(*) FROM (SELECT row FROM c EXCEPT SELECT row FROM r) x;
+SELECT count(*) FROM (SELECT row FROM r EXCEPT SELECT row FROM c) y;
+SQL
+	else
+		_cols=$(q "$1" "SELECT group_concat('\"' || name || '\"', ', ') FROM pragma_table_info('$2') WHERE name <> 'updated_at'")
+		q "$1" "ATTACH '$CENTRAL' AS c; SELECT (SELECT count(*) FROM (SELECT $_cols FROM c.\"$2\" WHERE $_in EXCEPT SELECT $_cols FROM main.\"$2\")) || ' ' || (SELECT count(*) FROM (SELECT $_cols FROM main.\"$2\" EXCEPT SELECT $_cols FROM c.\"$2\" WHERE $_in))"
+	fi
+}
+
 # converged NAME SCOPE: the replica equals central's scope, nothing waits.
 converged() {
 	_db=$T/$1.db
 	for _t in $(q "$_db" "SELECT name FROM sync_table ORDER BY name"); do
-		_cols=$(q "$_db" "SELECT group_concat('\"' || name || '\"', ', ') FROM pragma_table_info('$_t') WHERE name <> 'updated_at'")
-		if [ "$2" = borough ] || [ "$_t" = worker ]; then
-			_in=1
-		else
-			_in="locality = '$2' OR locality = 'borough'"
-		fi
-		_missing=$(q "$_db" "ATTACH '$CENTRAL' AS c; SELECT count(*) FROM (SELECT $_cols FROM c.\"$_t\" WHERE $_in EXCEPT SELECT $_cols FROM main.\"$_t\")")
-		_extra=$(q "$_db" "ATTACH '$CENTRAL' AS c; SELECT count(*) FROM (SELECT $_cols FROM main.\"$_t\" EXCEPT SELECT $_cols FROM c.\"$_t\" WHERE $_in)")
+		_diff=$(differences "$_db" "$_t" "$2")
+		_missing=${_diff%% *}
+		_extra=$(echo "$_diff" | awk '{ print $2 }')
 		[ "$_missing" = 0 ] || fail "$1: $_missing row(s) of $_t at central are missing or different here"
 		[ "$_extra" = 0 ] || fail "$1: $_extra row(s) of $_t here are not at central as they are here"
 	done
@@ -111,8 +199,8 @@ every_change_once() {
 	# A change still waiting when remembered again is one change.
 	_n=$(sort -u "$T/waiting-ids" | wc -l)
 	sort -u "$T/waiting-ids" | sed "s/.*/('&')/" | paste -sd, >"$T/ids.sql"
-	_found=$(q "$CENTRAL" "WITH w(id) AS (VALUES $(cat "$T/ids.sql")) SELECT count(*) FROM w JOIN central_change c ON c.change_id = w.id")
+	_found=$(cq "WITH w(id) AS (VALUES $(cat "$T/ids.sql")) SELECT count(*) FROM w JOIN central_change c ON c.change_id = w.id")
 	[ "$_found" = "$_n" ] || fail "central holds $_found of the $_n change ids pushed"
-	_twice=$(q "$CENTRAL" "SELECT count(*) FROM (SELECT change_id FROM central_change GROUP BY change_id HAVING count(*) > 1)")
+	_twice=$(cq "SELECT count(*) FROM (SELECT change_id FROM central_change GROUP BY change_id HAVING count(*) > 1) x")
 	[ "$_twice" = 0 ] || fail "central holds $_twice change id(s) more than once"
 }

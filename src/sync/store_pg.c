@@ -1,0 +1,614 @@
+/* A PostgreSQL central's store (see store.h).
+ *
+ * Schema "caredesk" holds one table per synced table, with the columns,
+ * primary key, unique keys and references of the replica schema, so a
+ * borough can query and pg_dump its central like any database; plus
+ *   central_meta    central's id and schema version;
+ *   synced_table    what central knows of each synced table;
+ *   central_row     the order of changes (seq from central_seq);
+ *   central_change  every change id once, with its outcome.
+ * store_pg_init makes or migrates all of it (pg_init.c's DDL is generated
+ * from the replica schema the binary carries).
+ *
+ * The agent connects with whatever the URI names (even a superuser) and
+ * then SET ROLEs to the sync role of its replica's locality, which row-level
+ * security (FORCE'd, roles without BYPASSRLS) confines to that locality and
+ * the borough's records; the pull query also filters by scope itself.
+ * Every push transaction first takes one advisory lock, so pushes commit
+ * one at a time and sequence order is commit order: a pull that has seen
+ * seq N has seen everything committed before it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "caredesk/datetime.h"
+#include "sync/central.h"
+#include "sync/store.h"
+#include "sync/store_pg.h"
+
+struct pg_store {
+	struct store base;
+	PGconn *conn;
+	char id[64];
+	int schema_version;
+	int depth;		/* nested transactions open */
+	struct store_table *tables;
+	int ntables;
+	char *pull_sql;		/* generated from the tables at open */
+};
+
+static struct pg_store *of(struct store *s)
+{
+	return (struct pg_store *)s;
+}
+
+/* --- talking to the server ------------------------------------------------------ */
+
+/* An error from the server: a lost connection is an unavailable central
+ * (69, tried again later), anything else the statement's own failure. */
+int pg_error(PGconn *conn, PGresult *res, struct cd_error *err, const char *doing)
+{
+	const char *msg = res ? PQresultErrorMessage(res) : "";
+	char text[400];
+	size_t n;
+
+	if (!msg || !*msg)
+		msg = PQerrorMessage(conn);
+	snprintf(text, sizeof(text), "%s", msg && *msg ? msg : "no answer");
+	n = strlen(text);
+	while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
+		text[--n] = '\0';
+	if (PQstatus(conn) != CONNECTION_OK)
+		return cd_error_set(err, CD_EX_UNAVAILABLE, NULL, "PostgreSQL central: %s while %s",
+				    text, doing);
+	return cd_error_set(err, CD_EX_DATAERR, NULL, "%s", text);
+}
+
+/* Run a statement with text parameters; the result (owned by the caller)
+ * or NULL with err set. */
+PGresult *pg_run(PGconn *conn, const char *sql, int nparams, const char *const *params,
+		 struct cd_error *err, const char *doing)
+{
+	PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+		return res;
+	pg_error(conn, res, err, doing);
+	PQclear(res);
+	return NULL;
+}
+
+int pg_exec(PGconn *conn, const char *sql, struct cd_error *err, const char *doing)
+{
+	PGresult *res = pg_run(conn, sql, 0, NULL, err, doing);
+
+	PQclear(res);
+	return res ? 0 : -1;
+}
+
+/* The connection: the URI as libpq reads it, with the TLS and timeout
+ * settings the agent put in the environment (PGSSLMODE and the rest). */
+int pg_connect(const char *uri, PGconn **out, struct cd_error *err)
+{
+	const char *const keys[] = { "dbname", "fallback_application_name", NULL };
+	const char *const values[] = { uri, "caredesk", NULL };
+	PGconn *conn = PQconnectdbParams(keys, values, 1);
+
+	*out = NULL;
+	if (!conn)
+		return cd_error_set(err, CD_EX_UNAVAILABLE, NULL, "out of memory connecting");
+	if (PQstatus(conn) != CONNECTION_OK) {
+		pg_error(conn, NULL, err, "connecting");
+		PQfinish(conn);
+		return -1;
+	}
+	*out = conn;
+	return 0;
+}
+
+/* --- what central knows -------------------------------------------------------- */
+
+static bool is_identifier(const char *s)
+{
+	if (!*s || strlen(s) > 60)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || *s == '_' || (*s >= '0' && *s <= '9')))
+			return false;
+	return true;
+}
+
+static void add_column(struct store_table *t, const char *col)
+{
+	t->cols = cd_realloc(t->cols, (size_t)(t->ncols + 1) * sizeof(*t->cols));
+	t->cols[t->ncols++] = cd_strdup(col);
+}
+
+/* The names go into generated SQL, so each must be a plain identifier as
+ * our own schema writes them; anything else means a damaged central. */
+static int load_table(struct store_table *t, const char *name, const char *cols,
+		      struct cd_error *err)
+{
+	char *list = cd_strdup(cols), *save = NULL;
+
+	t->name = cd_strdup(name);
+	for (char *c = strtok_r(list, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+		if (!is_identifier(c)) {
+			free(list);
+			return cd_error_set(err, CD_EX_CONFIG, NULL, "central's synced_table names "
+					    "a column '%.60s' of %.60s", c, name);
+		}
+		add_column(t, c);
+	}
+	free(list);
+	return is_identifier(name) ? 0 : cd_error_set(err, CD_EX_CONFIG, NULL,
+		"central's synced_table names a table '%.60s'", name);
+}
+
+static int load_tables(struct pg_store *s, struct cd_error *err)
+{
+	PGresult *res = pg_run(s->conn, "SELECT name, append_only, has_version, columns "
+				       "FROM caredesk.synced_table ORDER BY name", 0, NULL, err,
+			       "reading the synced tables");
+
+	if (!res)
+		return -1;
+	s->ntables = PQntuples(res);
+	s->tables = cd_calloc((size_t)s->ntables + 1, sizeof(*s->tables));
+	for (int i = 0; i < s->ntables; i++) {
+		struct store_table *t = &s->tables[i];
+
+		t->append_only = PQgetvalue(res, i, 1)[0] == 't';
+		t->has_version = PQgetvalue(res, i, 2)[0] == 't';
+		if (load_table(t, PQgetvalue(res, i, 0), PQgetvalue(res, i, 3), err)) {
+			PQclear(res);
+			return -1;
+		}
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int load_meta(struct pg_store *s, struct cd_error *err)
+{
+	PGresult *res = pg_run(s->conn, "SELECT key, value FROM caredesk.central_meta", 0, NULL,
+			       err, "reading central's id");
+
+	if (!res)
+		return err->code == CD_EX_UNAVAILABLE ? -1 : cd_error_set(err, CD_EX_NOINPUT, NULL,
+			"this database is not a caredesk central store (make it with caredesk "
+			"central init URI): %.200s", err->msg);
+	for (int i = 0; i < PQntuples(res); i++) {
+		if (strcmp(PQgetvalue(res, i, 0), "central_id") == 0)
+			snprintf(s->id, sizeof(s->id), "%s", PQgetvalue(res, i, 1));
+		else if (strcmp(PQgetvalue(res, i, 0), "schema_version") == 0)
+			s->schema_version = atoi(PQgetvalue(res, i, 1));
+	}
+	PQclear(res);
+	if (!s->id[0] || s->schema_version < 1)
+		return cd_error_set(err, CD_EX_NOINPUT, NULL, "central_meta lacks central's id or "
+				    "schema version: run caredesk central init again");
+	return 0;
+}
+
+/* One statement for a pull: the order, and each record as JSON from its
+ * own table (a scalar subquery by primary key per line). */
+static char *pull_sql(const struct pg_store *s)
+{
+	size_t cap = 512 + (size_t)s->ntables * 160, len = 0;
+	char *sql = cd_malloc(cap);
+
+	len += (size_t)snprintf(sql + len, cap - len, "SELECT r.seq, r.tbl, r.row_id, CASE r.tbl");
+	for (int i = 0; i < s->ntables; i++) {
+		const char *n = s->tables[i].name;
+
+		len += (size_t)snprintf(sql + len, cap - len, " WHEN '%s' THEN (SELECT to_jsonb(t)::text "
+					"FROM caredesk.\"%s\" t WHERE t.id = r.row_id)", n, n);
+	}
+	snprintf(sql + len, cap - len, " END FROM caredesk.central_row r WHERE r.seq > $1 AND "
+		 "($2 = 'borough' OR r.locality = $2 OR r.locality = 'borough') "
+		 "ORDER BY r.seq LIMIT $3");
+	return sql;
+}
+
+/* --- the store -------------------------------------------------------------------- */
+
+static int pg_hello(struct store *st, const char *scope, struct cd_error *err)
+{
+	char sql[96];
+
+	/* scope is one of central.c's known localities, never free text. */
+	snprintf(sql, sizeof(sql), "SET ROLE caredesk_sync_%s", scope);
+	return pg_exec(of(st)->conn, sql, err, "taking the locality's sync role");
+}
+
+static const char *pg_id(struct store *s)
+{
+	return of(s)->id;
+}
+
+static int pg_schema_version(struct store *s)
+{
+	return of(s)->schema_version;
+}
+
+static const struct store_table *pg_table(struct store *st, const char *name)
+{
+	for (int i = 0; i < of(st)->ntables; i++)
+		if (strcmp(of(st)->tables[i].name, name) == 0)
+			return &of(st)->tables[i];
+	return NULL;
+}
+
+/* Any key will do, so long as every caredesk push takes the same one. */
+#define PUSH_LOCK_KEY "7306380616455713905"
+
+static int pg_begin(struct store *st, struct cd_error *err)
+{
+	struct pg_store *s = of(st);
+	char sql[64];
+
+	if (s->depth == 0) {
+		if (pg_exec(s->conn, "BEGIN", err, "starting a push") ||
+		    pg_exec(s->conn, "SELECT pg_advisory_xact_lock(" PUSH_LOCK_KEY ")", err,
+			    "waiting for other pushes")) {
+			pg_exec(s->conn, "ROLLBACK", NULL, "abandoning a push");
+			return -1;
+		}
+	} else {
+		snprintf(sql, sizeof(sql), "SAVEPOINT action_%d", s->depth);
+		if (pg_exec(s->conn, sql, err, "starting a desk action"))
+			return -1;
+	}
+	s->depth++;
+	return 0;
+}
+
+static void pg_rollback(struct store *st)
+{
+	struct pg_store *s = of(st);
+	struct cd_error ignored;
+	char sql[96];
+
+	if (s->depth <= 0)
+		return;
+	s->depth--;
+	if (s->depth == 0) {
+		pg_exec(s->conn, "ROLLBACK", &ignored, "abandoning a push");
+		return;
+	}
+	snprintf(sql, sizeof(sql), "ROLLBACK TO SAVEPOINT action_%d", s->depth);
+	pg_exec(s->conn, sql, &ignored, "abandoning a desk action");
+	snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT action_%d", s->depth);
+	pg_exec(s->conn, sql, &ignored, "abandoning a desk action");
+}
+
+static int pg_commit(struct store *st, struct cd_error *err)
+{
+	struct pg_store *s = of(st);
+	char sql[64];
+
+	if (s->depth <= 0)
+		cd_die("store commit without begin");
+	if (s->depth == 1) {
+		s->depth = 0;
+		if (pg_exec(s->conn, "COMMIT", err, "committing a push")) {
+			pg_exec(s->conn, "ROLLBACK", NULL, "abandoning a push");
+			return -1;
+		}
+		return 0;
+	}
+	snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT action_%d", s->depth - 1);
+	if (pg_exec(s->conn, sql, err, "finishing a desk action")) {
+		pg_rollback(st);
+		return -1;
+	}
+	s->depth--;
+	return 0;
+}
+
+static int pg_load(struct store *st, const struct store_table *t, const char *id, char **json,
+		   struct cd_error *err)
+{
+	char sql[160];
+	const char *params[1] = { id };
+	PGresult *res;
+	int rc;
+
+	*json = NULL;
+	snprintf(sql, sizeof(sql), "SELECT to_jsonb(t)::text FROM caredesk.\"%s\" t WHERE t.id = $1",
+		 t->name);
+	res = pg_run(of(st)->conn, sql, 1, params, err, "reading a record");
+	if (!res)
+		return -1;
+	rc = PQntuples(res) ? 0 : 1;
+	if (rc == 0)
+		*json = cd_strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
+/* "c1", "c2": the table's columns that the JSON object names. */
+static char *column_list(const struct store_table *t, json_t *obj, int *count)
+{
+	size_t cap = 16, len = 0;
+	char *list = cd_malloc(cap);
+
+	list[0] = '\0';
+	*count = 0;
+	for (int i = 0; i < t->ncols; i++) {
+		size_t need = strlen(t->cols[i]) + 5;
+
+		if (!json_object_get(obj, t->cols[i]))
+			continue;
+		if (len + need >= cap) {
+			cap = (cap + need) * 2;
+			list = cd_realloc(list, cap);
+		}
+		len += (size_t)snprintf(list + len, cap - len, "%s\"%s\"", *count ? ", " : "",
+					t->cols[i]);
+		(*count)++;
+	}
+	return list;
+}
+
+/* Write the JSON object's columns: an insert, or the set part of a patch.
+ * jsonb_populate_record turns each JSON value into its column's type. */
+static int write_row(struct pg_store *s, const struct store_table *t, const char *id,
+		     const char *json, struct cd_error *err)
+{
+	json_t *obj = json_loads(json, 0, NULL);
+	const char *params[2] = { json, id };
+	char *cols, *sql = NULL;
+	PGresult *res;
+	int n, rc;
+
+	if (!json_is_object(obj)) {
+		json_decref(obj);
+		return cd_error_set(err, CD_EX_SOFTWARE, t->name, "a record that is not an object");
+	}
+	cols = column_list(t, obj, &n);
+	json_decref(obj);
+	if (n == 0) {
+		free(cols);
+		return 0;
+	}
+	if (!id)
+		rc = asprintf(&sql, "INSERT INTO caredesk.\"%s\" (%s) SELECT %s FROM "
+			      "jsonb_populate_record(NULL::caredesk.\"%s\", $1::jsonb)", t->name, cols,
+			      cols, t->name);
+	else
+		rc = asprintf(&sql, "UPDATE caredesk.\"%s\" SET (%s) = (SELECT %s FROM "
+			      "jsonb_populate_record(NULL::caredesk.\"%s\", $1::jsonb)) WHERE id = $2",
+			      t->name, cols, cols, t->name);
+	free(cols);
+	if (rc < 0)
+		cd_die("out of memory");
+	res = pg_run(s->conn, sql, id ? 2 : 1, params, err, "storing a record");
+	free(sql);
+	if (!res)
+		return -1;
+	rc = id && strcmp(PQcmdTuples(res), "1") != 0 ?
+		cd_error_set(err, CD_EX_DATAERR, t->name, "central has no such record") : 0;
+	PQclear(res);
+	return rc;
+}
+
+static int pg_insert(struct store *st, const struct store_table *t, const char *row_json,
+		     struct cd_error *err)
+{
+	return write_row(of(st), t, NULL, row_json, err);
+}
+
+static int pg_patch(struct store *st, const struct store_table *t, const char *id,
+		    const char *patch_json, struct cd_error *err)
+{
+	return write_row(of(st), t, id, patch_json, err);
+}
+
+static int pg_bump(struct store *st, const struct store_table *t, const char *id, const char *at,
+		   struct cd_error *err)
+{
+	const char *params[2] = { id, at };
+	char sql[160];
+	PGresult *res;
+
+	if (!t->has_version)
+		return 0;
+	snprintf(sql, sizeof(sql), "UPDATE caredesk.\"%s\" SET version = version + 1, "
+		 "updated_at = $2 WHERE id = $1", t->name);
+	res = pg_run(of(st)->conn, sql, 2, params, err, "recording a synced change");
+	PQclear(res);
+	return res ? 0 : -1;
+}
+
+/* An update, else an insert (not ON CONFLICT: a record moving to another
+ * locality must pass only the update policy, not be read back). */
+static int pg_touch(struct store *st, const char *tbl, const char *id, const char *scope,
+		    const char *worker, const char *at, struct cd_error *err)
+{
+	const char *params[5] = { tbl, id, scope, worker, at };
+	PGresult *res = pg_run(of(st)->conn,
+		"UPDATE caredesk.central_row SET seq = nextval('caredesk.central_seq'), "
+		"locality = $3, worker = $4, at = $5 WHERE tbl = $1 AND row_id = $2", 5, params, err,
+		"ordering a change");
+	bool updated;
+
+	if (!res)
+		return -1;
+	updated = strcmp(PQcmdTuples(res), "1") == 0;
+	PQclear(res);
+	if (updated)
+		return 0;
+	res = pg_run(of(st)->conn,
+		"INSERT INTO caredesk.central_row (seq, tbl, row_id, locality, worker, at) "
+		"VALUES (nextval('caredesk.central_seq'), $1, $2, $3, $4, $5)", 5, params, err,
+		"ordering a change");
+	PQclear(res);
+	return res ? 0 : -1;
+}
+
+static void pg_last_change(struct store *st, const char *tbl, const char *id, char *worker,
+			   size_t wsize, char *at, size_t asize)
+{
+	const char *params[2] = { tbl, id };
+	struct cd_error ignored;
+	PGresult *res = pg_run(of(st)->conn, "SELECT worker, at FROM caredesk.central_row "
+					     "WHERE tbl = $1 AND row_id = $2", 2, params, &ignored,
+			       "reading who changed a record");
+
+	snprintf(worker, wsize, "unknown");
+	snprintf(at, asize, "unknown");
+	if (res && PQntuples(res)) {
+		snprintf(worker, wsize, "%s", PQgetvalue(res, 0, 0));
+		snprintf(at, asize, "%s", PQgetvalue(res, 0, 1));
+	}
+	PQclear(res);
+}
+
+static const char *str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int pg_record_outcome(struct store *st, const char *origin, json_t *change,
+			     const char *outcome, const char *detail, struct cd_error *err)
+{
+	char now[ISO_INSTANT_LEN];
+	const char *params[8];
+	PGresult *res;
+
+	instant_format(now_instant(), now);
+	params[0] = str(change, "change_id");
+	params[1] = str(change, "txn_id");
+	params[2] = origin;
+	params[3] = str(change, "tbl");
+	params[4] = str(change, "row_id");
+	params[5] = outcome;
+	params[6] = detail;
+	params[7] = now;
+	/* The locality is the sync role's own: outcomes are read back by
+	 * resends from the same replica, under the same role. */
+	res = pg_run(of(st)->conn,
+		"INSERT INTO caredesk.central_change (change_id, txn_id, origin, tbl, row_id, "
+		"outcome, detail, received_at, locality) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+		"coalesce(substring(current_user from '^caredesk_sync_(.*)$'), 'borough'))", 8, params, err,
+		"recording an outcome");
+	PQclear(res);
+	return res ? 0 : -1;
+}
+
+static json_t *pg_seen_before(struct store *st, const char *change_id)
+{
+	const char *params[1] = { change_id };
+	struct cd_error ignored;
+	PGresult *res = pg_run(of(st)->conn, "SELECT outcome, detail FROM caredesk.central_change "
+					     "WHERE change_id = $1", 1, params, &ignored,
+			       "looking for a change sent before");
+	json_t *stored = NULL;
+
+	if (res && PQntuples(res))
+		stored = json_pack("{s:s, s:s, s:s}", "change_id", change_id, "outcome",
+				   PQgetvalue(res, 0, 0), "detail", PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return stored;
+}
+
+static int pull_rows(struct pg_store *s, const char *scope, long long cursor, int limit,
+		     struct pull_body *body, long long *last, struct cd_error *err)
+{
+	char cur[24], lim[16];
+	const char *params[3] = { cur, scope, lim };
+	PGresult *res;
+
+	snprintf(cur, sizeof(cur), "%lld", cursor);
+	snprintf(lim, sizeof(lim), "%d", limit);
+	res = pg_run(s->conn, s->pull_sql, 3, params, err, "reading changes to send");
+	if (!res)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		*last = atoll(PQgetvalue(res, i, 0));
+		pull_body_add(body, *last, PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
+			      PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3));
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int pg_pull(struct store *st, const char *scope, long long cursor, int limit,
+		   struct pull_body *body, long long *head, long long *last, struct cd_error *err)
+{
+	struct pg_store *s = of(st);
+	PGresult *res;
+	int rc;
+
+	*last = cursor;
+	/* One snapshot: the rows and the head are one checkpoint. */
+	if (pg_exec(s->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
+		    "starting a pull"))
+		return -1;
+	res = pg_run(s->conn, "SELECT coalesce(max(seq), 0) FROM caredesk.central_row", 0, NULL,
+		     err, "reading central's head");
+	rc = res ? 0 : -1;
+	if (res) {
+		*head = atoll(PQgetvalue(res, 0, 0));
+		PQclear(res);
+		rc = pull_rows(s, scope, cursor, limit, body, last, err);
+	}
+	pg_exec(s->conn, rc ? "ROLLBACK" : "COMMIT", rc ? NULL : err, "ending a pull");
+	return rc;
+}
+
+static void pg_close(struct store *st)
+{
+	struct pg_store *s = of(st);
+
+	for (int i = 0; i < s->ntables; i++) {
+		for (int k = 0; k < s->tables[i].ncols; k++)
+			free(s->tables[i].cols[k]);
+		free(s->tables[i].cols);
+		free(s->tables[i].name);
+	}
+	free(s->tables);
+	free(s->pull_sql);
+	PQfinish(s->conn);
+	free(s);
+}
+
+static const struct store_ops pg_ops = {
+	.hello = pg_hello,
+	.id = pg_id,
+	.schema_version = pg_schema_version,
+	.table = pg_table,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.load = pg_load,
+	.insert = pg_insert,
+	.patch = pg_patch,
+	.bump = pg_bump,
+	.touch = pg_touch,
+	.last_change = pg_last_change,
+	.record_outcome = pg_record_outcome,
+	.seen_before = pg_seen_before,
+	.pull = pg_pull,
+	.close = pg_close,
+};
+
+int store_pg_open(const char *uri, struct store **out, struct cd_error *err)
+{
+	struct pg_store *s = cd_calloc(1, sizeof(*s));
+
+	*out = NULL;
+	s->base.ops = &pg_ops;
+	if (pg_connect(uri, &s->conn, err) || load_meta(s, err) || load_tables(s, err)) {
+		pg_close(&s->base);
+		return -1;
+	}
+	s->pull_sql = pull_sql(s);
+	*out = &s->base;
+	return 0;
+}

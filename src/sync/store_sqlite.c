@@ -1,0 +1,351 @@
+/* The embedded central's store (see store.h): a caredesk SQLite database
+ * opened like a replica, with central_change and central_row added by
+ * migration 5.  Its writes run as uncaptured actions (a txn_context row
+ * with capture = 0), so the guard triggers are satisfied and nothing goes
+ * to an outbox; the schema's own rules (references, NHS number once,
+ * checks) decide what it refuses. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caredesk/actions.h"
+#include "caredesk/datetime.h"
+#include "caredesk/sync_rows.h"
+#include "sync/central.h"
+#include "sync/store.h"
+
+struct sqlite_table {
+	struct store_table pub;
+	const struct sync_table_def *def;
+};
+
+struct sqlite_store {
+	struct store base;
+	struct replica *r;
+	char id[UUID_STR_LEN];
+	struct sqlite_table *tables;
+	int ntables;
+};
+
+static struct sqlite_store *of(struct store *s)
+{
+	return (struct sqlite_store *)s;
+}
+
+static const struct sync_table_def *def_of(const struct store_table *t)
+{
+	return ((const struct sqlite_table *)t)->def;
+}
+
+static int sq_hello(struct store *s, const char *scope, struct cd_error *err)
+{
+	(void)s;
+	(void)scope;
+	(void)err;
+	return 0;
+}
+
+static const char *sq_id(struct store *s)
+{
+	return of(s)->id;
+}
+
+static int sq_schema_version(struct store *s)
+{
+	(void)s;
+	return replica_schema_version();
+}
+
+static void load_columns(sqlite3 *db, struct store_table *t)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1) ORDER BY cid", -1, &st,
+			       NULL) != SQLITE_OK)
+		cd_die("reading the columns of %s: %s", t->name, sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		t->cols = cd_realloc(t->cols, (size_t)(t->ncols + 1) * sizeof(*t->cols));
+		t->cols[t->ncols++] = cd_strdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+}
+
+/* Kept for the life of the store, so the pointers handed out stay good:
+ * the array is made once, for every synced table, at open. */
+static void load_tables(struct sqlite_store *s)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(s->r->db, "SELECT name FROM sync_table ORDER BY name", -1, &st,
+			       NULL) != SQLITE_OK)
+		cd_die("reading the synced tables: %s", sqlite3_errmsg(s->r->db));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const struct sync_table_def *def = sync_table_find(s->r, name);
+		struct sqlite_table *t;
+
+		if (!def)
+			continue;
+		s->tables = cd_realloc(s->tables, (size_t)(s->ntables + 1) * sizeof(*s->tables));
+		t = &s->tables[s->ntables++];
+		memset(t, 0, sizeof(*t));
+		t->def = def;
+		t->pub.name = cd_strdup(name);
+		t->pub.append_only = sync_table_append_only(def);
+		t->pub.has_version = sync_table_has_version(def);
+		load_columns(s->r->db, &t->pub);
+	}
+	sqlite3_finalize(st);
+}
+
+static const struct store_table *sq_table(struct store *s, const char *name)
+{
+	for (int i = 0; i < of(s)->ntables; i++)
+		if (strcmp(of(s)->tables[i].pub.name, name) == 0)
+			return &of(s)->tables[i].pub;
+	return NULL;
+}
+
+static int sq_begin(struct store *s, struct cd_error *err)
+{
+	return action_begin_uncaptured(of(s)->r, "sync.push", err);
+}
+
+static int sq_commit(struct store *s, struct cd_error *err)
+{
+	return action_commit(of(s)->r, err);
+}
+
+static void sq_rollback(struct store *s)
+{
+	action_rollback(of(s)->r);
+}
+
+static int sq_load(struct store *s, const struct store_table *t, const char *id, char **json,
+		   struct cd_error *err)
+{
+	return sync_row_json(of(s)->r, def_of(t), id, json, err);
+}
+
+static int sq_insert(struct store *s, const struct store_table *t, const char *row_json,
+		     struct cd_error *err)
+{
+	return sync_row_insert(of(s)->r, def_of(t), row_json, err);
+}
+
+static int sq_patch(struct store *s, const struct store_table *t, const char *id,
+		    const char *patch_json, struct cd_error *err)
+{
+	return sync_row_patch(of(s)->r, def_of(t), id, patch_json, err);
+}
+
+static int sq_bump(struct store *s, const struct store_table *t, const char *id, const char *at,
+		   struct cd_error *err)
+{
+	return sync_row_bump(of(s)->r, def_of(t), id, at, err);
+}
+
+static int sq_touch(struct store *s, const char *tbl, const char *id, const char *scope,
+		    const char *worker, const char *at, struct cd_error *err)
+{
+	struct replica *r = of(s)->r;
+	sqlite3_stmt *st = replica_stmt(r, "DELETE FROM central_row WHERE tbl = ?1 AND row_id = ?2");
+
+	sqlite3_bind_text(st, 1, tbl, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return replica_sql_error(r, err, "ordering a change");
+	st = replica_stmt(r, "INSERT INTO central_row (tbl, row_id, locality, worker, at) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5)");
+	sqlite3_bind_text(st, 1, tbl, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, worker, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, at, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return replica_sql_error(r, err, "ordering a change");
+	return 0;
+}
+
+static void sq_last_change(struct store *s, const char *tbl, const char *id, char *worker,
+			   size_t wsize, char *at, size_t asize)
+{
+	sqlite3_stmt *st = replica_stmt(of(s)->r, "SELECT worker, at FROM central_row "
+						  "WHERE tbl = ?1 AND row_id = ?2");
+
+	snprintf(worker, wsize, "unknown");
+	snprintf(at, asize, "unknown");
+	sqlite3_bind_text(st, 1, tbl, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(worker, wsize, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(at, asize, "%s", (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+}
+
+static const char *str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int sq_record_outcome(struct store *s, const char *origin, json_t *change,
+			     const char *outcome, const char *detail, struct cd_error *err)
+{
+	char now[ISO_INSTANT_LEN];
+	sqlite3_stmt *st = replica_stmt(of(s)->r,
+		"INSERT INTO central_change (change_id, txn_id, origin, tbl, row_id, outcome, detail, "
+		"received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+
+	instant_format(now_instant(), now);
+	sqlite3_bind_text(st, 1, str(change, "change_id"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, str(change, "txn_id"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, origin, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, str(change, "tbl"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, str(change, "row_id"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, outcome, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, detail, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_DONE ? 0
+		: replica_sql_error(of(s)->r, err, "recording an outcome");
+}
+
+static json_t *sq_seen_before(struct store *s, const char *change_id)
+{
+	sqlite3_stmt *st = replica_stmt(of(s)->r, "SELECT outcome, detail FROM central_change "
+						  "WHERE change_id = ?1");
+	json_t *stored = NULL;
+
+	sqlite3_bind_text(st, 1, change_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		stored = json_pack("{s:s, s:s, s:s}", "change_id", change_id, "outcome",
+				   (const char *)sqlite3_column_text(st, 0), "detail",
+				   (const char *)sqlite3_column_text(st, 1));
+	sqlite3_reset(st);
+	return stored;
+}
+
+static long long head_seq(struct replica *r)
+{
+	sqlite3_stmt *st = replica_stmt(r, "SELECT coalesce(max(seq), 0) FROM central_row");
+	long long head = 0;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		head = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return head;
+}
+
+/* The scope test keeps tbl = 'worker' for central files written before
+ * store_scope_of gave the staff directory the borough's scope. */
+static int pull_rows(struct sqlite_store *s, const char *scope, long long cursor, int limit,
+		     long long *last, struct pull_body *body, struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt(s->r,
+		"SELECT seq, tbl, row_id FROM central_row WHERE seq > ?1 AND (?2 = 'borough' OR "
+		"locality = ?2 OR locality = 'borough' OR tbl = 'worker') ORDER BY seq LIMIT ?3");
+	int rc;
+
+	*last = cursor;
+	sqlite3_bind_int64(st, 1, cursor);
+	sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *tbl = (const char *)sqlite3_column_text(st, 1);
+		const char *id = (const char *)sqlite3_column_text(st, 2);
+		const struct sync_table_def *t = sync_table_find(s->r, tbl);
+		char *text = NULL;
+
+		*last = sqlite3_column_int64(st, 0);
+		if (t && sync_row_json(s->r, t, id, &text, err) < 0) {
+			sqlite3_reset(st);
+			return -1;
+		}
+		pull_body_add(body, *last, tbl, id, text);
+		free(text);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return replica_sql_error(s->r, err, "reading changes to send");
+	return 0;
+}
+
+static int sq_pull(struct store *st, const char *scope, long long cursor, int limit,
+		   struct pull_body *body, long long *head, long long *last, struct cd_error *err)
+{
+	struct sqlite_store *s = of(st);
+	int rc;
+
+	/* One read transaction: the rows and the head are one checkpoint. */
+	if (sqlite3_exec(s->r->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return replica_sql_error(s->r, err, "starting a pull");
+	*head = head_seq(s->r);
+	rc = pull_rows(s, scope, cursor, limit, last, body, err);
+	sqlite3_exec(s->r->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+static void sq_close(struct store *st)
+{
+	struct sqlite_store *s = of(st);
+
+	for (int i = 0; i < s->ntables; i++) {
+		for (int k = 0; k < s->tables[i].pub.ncols; k++)
+			free(s->tables[i].pub.cols[k]);
+		free(s->tables[i].pub.cols);
+		free(s->tables[i].pub.name);
+	}
+	free(s->tables);
+	replica_close(&s->r);
+	free(s);
+}
+
+static const struct store_ops sqlite_ops = {
+	.hello = sq_hello,
+	.id = sq_id,
+	.schema_version = sq_schema_version,
+	.table = sq_table,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.load = sq_load,
+	.insert = sq_insert,
+	.patch = sq_patch,
+	.bump = sq_bump,
+	.touch = sq_touch,
+	.last_change = sq_last_change,
+	.record_outcome = sq_record_outcome,
+	.seen_before = sq_seen_before,
+	.pull = sq_pull,
+	.close = sq_close,
+};
+
+int store_sqlite_open(const char *path, bool create, struct store **out, struct cd_error *err)
+{
+	struct sqlite_store *s;
+	struct replica *r;
+
+	*out = NULL;
+	if (replica_open(path, create ? REPLICA_OPEN_CREATE : REPLICA_OPEN_EXISTING, &r, err))
+		return -1;
+	if (replica_meta_get(r, "role", NULL, 0) != 0) {
+		if (!create) {
+			replica_close(&r);
+			return cd_error_set(err, CD_EX_NOINPUT, NULL, "%s is not a caredesk central store",
+					    path);
+		}
+		if (replica_init(r, "borough", err) || replica_meta_set(r, "role", "central", err)) {
+			replica_close(&r);
+			return -1;
+		}
+	}
+	s = cd_calloc(1, sizeof(*s));
+	s->base.ops = &sqlite_ops;
+	s->r = r;
+	snprintf(r->actor.login, sizeof(r->actor.login), "caredesk-syncd");
+	replica_meta_get(r, "replica_id", s->id, sizeof(s->id));
+	load_tables(s);
+	*out = &s->base;
+	return 0;
+}
