@@ -42,6 +42,10 @@ void config_free(struct config *cfg)
 		free((char *)cfg->colours[i].file);
 	}
 	free(cfg->colours);
+	free(cfg->central.sslmode);
+	free(cfg->central.sslrootcert);
+	free(cfg->central.sslcert);
+	free(cfg->central.sslkey);
 	free(cfg->path);
 	free(cfg->replica);
 	free(cfg->timezone);
@@ -211,6 +215,59 @@ static int read_colours(config_setting_t *g, const char *file, struct config *cf
 	return 0;
 }
 
+static const char *const sslmodes[] = { "disable", "allow", "prefer", "require", "verify-ca",
+					 "verify-full", NULL };
+
+static int read_sslmode(config_setting_t *s, const char *file, struct central_settings *c,
+			struct cd_error *err)
+{
+	if (read_string(s, file, &c->sslmode, err))
+		return -1;
+	for (int i = 0; sslmodes[i]; i++)
+		if (strcmp(c->sslmode, sslmodes[i]) == 0)
+			return 0;
+	return setting_error(err, s, file, "central.sslmode", "must be disable, allow, prefer, "
+			     "require, verify-ca or verify-full");
+}
+
+static int read_timeout(config_setting_t *s, const char *file, struct central_settings *c,
+			struct cd_error *err)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_INT || config_setting_get_int(s) < 1 ||
+	    config_setting_get_int(s) > 600)
+		return setting_error(err, s, file, "central.connect_timeout",
+				     "must be 1 to 600 seconds, a whole number");
+	c->connect_timeout = config_setting_get_int(s);
+	return 0;
+}
+
+/* central = { sslmode = "verify-full"; sslrootcert = "/etc/..."; }; */
+static int read_central(config_setting_t *g, const char *file, struct central_settings *c,
+			struct cd_error *err)
+{
+	for (int i = 0; i < config_setting_length(g); i++) {
+		config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+		const char *name = config_setting_name(s);
+		int rc = 0;
+
+		if (strcmp(name, "sslmode") == 0)
+			rc = read_sslmode(s, file, c, err);
+		else if (strcmp(name, "sslrootcert") == 0)
+			rc = read_string(s, file, &c->sslrootcert, err);
+		else if (strcmp(name, "sslcert") == 0)
+			rc = read_string(s, file, &c->sslcert, err);
+		else if (strcmp(name, "sslkey") == 0)
+			rc = read_string(s, file, &c->sslkey, err);
+		else if (strcmp(name, "connect_timeout") == 0)
+			rc = read_timeout(s, file, c, err);
+		else
+			warn_unknown(s, file, "central.");
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
 static int apply(config_t *c, const char *file, struct config *cfg, struct cd_error *err)
 {
 	config_setting_t *root = config_root_setting(c);
@@ -236,8 +293,11 @@ static int apply(config_t *c, const char *file, struct config *cfg, struct cd_er
 			rc = read_keys(s, file, cfg, err);
 		else if (strcmp(name, "colours") == 0 && config_setting_is_group(s))
 			rc = read_colours(s, file, cfg, err);
+		else if (strcmp(name, "central") == 0 && config_setting_is_group(s))
+			rc = read_central(s, file, &cfg->central, err);
 		else if (strcmp(name, "timescales") == 0 || strcmp(name, "closure_days") == 0 ||
-			 strcmp(name, "keys") == 0 || strcmp(name, "colours") == 0)
+			 strcmp(name, "keys") == 0 || strcmp(name, "colours") == 0 ||
+			 strcmp(name, "central") == 0)
 			rc = setting_error(err, s, file, name, "has the wrong shape (see caredesk.conf(5))");
 		else
 			warn_unknown(s, file, "");

@@ -14,6 +14,14 @@
 #define DEFAULT_REPLICA "/var/lib/caredesk/replica.db"
 #define DEFAULT_TIMEZONE "Europe/London"
 
+/* The central group: how the sync agent reaches a PostgreSQL central.
+ * NULL or 0: libpq's own default (or the environment's PGSSLMODE...). */
+struct central_settings {
+	char *sslmode;			/* disable ... verify-full */
+	char *sslrootcert, *sslcert, *sslkey;	/* file paths */
+	int connect_timeout;		/* seconds */
+};
+
 struct config {
 	char *path;			/* the file read, or NULL for built-in defaults */
 	char *replica;			/* replica file path */
@@ -26,6 +34,7 @@ struct config {
 	int key_count;
 	struct desk_colour_setting *colours;	/* the colours group, checked by the desk */
 	int colour_count;
+	struct central_settings central;
 };
 
 /* Read the configuration (explicit_path may be NULL).  Warnings go to

@@ -47,6 +47,25 @@ static void usage(FILE *fp)
 	      "  --interval S    seconds between rounds when nothing changes here (30)\n", fp);
 }
 
+/* caredesk.conf's central group reaches libpq as its own environment
+ * variables (a setting written into the central URI still wins), so
+ * the PostgreSQL store needs no settings of its own. */
+static void central_settings_to_libpq(const struct central_settings *c)
+{
+	char seconds[16];
+
+	if (c->sslmode)
+		setenv("PGSSLMODE", c->sslmode, 1);
+	if (c->sslrootcert)
+		setenv("PGSSLROOTCERT", c->sslrootcert, 1);
+	if (c->sslcert)
+		setenv("PGSSLCERT", c->sslcert, 1);
+	if (c->sslkey)
+		setenv("PGSSLKEY", c->sslkey, 1);
+	snprintf(seconds, sizeof(seconds), "%d", c->connect_timeout ? c->connect_timeout : 10);
+	setenv("PGCONNECT_TIMEOUT", seconds, c->connect_timeout != 0);
+}
+
 static int fail(const struct cd_error *err)
 {
 	char buf[1024];
@@ -203,6 +222,7 @@ int main(int argc, char **argv)
 	}
 	if (config_load(g.config, &cfg, &err))
 		return fail(&err);
+	central_settings_to_libpq(&cfg.central);
 	path = g.replica ? g.replica : cfg.replica;
 	rc = take_lock(path, &lock_fd, &err) || replica_open(path, REPLICA_OPEN_EXISTING, &r, &err);
 	if (rc) {

@@ -90,11 +90,16 @@ int pg_exec(PGconn *conn, const char *sql, struct cd_error *err, const char *doi
 }
 
 /* The connection: the URI as libpq reads it, with the TLS and timeout
- * settings the agent put in the environment (PGSSLMODE and the rest). */
+ * settings the agent put in the environment (PGSSLMODE and the rest).
+ * Over TCP, a link that goes silent is noticed within about a minute
+ * rather than the system's two hours; the URI may say otherwise (its
+ * settings come after these, so they win). */
 int pg_connect(const char *uri, PGconn **out, struct cd_error *err)
 {
-	const char *const keys[] = { "dbname", "fallback_application_name", NULL };
-	const char *const values[] = { uri, "caredesk", NULL };
+	const char *const keys[] = { "keepalives_idle", "keepalives_interval", "keepalives_count",
+				     "tcp_user_timeout", "dbname", "fallback_application_name",
+				     NULL };
+	const char *const values[] = { "20", "5", "4", "60000", uri, "caredesk", NULL };
 	PGconn *conn = PQconnectdbParams(keys, values, 1);
 
 	*out = NULL;
