@@ -22,7 +22,12 @@ struct sync_report {
 	long stored;		/* of which were newer here and written */
 	long parked;		/* times a record waited for one it refers to */
 	long long cursor;	/* the pull cursor afterwards */
+	long long head;		/* central's newest sequence number, as last seen */
 };
+
+/* Called after each pull checkpoint stored (rep as it stands), so a long
+ * first sync can say how far it has got; NULL for none. */
+void sync_set_progress(void (*fn)(const struct sync_report *rep));
 
 /* The central store this replica syncs with (replica_meta central_uri):
  * 1 if none is set. */

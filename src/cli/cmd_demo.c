@@ -66,41 +66,6 @@ static void default_dir(char out[2048], size_t size)
 		snprintf(out, size, "%s/.local/share/caredesk/demo", home && *home ? home : ".");
 }
 
-/* Start caredesk-sync on a replica: --once (waited for) or --watch (left
- * running; *pid to stop it). */
-static int run_agent(const char *replica, bool once, pid_t *pid_out)
-{
-	char bin[PATH_MAX + 32];
-	pid_t pid;
-	int status;
-
-	program_path("caredesk-sync", "CAREDESK_SYNC_BIN", bin, sizeof(bin));
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		const char *argv[] = { bin, once ? "--once" : "--watch", "--replica", replica, NULL };
-
-		if (!once) {
-			/* Its messages would land on the desk's screen. */
-			FILE *null = freopen("/dev/null", "w", stderr);
-
-			(void)null;
-		}
-		execvp(bin, (char *const *)argv);
-		fprintf(stderr, "caredesk: cannot run %s: %s\n", bin, strerror(errno));
-		_exit(127);
-	}
-	if (!once) {
-		*pid_out = pid;
-		return 0;
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static int make_central(struct app *app, const char *dir, const char *central)
 {
 	struct generate_params p = { .people = DEMO_PEOPLE, .seed = DEMO_SEED,
@@ -136,7 +101,7 @@ static int make_central(struct app *app, const char *dir, const char *central)
  * when complete: a half-made replica is never opened. */
 static int make_replica(struct app *app, const char *dir, const char *central, const char *scope)
 {
-	char path[4096], tmp[4096], uri[4200], lock[4200];
+	char path[4096], tmp[4096], uri[4200];
 	struct replica *r;
 	struct cd_error err;
 	int rc;
@@ -155,18 +120,7 @@ static int make_replica(struct app *app, const char *dir, const char *central, c
 	if (replica_init(r, scope, &err) || sync_set_central_uri(r, uri, &err))
 		rc = app_fail(&err);
 	replica_close(&r);
-	if (rc == 0 && run_agent(tmp, true, NULL) != 0) {
-		fprintf(stderr, "caredesk: the first sync of %s failed\n", path);
-		rc = CD_EX_UNAVAILABLE;
-	}
-	if (rc == 0 && rename(tmp, path) != 0) {
-		fprintf(stderr, "caredesk: cannot make %s: %s\n", path, strerror(errno));
-		rc = CD_EX_CANTCREAT;
-	}
-	/* The first sync's agent lock was for the new file's name. */
-	snprintf(lock, sizeof(lock), "%.4090s.sync-lock", tmp);
-	unlink(lock);
-	return rc;
+	return rc ? rc : app_first_sync(tmp, path);
 }
 
 static int make_demo(struct app *app, const char dir[2048])
@@ -227,7 +181,7 @@ int cmd_demo(struct app *app, int argc, char **argv)
 		return rc;
 	/* The agent runs while the desk is open, and stops with it. */
 	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
-		run_agent(path, false, &agent);
+		app_run_agent(path, false, &agent);
 	rc = app_desk_or_summary(app, r);
 	replica_close(&r);
 	if (agent > 0) {

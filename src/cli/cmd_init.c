@@ -1,5 +1,6 @@
 /* caredesk init: a new replica for one locality. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,7 +12,9 @@ static const char usage[] =
 	"usage: caredesk init --locality LOCALITY [--central URI] [--replica FILE]\n"
 	"  Makes a new replica serving LOCALITY (north, south, central, west or borough)\n"
 	"  and registers you as its first admin worker.  --central names the central\n"
-	"  store (file:/path, ssh://host/path or postgresql://...); never a password.\n";
+	"  store (file:/path, ssh://host/path or postgresql://...; never a password):\n"
+	"  the replica is made as FILE.new, filled by a first sync and renamed into\n"
+	"  place, so nothing half-filled is ever opened.\n";
 
 static int make(struct app *app, const char *path, const char *locality, const char *central)
 {
@@ -21,9 +24,6 @@ static int make(struct app *app, const char *path, const char *locality, const c
 	int rc;
 
 	cd_error_clear(&err);
-	if (access(path, F_OK) == 0)
-		return app_usage_error(usage, "%s already exists; caredesk init makes a new replica",
-				       path);
 	rc = app_open_anonymous(app, path, REPLICA_OPEN_CREATE, &r);
 	if (rc)
 		return rc;
@@ -37,9 +37,32 @@ static int make(struct app *app, const char *path, const char *locality, const c
 		unlink(path);
 		return app_fail(&err);
 	}
-	printf("caredesk: made %s for %s; %s is its admin\n", path, locality, app->login);
 	replica_close(&r);
 	return 0;
+}
+
+/* With a central, the replica is made beside its place and filled first. */
+static int made(struct app *app, const char *path, const char *locality, const char *central)
+{
+	char fresh[PATH_MAX];
+	int rc;
+
+	if (access(path, F_OK) == 0)
+		return app_usage_error(usage, "%s already exists; caredesk init makes a new replica",
+				       path);
+	if (snprintf(fresh, sizeof(fresh), "%s.new", path) >= (int)sizeof(fresh))
+		return app_usage_error(usage, "the replica's path is too long");
+	if (central) {
+		unlink(fresh);
+		rc = make(app, fresh, locality, central);
+		if (rc == 0)
+			rc = app_first_sync(fresh, path);
+	} else {
+		rc = make(app, path, locality, NULL);
+	}
+	if (rc == 0)
+		printf("caredesk: made %s for %s; %s is its admin\n", path, locality, app->login);
+	return rc;
 }
 
 int cmd_init(struct app *app, int argc, char **argv)
@@ -73,5 +96,5 @@ int cmd_init(struct app *app, int argc, char **argv)
 	cd_error_clear(&err);
 	if (central && app_check_central_uri(central, &err))
 		return app_fail(&err);
-	return make(app, app_replica_path(app), locality, central);
+	return made(app, app_replica_path(app), locality, central);
 }

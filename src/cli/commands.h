@@ -2,7 +2,9 @@
 #ifndef CAREDESK_CLI_COMMANDS_H
 #define CAREDESK_CLI_COMMANDS_H
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "caredesk/replica.h"
 #include "cli/config.h"
@@ -32,6 +34,15 @@ int cmd_generate(struct app *app, int argc, char **argv);
 int cmd_demo(struct app *app, int argc, char **argv);
 int cmd_summary(struct app *app, int argc, char **argv);
 int cmd_central(struct app *app, int argc, char **argv);
+
+/* Run caredesk-sync on a replica: --once (waited for; its exit status)
+ * or --watch (left running, its stderr quietened; *pid to stop it). */
+int app_run_agent(const char *replica, bool once, pid_t *pid);
+
+/* The first sync of a new replica made as `fresh` (path.new): run the
+ * agent once, then rename it to `path`, so no desk ever opens a replica
+ * half filled.  On failure `fresh` is removed.  Returns an exit status. */
+int app_first_sync(const char *fresh, const char *path);
 
 /* A central store's URI as a replica may keep it: file:/path,
  * ssh://host/path or postgresql://..., never with a password in it (the

@@ -276,6 +276,13 @@ static int store_checkpoint(struct replica *r, struct transport *tr, int count, 
 	return 0;
 }
 
+static void (*progress)(const struct sync_report *rep);
+
+void sync_set_progress(void (*fn)(const struct sync_report *rep))
+{
+	progress = fn;
+}
+
 static int pull(struct replica *r, struct transport *t, struct sync_report *rep,
 		struct cd_error *err)
 {
@@ -299,6 +306,7 @@ static int pull(struct replica *r, struct transport *t, struct sync_report *rep,
 			return -1;
 		upto = json_integer_value(json_object_get(ans, "upto"));
 		more = json_is_true(json_object_get(ans, "more"));
+		rep->head = json_integer_value(json_object_get(ans, "head"));
 		if (upto < cursor) {
 			json_decref(ans);
 			return cd_error_set(err, CD_EX_PROTOCOL, NULL,
@@ -311,6 +319,8 @@ static int pull(struct replica *r, struct transport *t, struct sync_report *rep,
 		if (rc)
 			return -1;
 		cursor = upto;
+		if (progress)
+			progress(rep);
 		if (!more)
 			return 0;
 	}

@@ -7,17 +7,22 @@
  * (0, or 69 when central cannot be reached).  --watch (the default) keeps
  * doing so: at once when this host's desks write, every --interval
  * seconds otherwise, backing off with jitter while central is unreachable.
- * A lock file beside the replica keeps it to one agent per replica. */
+ * A lock file beside the replica keeps it to one agent per replica.
+ * What it does goes to stderr (the journal, under systemd) and, with
+ * --syslog, to syslog as well. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +35,7 @@
 #define BACKOFF_MAX 300
 
 static volatile sig_atomic_t stopping;
+static bool to_syslog;
 
 static void on_stop(int sig)
 {
@@ -44,7 +50,23 @@ static void usage(FILE *fp)
 	      "Push this replica's changes to its central store and pull everyone else's.\n"
 	      "  --once          one round, then exit (69 if central is unreachable)\n"
 	      "  --watch         keep in step until stopped (the default)\n"
-	      "  --interval S    seconds between rounds when nothing changes here (30)\n", fp);
+	      "  --interval S    seconds between rounds when nothing changes here (30)\n"
+	      "  --syslog        log to syslog as well as to standard error\n", fp);
+}
+
+/* One line of the log: stderr, and syslog when asked for. */
+static void say(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(int priority, const char *fmt, ...)
+{
+	char line[1200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "caredesk-sync: %s\n", line);
+	if (to_syslog)
+		syslog(priority, "%s", line);
 }
 
 /* caredesk.conf's central group reaches libpq as its own environment
@@ -71,7 +93,7 @@ static int fail(const struct cd_error *err)
 	char buf[1024];
 
 	cd_error_format(err, buf, sizeof(buf));
-	fprintf(stderr, "caredesk-sync: %s\n", buf);
+	say(LOG_ERR, "%s", buf);
 	return err->code ? err->code : CD_EX_SOFTWARE;
 }
 
@@ -100,10 +122,52 @@ static void report(const struct sync_report *rep)
 {
 	if (rep->pushed == 0 && rep->stored == 0)
 		return;
-	fprintf(stderr, "caredesk-sync: pushed %ld (%ld applied, %ld merged, %ld conflicts, "
-		"%ld rejected), pulled %ld (%ld newer, %ld waited for a record they refer to), "
-		"cursor %lld\n", rep->pushed, rep->applied, rep->merged, rep->conflicts,
-		rep->rejected, rep->pulled, rep->stored, rep->parked, rep->cursor);
+	say(LOG_INFO, "pushed %ld (%ld applied, %ld merged, %ld conflicts, %ld rejected), "
+	    "pulled %ld (%ld newer, %ld waited for a record they refer to), cursor %lld",
+	    rep->pushed, rep->applied, rep->merged, rep->conflicts, rep->rejected, rep->pulled,
+	    rep->stored, rep->parked, rep->cursor);
+}
+
+static double seconds_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A long pull (a first sync, or a replica far behind) says how far it has
+ * got every five seconds (CAREDESK_SYNC_PROGRESS seconds): records so
+ * far, and the cursor against central's head (sequence numbers, so the
+ * share is approximate). */
+static struct {
+	bool started;
+	double at, last, every;
+	long long from;
+} pace = { .every = 5 };
+
+static void on_progress(const struct sync_report *rep)
+{
+	double now = seconds_now();
+
+	if (!pace.started) {
+		pace.started = true;
+		pace.at = pace.last = now;
+		pace.from = rep->cursor;
+		return;
+	}
+	if (now - pace.last < pace.every || rep->head <= pace.from)
+		return;
+	pace.last = now;
+	say(LOG_INFO, "catching up: %ld records in %.0f s, %lld%% of the way to central's head",
+	    rep->pulled, now - pace.at, (rep->cursor - pace.from) * 100 / (rep->head - pace.from));
+}
+
+/* One round, with its progress counted from its start. */
+static int round_once(struct replica *r, struct sync_report *rep, struct cd_error *err)
+{
+	pace.started = false;
+	return sync_once(r, rep, err);
 }
 
 static long long data_version(struct replica *r)
@@ -143,7 +207,7 @@ static int watch(struct replica *r, int interval)
 		int wait, waited = 0;
 
 		cd_error_clear(&err);
-		if (sync_once(r, &rep, &err) == 0) {
+		if (round_once(r, &rep, &err) == 0) {
 			report(&rep);
 			failures = 0;
 			wait = interval;
@@ -181,6 +245,7 @@ int main(int argc, char **argv)
 		{ "once", no_argument, NULL, 'o' },
 		{ "watch", no_argument, NULL, 'w' },
 		{ "interval", required_argument, NULL, 'i' },
+		{ "syslog", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct global_opts g = { 0 };
@@ -207,6 +272,8 @@ int main(int argc, char **argv)
 			once = 0;
 		else if (opt == 'i' && atoi(optarg) > 0)
 			interval = atoi(optarg);
+		else if (opt == 's')
+			to_syslog = true;
 		else {
 			usage(stderr);
 			return CD_EX_USAGE;
@@ -220,6 +287,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "caredesk-sync: CAREDESK_NOW is not an ISO 8601 time with a zone\n");
 		return CD_EX_USAGE;
 	}
+	if (to_syslog)
+		openlog("caredesk-sync", LOG_PID, LOG_DAEMON);
+	sync_set_progress(on_progress);
+	if (getenv("CAREDESK_SYNC_PROGRESS"))
+		pace.every = atof(getenv("CAREDESK_SYNC_PROGRESS"));
 	if (config_load(g.config, &cfg, &err))
 		return fail(&err);
 	central_settings_to_libpq(&cfg.central);
@@ -237,7 +309,7 @@ int main(int argc, char **argv)
 	if (once) {
 		struct sync_report rep;
 
-		rc = sync_once(r, &rep, &err) ? fail(&err) : 0;
+		rc = round_once(r, &rep, &err) ? fail(&err) : 0;
 		if (rc == 0)
 			report(&rep);
 	} else {

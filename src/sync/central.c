@@ -97,7 +97,7 @@ json_t *central_hello(struct central *c, json_t *request, struct cd_error *err)
 	if (greet(c, scope ? scope : "borough", err))
 		return NULL;
 	return json_pack("{s:s, s:s, s:i, s:i}", "type", "hello", "central", c->s->ops->id(c->s),
-			 "schema_min", CENTRAL_SCHEMA_MIN, "schema_max",
+			 "schema_min", c->s->ops->schema_min(c->s), "schema_max",
 			 c->s->ops->schema_version(c->s));
 }
 

@@ -14,8 +14,9 @@
 
 #include "caredesk/replica.h"
 
-/* The oldest replica schema central accepts changes from: the first with
- * sync_conflict and the central tables. */
+/* The oldest replica schema a central made by this caredesk accepts
+ * changes from (the first with sync_conflict and the central tables); a
+ * central keeps its own, raised by later versions' central init. */
 #define CENTRAL_SCHEMA_MIN 5
 
 struct central;

@@ -16,6 +16,7 @@
 
 #include "caredesk/ids.h"
 #include "caredesk/replica.h"
+#include "sync/central.h"
 #include "sync/store.h"
 #include "sync/store_pg.h"
 
@@ -119,6 +120,14 @@ static int write_meta(struct ddl *d)
 	res = pg_run(d->conn, "INSERT INTO caredesk.central_meta VALUES ('schema_version', $1) "
 			      "ON CONFLICT (key) DO UPDATE SET value = excluded.value", 1, p_version,
 		     d->err, "recording the schema");
+	PQclear(res);
+	if (!res)
+		return -1;
+	snprintf(version, sizeof(version), "%d", CENTRAL_SCHEMA_MIN);
+	res = pg_run(d->conn, "INSERT INTO caredesk.central_meta VALUES ('schema_min', $1) "
+			      "ON CONFLICT (key) DO UPDATE SET value = greatest(central_meta.value::int, "
+			      "excluded.value::int)::text", 1, p_version, d->err,
+		     "recording the oldest schema accepted");
 	PQclear(res);
 	return res ? 0 : -1;
 }

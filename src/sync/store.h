@@ -38,7 +38,11 @@ struct store_ops {
 	/* A replica serving `scope` says hello (PostgreSQL: SET ROLE). */
 	int (*hello)(struct store *s, const char *scope, struct cd_error *err);
 	const char *(*id)(struct store *s);
+	/* The window of replica schemas central accepts changes from: its
+	 * own version, and the oldest (raised when a migration makes older
+	 * desks' changes unsafe to apply; they then wait, "upgrade needed"). */
 	int (*schema_version)(struct store *s);
+	int (*schema_min)(struct store *s);
 	const struct store_table *(*table)(struct store *s, const char *name);
 
 	/* Write transactions nest: the outer one is a push, an inner one a

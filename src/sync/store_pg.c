@@ -32,7 +32,7 @@ struct pg_store {
 	struct store base;
 	PGconn *conn;
 	char id[64];
-	int schema_version;
+	int schema_version, schema_min;
 	int depth;		/* nested transactions open */
 	struct store_table *tables;
 	int ntables;
@@ -191,8 +191,12 @@ static int load_meta(struct pg_store *s, struct cd_error *err)
 			snprintf(s->id, sizeof(s->id), "%s", PQgetvalue(res, i, 1));
 		else if (strcmp(PQgetvalue(res, i, 0), "schema_version") == 0)
 			s->schema_version = atoi(PQgetvalue(res, i, 1));
+		else if (strcmp(PQgetvalue(res, i, 0), "schema_min") == 0)
+			s->schema_min = atoi(PQgetvalue(res, i, 1));
 	}
 	PQclear(res);
+	if (s->schema_min < 1)
+		s->schema_min = CENTRAL_SCHEMA_MIN;
 	if (!s->id[0] || s->schema_version < 1)
 		return cd_error_set(err, CD_EX_NOINPUT, NULL, "central_meta lacks central's id or "
 				    "schema version: run caredesk central init again");
@@ -238,6 +242,11 @@ static const char *pg_id(struct store *s)
 static int pg_schema_version(struct store *s)
 {
 	return of(s)->schema_version;
+}
+
+static int pg_schema_min(struct store *s)
+{
+	return of(s)->schema_min;
 }
 
 static const struct store_table *pg_table(struct store *st, const char *name)
@@ -587,6 +596,7 @@ static const struct store_ops pg_ops = {
 	.hello = pg_hello,
 	.id = pg_id,
 	.schema_version = pg_schema_version,
+	.schema_min = pg_schema_min,
 	.table = pg_table,
 	.begin = pg_begin,
 	.commit = pg_commit,

@@ -99,6 +99,15 @@ static void load_tables(struct sqlite_store *s)
 	sqlite3_finalize(st);
 }
 
+static int sq_schema_min(struct store *s)
+{
+	char value[16];
+
+	if (replica_meta_get(of(s)->r, "schema_min", value, sizeof(value)) == 0 && atoi(value) > 0)
+		return atoi(value);
+	return CENTRAL_SCHEMA_MIN;
+}
+
 static const struct store_table *sq_table(struct store *s, const char *name)
 {
 	for (int i = 0; i < of(s)->ntables; i++)
@@ -305,6 +314,7 @@ static const struct store_ops sqlite_ops = {
 	.hello = sq_hello,
 	.id = sq_id,
 	.schema_version = sq_schema_version,
+	.schema_min = sq_schema_min,
 	.table = sq_table,
 	.begin = sq_begin,
 	.commit = sq_commit,

@@ -175,7 +175,7 @@ every_change_once
 # The referrals were changed after their notes, so central's order puts
 # notes before the referral they are about: such a record waits (parked)
 # and is stored once what it refers to has arrived.
-new_replica north2 north
+unsynced_replica north2 north
 CAREDESK_SYNC_BATCH=1 sync_ok north2
 grep -q "[1-9][0-9]* waited for a record" "$T/sync.err" ||
 	fail "no record had to wait, so this did not test waiting: $(cat "$T/sync.err")"
@@ -184,4 +184,21 @@ converged north2 north
 	fail "records are still parked: $(q "$T/north2.db" "SELECT tbl FROM sync_parked")"
 [ "$(q "$T/north2.db" "PRAGMA foreign_key_check" | wc -l)" = 0 ] ||
 	fail "north2 holds records whose references do not hold"
+
+# --- init --central: the first sync fills the replica before it exists --------
+new_replica north3 north
+[ -e "$T/north3.db.new" ] && fail "init left its .new file behind"
+[ "$(q "$T/north3.db" "SELECT count(*) FROM referral")" = 3 ] ||
+	fail "init --central did not fill the replica by a first sync"
+converged north3 north
+if [ "$CENTRAL_KIND" = embedded ]; then
+	gone="file:$T/no-such-dir/central.db"
+else
+	gone="postgresql:///caredesk?host=$T/no-such-dir&port=5432"
+fi
+cd_on "$T/north4.db" init --locality north --central "$gone"
+status=$?
+[ "$status" = 69 ] || [ "$status" = 66 ] ||
+	fail "init with an unreachable central ended $status: $(cat "$T/err")"
+[ -e "$T/north4.db" ] || [ -e "$T/north4.db.new" ] && fail "init with an unreachable central left a replica"
 finish

@@ -106,7 +106,7 @@ converged north north
 every_change_once
 
 # --- kill -9 the agent while it pulls ------------------------------------------
-new_replica fresh north
+unsynced_replica fresh north
 head=$(cq "SELECT max(seq) FROM central_row")
 last_cursor=0
 pulled_midway=0

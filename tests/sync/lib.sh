@@ -102,6 +102,16 @@ central_up() {
 	fi
 }
 
+# central_schema_min N: the oldest replica schema central accepts (as a
+# newer caredesk's central init would raise it).
+central_schema_min() {
+	if [ "$CENTRAL_KIND" = postgresql ]; then
+		cq "UPDATE central_meta SET value = '$1' WHERE key = 'schema_min'"
+	else
+		q "$CENTRAL" "INSERT OR REPLACE INTO replica_meta (key, value) VALUES ('schema_min', '$1')"
+	fi
+}
+
 # central_crash AGENT: kill -9 the central's server under a running agent
 # (its caredesk-syncd; the whole PostgreSQL server), then start it again.
 central_crash() {
@@ -126,6 +136,14 @@ cd_on() {
 new_replica() {
 	cd_on "$T/$1.db" init --locality "$2" --central "$CENTRAL_URI" ||
 		die "cannot make replica $1: $(cat "$T/err")"
+}
+
+# unsynced_replica NAME LOCALITY: $T/NAME.db made standalone, then
+# pointed at the central: it catches up by ordinary pulls, not a first
+# sync (as an existing replica joining a central does).
+unsynced_replica() {
+	cd_on "$T/$1.db" init --locality "$2" || die "cannot make replica $1: $(cat "$T/err")"
+	cd_on "$T/$1.db" sync central "$CENTRAL_URI" || die "cannot point $1 at central: $(cat "$T/err")"
 }
 
 # sync NAME: one round of the agent; its exit status.
@@ -159,13 +177,16 @@ in_scope() {
 
 # differences DB TABLE SCOPE: "MISSING EXTRA", the rows of TABLE at central
 # (in SCOPE) not in the replica DB as they are, and the other way round.
+# A record central rejected stays on its replica, shown with the reason
+# (sync_reject): accounted for, so not an extra.
 # PostgreSQL's rows are compared as JSON with the replica's, loaded into a
 # temporary table.
 differences() {
 	_in=$(in_scope "$3" "$2")
+	_kept="id NOT IN (SELECT row_id FROM main.sync_reject)"
 	if [ "$CENTRAL_KIND" = postgresql ]; then
 		_obj=$(q "$1" "SELECT 'json_object(' || group_concat('''' || name || ''', \"' || name || '\"', ', ') || ')' FROM pragma_table_info('$2') WHERE name <> 'updated_at'")
-		q "$1" "SELECT $_obj FROM \"$2\"" >"$T/rows.json"
+		q "$1" "SELECT $_obj FROM \"$2\" WHERE $_kept" >"$T/rows.json"
 		psql -X -q -At -v ON_ERROR_STOP=1 <<SQL | tr '\n' ' '
 CREATE TEMP TABLE r (row jsonb);
 \\copy r FROM '$T/rows.json' WITH (FORMAT csv, QUOTE e'\\x01', DELIMITER e'\\x02')
@@ -175,7 +196,7 @@ SELECT count(*) FROM (SELECT row FROM r EXCEPT SELECT row FROM c) y;
 SQL
 	else
 		_cols=$(q "$1" "SELECT group_concat('\"' || name || '\"', ', ') FROM pragma_table_info('$2') WHERE name <> 'updated_at'")
-		q "$1" "ATTACH '$CENTRAL' AS c; SELECT (SELECT count(*) FROM (SELECT $_cols FROM c.\"$2\" WHERE $_in EXCEPT SELECT $_cols FROM main.\"$2\")) || ' ' || (SELECT count(*) FROM (SELECT $_cols FROM main.\"$2\" EXCEPT SELECT $_cols FROM c.\"$2\" WHERE $_in))"
+		q "$1" "ATTACH '$CENTRAL' AS c; SELECT (SELECT count(*) FROM (SELECT $_cols FROM c.\"$2\" WHERE $_in EXCEPT SELECT $_cols FROM main.\"$2\")) || ' ' || (SELECT count(*) FROM (SELECT $_cols FROM main.\"$2\" WHERE $_kept EXCEPT SELECT $_cols FROM c.\"$2\" WHERE $_in))"
 	fi
 }
 

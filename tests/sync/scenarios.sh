@@ -4,7 +4,9 @@
 # - a network cut with edits on three desks, then heal: all converge and
 #   no queue stalls (test 3);
 # - a change made by a newer schema is rejected visibly, kept, never
-#   dropped, and the rest still applies (test 6);
+#   dropped, and the rest still applies; a desk older than central's
+#   window keeps working and keeps its outbox, saying "upgrade needed",
+#   until central accepts it again (test 6);
 # - six processes writing to one replica while the agent runs: every
 #   write pushed, none refused as busy (test 7);
 # - an ssh:// central, through ssh (a stand-in ssh that runs the command
@@ -73,6 +75,36 @@ sync_ok north
 cd_on "$T/north.db" sync status
 grep -q "^rejects       2" "$T/out" || fail "sync status does not count the rejects: $(cat "$T/out")"
 
+# --- an older desk: central's window has moved past it ------------------------------
+version=$(q "$T/north.db" "PRAGMA user_version")
+central_schema_min $((version + 1))
+note_on north "Waiting for an upgrade"
+waiting=$(q "$T/north.db" "SELECT count(*) FROM outbox")
+sync north && fail "an older desk synced with a central past its schema"
+grep -q "upgrade needed" "$T/sync.err" || fail "the older desk does not say upgrade needed: $(cat "$T/sync.err")"
+[ "$(q "$T/north.db" "SELECT count(*) FROM outbox")" = "$waiting" ] || fail "the older desk lost its outbox"
+note_on north "Still working offline"
+cd_on "$T/north.db" sync status
+grep -q "upgrade needed" "$T/out" || fail "sync status does not say upgrade needed: $(cat "$T/out")"
+[ "$(cq "SELECT count(*) FROM note WHERE body = 'Waiting for an upgrade'")" = 0 ] ||
+	fail "central took changes from a schema outside its window"
+remember_waiting north
+central_schema_min "$version"
+sync_ok north
+[ "$(cq "SELECT count(*) FROM note WHERE body IN ('Waiting for an upgrade', 'Still working offline')")" = 2 ] ||
+	fail "the older desk's waiting changes did not arrive once central accepted it"
+converged north north
+
+# --- a long pull says how far it has got ---------------------------------------------
+unsynced_replica late borough
+CAREDESK_SYNC_BATCH=5 CAREDESK_SYNC_PROGRESS=0 "$CAREDESK_SYNC_BIN" --once --syslog \
+	--replica "$T/late.db" >"$T/sync.out" 2>"$T/sync.err" </dev/null ||
+	fail "a late replica's catch-up failed: $(cat "$T/sync.err")"
+grep -q "^caredesk-sync: catching up: [0-9]* records in [0-9]* s, [0-9]*% of the way" "$T/sync.err" ||
+	fail "a long pull did not report its progress: $(head -n 3 "$T/sync.err")"
+[ "$(grep -c "catching up" "$T/sync.err")" -ge 3 ] || fail "a long pull reported its progress only once"
+converged late borough
+
 # --- six writers and the agent ---------------------------------------------------
 "$CAREDESK_SYNC_BIN" --watch --interval 1 --replica "$T/south.db" >/dev/null 2>"$T/agent.err" </dev/null &
 agent=$!
@@ -128,7 +160,7 @@ if [ "$CENTRAL_KIND" = embedded ]; then
 	exec "$CAREDESK_SYNCD" "\$@"
 	SH
 	chmod +x "$T/bin/ssh"
-	cd_on "$T/west.db" init --locality west --central "ssh://centralhost$CENTRAL" ||
+	PATH="$T/bin:$PATH" cd_on "$T/west.db" init --locality west --central "ssh://centralhost$CENTRAL" ||
 		fail "init with an ssh central: $(cat "$T/err")"
 	PATH="$T/bin:$PATH" sync_ok west
 	converged west west

@@ -1,0 +1,66 @@
+/* Running the sync agent from caredesk itself: the demo's agent beside the
+ * desk, and a new replica's first sync.  caredesk never links the sync
+ * code (nor libpq); it starts caredesk-sync. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caredesk/program.h"
+#include "cli/commands.h"
+
+int app_run_agent(const char *replica, bool once, pid_t *pid_out)
+{
+	char bin[PATH_MAX + 32];
+	pid_t pid;
+	int status;
+
+	program_path("caredesk-sync", "CAREDESK_SYNC_BIN", bin, sizeof(bin));
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		const char *argv[] = { bin, once ? "--once" : "--watch", "--replica", replica, NULL };
+
+		if (!once) {
+			/* Its messages would land on the desk's screen. */
+			FILE *null = freopen("/dev/null", "w", stderr);
+
+			(void)null;
+		}
+		execvp(bin, (char *const *)argv);
+		fprintf(stderr, "caredesk: cannot run %s: %s\n", bin, strerror(errno));
+		_exit(127);
+	}
+	if (!once) {
+		*pid_out = pid;
+		return 0;
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int app_first_sync(const char *fresh, const char *path)
+{
+	char lock[PATH_MAX + 16];
+	int rc = app_run_agent(fresh, true, NULL);
+
+	if (rc != 0) {
+		fprintf(stderr, "caredesk: the first sync of %s failed; nothing was made\n", path);
+		rc = rc > 0 && rc < 128 && rc != 127 ? rc : CD_EX_UNAVAILABLE;
+	} else if (rename(fresh, path) != 0) {
+		fprintf(stderr, "caredesk: cannot make %s: %s\n", path, strerror(errno));
+		rc = CD_EX_CANTCREAT;
+	}
+	if (rc != 0)
+		unlink(fresh);
+	/* The first sync's agent lock was for the new file's name. */
+	snprintf(lock, sizeof(lock), "%.*s.sync-lock", PATH_MAX, fresh);
+	unlink(lock);
+	return rc;
+}
