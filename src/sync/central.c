@@ -318,7 +318,6 @@ static enum outcome apply_insert(struct central *c, const struct store_table *t,
 {
 	json_t *row, *current, *pair;
 	const char *field;
-	enum outcome o;
 	int rc;
 
 	current = load_row(c, t, ch->row_id, err, &rc);
@@ -327,7 +326,7 @@ static enum outcome apply_insert(struct central *c, const struct store_table *t,
 		return OUT_REJECTED;
 	}
 	if (current) {
-		o = insert_again(c, t, ch, current, detail, dsize, err);
+		enum outcome o = insert_again(c, t, ch, current, detail, dsize, err);
 		json_decref(current);
 		return o;
 	}

@@ -263,7 +263,6 @@ static const struct store_table *pg_table(struct store *st, const char *name)
 static int pg_begin(struct store *st, struct cd_error *err)
 {
 	struct pg_store *s = of(st);
-	char sql[64];
 
 	if (s->depth == 0) {
 		if (pg_exec(s->conn, "BEGIN", err, "starting a push") ||
@@ -273,6 +272,8 @@ static int pg_begin(struct store *st, struct cd_error *err)
 			return -1;
 		}
 	} else {
+		char sql[64];
+
 		snprintf(sql, sizeof(sql), "SAVEPOINT action_%d", s->depth);
 		if (pg_exec(s->conn, sql, err, "starting a desk action"))
 			return -1;
