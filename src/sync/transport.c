@@ -141,6 +141,19 @@ static json_t *local_call(struct transport *t, json_t *request, struct cd_error 
 	return answer;
 }
 
+/* CAREDESK_SYNC_TRACE=FILE: every request is appended to FILE, one line
+ * each, for the tests that deliver them again, late or in another order. */
+static void trace(const char *text)
+{
+	const char *path = getenv("CAREDESK_SYNC_TRACE");
+	FILE *fp;
+
+	if (!path || !*path || !(fp = fopen(path, "a")))
+		return;
+	fprintf(fp, "%s\n", text);
+	fclose(fp);
+}
+
 json_t *transport_call(struct transport *t, json_t *request, struct cd_error *err)
 {
 	char *text = json_dumps(request, JSON_COMPACT);
@@ -151,6 +164,8 @@ json_t *transport_call(struct transport *t, json_t *request, struct cd_error *er
 	json_error_t jerr;
 	int rc;
 
+	if (text)
+		trace(text);
 	if (t->local) {
 		free(text);
 		return local_call(t, request, err);
