@@ -14,6 +14,13 @@
 
 #include "caredesk/replica.h"
 
+/* SQL: the record `col` of table `tbl` has not moved to a locality this
+ * replica does not serve (sync_archived): the desk's lists leave such
+ * records out, though they stay in their tables as last seen. */
+#define SQL_NOT_ARCHIVED(tbl, col) \
+	"NOT EXISTS (SELECT 1 FROM sync_archived arch WHERE arch.tbl = '" tbl "' " \
+	"AND arch.row_id = " col ")"
+
 enum col_kind {
 	COL_TEXT,	/* text or NULL */
 	COL_INT,	/* integer */

@@ -55,6 +55,7 @@ struct sync_status {
 	long conflicts;		/* open conflicts this replica holds */
 	long rejects;		/* changes central refused */
 	long parked;		/* pulled records waiting for one they refer to */
+	long archived;		/* records that moved to another locality */
 	long long cursor;
 };
 int sync_status_read(struct replica *r, struct sync_status *s);

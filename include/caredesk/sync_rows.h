@@ -64,6 +64,12 @@ int sync_row_bump(struct replica *r, const struct sync_table_def *t, const char 
  * back the records earlier pulls parked.  *parked counts them. */
 struct sync_pull;
 struct sync_pull *sync_pull_begin(struct replica *r, struct cd_error *err);
+/* A record that moved to `moved_to`, a locality this replica does not
+ * serve: kept as last seen, listed in sync_archived (the desk's lists
+ * leave it out).  A record never held here is no concern of this replica.
+ * A record stored by sync_pull_store comes off the list. */
+int sync_pull_archive(struct sync_pull *p, const struct sync_table_def *t, const char *id,
+		      const char *moved_to, struct cd_error *err);
 int sync_pull_store(struct sync_pull *p, const struct sync_table_def *t, const char *id,
 		    const char *row_json, bool *stored, struct cd_error *err);
 int sync_pull_finish(struct sync_pull *p, long *parked, struct cd_error *err);

@@ -38,6 +38,8 @@ static int status(struct app *app)
 	printf("rejects       %ld\n", s.rejects);
 	if (s.parked)
 		printf("parked        %ld (pulled before what they refer to)\n", s.parked);
+	if (s.archived)
+		printf("archived      %ld (moved to another locality)\n", s.archived);
 	replica_close(&r);
 	return 0;
 }

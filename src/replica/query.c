@@ -109,7 +109,8 @@ static const struct column_def referral_cols[] = {
  * referral_open_by_due instead of scanning ten years of referrals. */
 static const struct listing open_referrals = {
 	"referrals", COLS(referral_cols),
-	REFERRAL_FROM "WHERE (f.status = 'new' OR f.status = 'triaged') AND " REFERRAL_FILTERS,
+	REFERRAL_FROM "WHERE (f.status = 'new' OR f.status = 'triaged') AND " REFERRAL_FILTERS
+	" AND " SQL_NOT_ARCHIVED("referral", "f.id"),
 	"ORDER BY f.decision_due_at, f.id",
 };
 

@@ -366,6 +366,7 @@ struct sync_pull {
 	struct waiting *rows;
 	int count, cap;
 	bool outbox_empty;	/* then no record has local changes to keep */
+	bool none_archived;	/* then no record is to be taken off sync_archived */
 };
 
 static void wait_for_references(struct sync_pull *p, const struct sync_table_def *t,
@@ -406,15 +407,53 @@ static int store(struct sync_pull *p, const struct sync_table_def *t, const char
 	return 0;
 }
 
+/* A record central sends in full is in this replica's scope (again). */
+static int unarchive(struct sync_pull *p, const struct sync_table_def *t, const char *id,
+		     struct cd_error *err)
+{
+	sqlite3_stmt *st;
+
+	if (p->none_archived)
+		return 0;
+	st = replica_stmt(p->r, "DELETE FROM sync_archived WHERE tbl = ?1 AND row_id = ?2");
+	bind_text(st, 1, t->name);
+	bind_text(st, 2, id);
+	return stmt_run(p->r, st, err, "taking a record back from the archive");
+}
+
 int sync_pull_store(struct sync_pull *p, const struct sync_table_def *t, const char *id,
 		    const char *row_json, bool *stored, struct cd_error *err)
 {
 	*stored = false;
+	if (unarchive(p, t, id, err))
+		return -1;
 	if (!references_hold(p->r, t, row_json)) {
 		wait_for_references(p, t, row_json);
 		return 0;
 	}
 	return store(p, t, id, row_json, stored, err);
+}
+
+int sync_pull_archive(struct sync_pull *p, const struct sync_table_def *t, const char *id,
+		      const char *moved_to, struct cd_error *err)
+{
+	char now[ISO_INSTANT_LEN], *row = NULL;
+	sqlite3_stmt *st;
+	int held = sync_row_json(p->r, t, id, &row, err);
+
+	free(row);
+	if (held != 0)		/* never held here (or unreadable): nothing to keep */
+		return held < 0 ? -1 : 0;
+	instant_format(now_instant(), now);
+	st = replica_stmt(p->r, "INSERT INTO sync_archived (tbl, row_id, moved_to, archived_at) "
+				"VALUES (?1, ?2, ?3, ?4) ON CONFLICT (tbl, row_id) DO UPDATE "
+				"SET moved_to = excluded.moved_to");
+	bind_text(st, 1, t->name);
+	bind_text(st, 2, id);
+	bind_text(st, 3, moved_to);
+	bind_text(st, 4, now);
+	p->none_archived = false;
+	return stmt_run(p->r, st, err, "archiving a record that moved away");
 }
 
 /* Records parked by earlier pulls wait with this checkpoint's. */
@@ -444,6 +483,9 @@ struct sync_pull *sync_pull_begin(struct replica *r, struct cd_error *err)
 
 	p->r = r;
 	p->outbox_empty = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+	sqlite3_reset(st);
+	st = replica_stmt(r, "SELECT NOT EXISTS (SELECT 1 FROM sync_archived)");
+	p->none_archived = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
 	sqlite3_reset(st);
 	if (unpark(p, err)) {
 		sync_pull_free(p);

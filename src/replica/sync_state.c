@@ -75,5 +75,6 @@ int sync_status_read(struct replica *r, struct sync_status *s)
 	s->conflicts = count(r, "SELECT count(*) FROM sync_conflict WHERE status = 'open'");
 	s->rejects = count(r, "SELECT count(*) FROM sync_reject");
 	s->parked = count(r, "SELECT count(*) FROM sync_parked");
+	s->archived = count(r, "SELECT count(*) FROM sync_archived");
 	return 0;
 }

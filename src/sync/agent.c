@@ -10,7 +10,7 @@
 #include "caredesk/sync_rows.h"
 #include "sync/transport.h"
 
-#define PROTOCOL_VERSION 1
+#define PROTOCOL_VERSION 2	/* 2: lines for records that moved away */
 #define PUSH_ACTIONS_MAX 200	/* desk actions per push */
 #define PULL_ROWS_MAX 1000	/* records per checkpoint */
 
@@ -206,7 +206,8 @@ static int push(struct replica *r, struct transport *t, struct sync_report *rep,
 /* --- pull ------------------------------------------------------------------- */
 
 /* One record line: "seq TAB tbl TAB id TAB row" (row empty: central no
- * longer has the record). */
+ * longer has the record; ">locality": it moved there, out of this
+ * replica's scope). */
 static int store_line(struct replica *r, struct sync_pull *p, char *line,
 		      struct sync_report *rep, struct cd_error *err)
 {
@@ -225,6 +226,8 @@ static int store_line(struct replica *r, struct sync_pull *p, char *line,
 		return 0;
 	if (!*row)
 		return sync_row_forget(r, t, id, err);
+	if (*row == '>')
+		return sync_pull_archive(p, t, id, row + 1, err);
 	rc = sync_pull_store(p, t, id, row, &stored, err);
 	if (stored)
 		rep->stored++;

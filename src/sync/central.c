@@ -16,6 +16,7 @@ struct central {
 	struct store *s;
 	char scope[CODE_MAX];	/* the locality of the replica served */
 	bool greeted;		/* hello has chosen the scope */
+	bool moves;		/* the agent knows records that leave its scope */
 };
 
 enum outcome { OUT_APPLIED, OUT_MERGED, OUT_CONFLICT, OUT_REJECTED };
@@ -96,6 +97,8 @@ json_t *central_hello(struct central *c, json_t *request, struct cd_error *err)
 
 	if (greet(c, scope ? scope : "borough", err))
 		return NULL;
+	/* Protocol 2 added the lines for records that moved away. */
+	c->moves = json_integer_value(json_object_get(request, "protocol")) >= 2;
 	return json_pack("{s:s, s:s, s:i, s:i}", "type", "hello", "central", c->s->ops->id(c->s),
 			 "schema_min", c->s->ops->schema_min(c->s), "schema_max",
 			 c->s->ops->schema_version(c->s));
@@ -607,7 +610,7 @@ json_t *central_pull(struct central *c, json_t *request, struct pull_body *body,
 		return NULL;
 	if (limit < 1 || limit > 5000)
 		limit = 1000;
-	if (c->s->ops->pull(c->s, scope, cursor, limit, body, &head, &last, err)) {
+	if (c->s->ops->pull(c->s, scope, c->moves, cursor, limit, body, &head, &last, err)) {
 		free(body->text);
 		memset(body, 0, sizeof(*body));
 		return NULL;

@@ -83,6 +83,9 @@ static const char *const bookkeeping[] = {
 	"tbl text NOT NULL, row_id text NOT NULL, locality text NOT NULL, worker text NOT NULL, "
 	"at text NOT NULL, PRIMARY KEY (tbl, row_id))",
 	"CREATE INDEX IF NOT EXISTS central_row_by_locality ON caredesk.central_row (locality, seq)",
+	"ALTER TABLE caredesk.central_row ADD COLUMN IF NOT EXISTS left_locality text",
+	"CREATE INDEX IF NOT EXISTS central_row_left ON caredesk.central_row (left_locality, seq) "
+	"WHERE left_locality IS NOT NULL",
 	"CREATE TABLE IF NOT EXISTS caredesk.central_change (change_id text PRIMARY KEY, "
 	"txn_id text NOT NULL, origin text NOT NULL, tbl text NOT NULL, row_id text NOT NULL, "
 	"locality text NOT NULL, outcome text NOT NULL CHECK (outcome IN ('applied', 'merged', "
@@ -282,14 +285,17 @@ static int synced_tables(struct ddl *d)
 
 /* --- roles and row-level security --------------------------------------------------- */
 
-static int make_role(struct ddl *d, const char *scope)
+static int make_role(struct ddl *d, const char *scope, const char *name)
 {
 	char role[64];
 	const char *params[1] = { role };
 	PGresult *res;
 	bool exists, member;
 
-	snprintf(role, sizeof(role), "caredesk_sync_%s", scope);
+	if (name)
+		snprintf(role, sizeof(role), "%s", name);
+	else
+		snprintf(role, sizeof(role), "caredesk_sync_%s", scope);
 	res = pg_run(d->conn, "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", 1,
 		     params, d->err, "reading the roles");
 	if (!res)
@@ -317,20 +323,24 @@ static int make_role(struct ddl *d, const char *scope)
 /* Each locality's role reads and changes its own and the borough's rows;
  * it may write a row into another locality (a record moving, a conflict
  * both sides must see) but not read it back.  The staff directory
- * (worker) every replica holds.  The borough's role sees everything. */
+ * (worker) every replica holds.  In the order of changes a locality also
+ * sees the entries of records that left it (which table, which id, where
+ * to: so its replica archives them), never the records.  The borough's
+ * role sees everything. */
 static int policies(struct ddl *d, const char *tbl)
 {
-	bool directory = strcmp(tbl, "worker") == 0;
+	bool directory = strcmp(tbl, "worker") == 0, order = strcmp(tbl, "central_row") == 0;
 	int rc = runf(d, "ALTER TABLE caredesk.\"%s\" ENABLE ROW LEVEL SECURITY", tbl) ||
 		 runf(d, "ALTER TABLE caredesk.\"%s\" FORCE ROW LEVEL SECURITY", tbl);
 
 	for (size_t i = 0; rc == 0 && i < sizeof(localities) / sizeof(*localities); i++) {
 		const char *l = localities[i];
-		char scope[96];
+		char scope[128];
 
 		snprintf(scope, sizeof(scope), "%s", directory ? "true" : "");
 		if (!directory)
-			snprintf(scope, sizeof(scope), "locality IN ('%s', 'borough')", l);
+			snprintf(scope, sizeof(scope), "locality IN ('%s', 'borough')%s%s%s", l,
+				 order ? " OR left_locality = '" : "", order ? l : "", order ? "'" : "");
 		rc = runf(d, "DROP POLICY IF EXISTS sync_%s_read ON caredesk.\"%s\"", l, tbl) ||
 		     runf(d, "DROP POLICY IF EXISTS sync_%s_add ON caredesk.\"%s\"", l, tbl) ||
 		     runf(d, "DROP POLICY IF EXISTS sync_%s_change ON caredesk.\"%s\"", l, tbl) ||
@@ -346,19 +356,63 @@ static int policies(struct ddl *d, const char *tbl)
 		       "USING (true) WITH CHECK (true)", tbl) ? -1 : 0;
 }
 
+/* caredesk.relocate(tbl, id, locality): a record moving out of the
+ * caller's locality.  It runs as caredesk_mover (a NOLOGIN role whose
+ * policy sees every row, and which no sync role is a member of), after
+ * checking the row is in the scope of the sync role the caller has taken:
+ * a locality can give a record away, never take another's. */
+static const char relocate_sql[] =
+	"CREATE OR REPLACE FUNCTION caredesk.relocate(tbl text, row_id text, to_locality text) "
+	"RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = caredesk, pg_temp AS $$\n"
+	"DECLARE\n"
+	"  scope text := substring(current_setting('role') from '^caredesk_sync_(.*)$');\n"
+	"  moved int;\n"
+	"BEGIN\n"
+	"  IF scope IS NULL THEN\n"
+	"    RAISE EXCEPTION 'caredesk.relocate is for the sync roles';\n"
+	"  END IF;\n"
+	"  IF NOT EXISTS (SELECT 1 FROM caredesk.synced_table WHERE name = tbl) THEN\n"
+	"    RAISE EXCEPTION 'no synced table %', tbl;\n"
+	"  END IF;\n"
+	"  EXECUTE format('UPDATE caredesk.%I SET locality = $1 WHERE id = $2 AND ($3 = ''borough'' '\n"
+	"    'OR locality = $3 OR locality = ''borough'')', tbl) USING to_locality, row_id, scope;\n"
+	"  GET DIAGNOSTICS moved = ROW_COUNT;\n"
+	"  RETURN moved = 1;\n"
+	"END\n$$";
+
+static int mover(struct ddl *d)
+{
+	sqlite3_stmt *st = prepare(d, "SELECT name FROM sync_table ORDER BY name", NULL);
+	int rc = make_role(d, "mover", "caredesk_mover") ||
+		 run(d, "GRANT CREATE ON SCHEMA caredesk TO caredesk_mover") || run(d, relocate_sql) ||
+		 run(d, "ALTER FUNCTION caredesk.relocate(text, text, text) OWNER TO caredesk_mover") ||
+		 run(d, "REVOKE ALL ON FUNCTION caredesk.relocate(text, text, text) FROM PUBLIC");
+
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
+		rc = runf(d, "DROP POLICY IF EXISTS mover ON caredesk.\"%s\"", text_col(st, 0)) ||
+		     runf(d, "CREATE POLICY mover ON caredesk.\"%s\" TO caredesk_mover USING (true) "
+			     "WITH CHECK (true)", text_col(st, 0));
+	sqlite3_finalize(st);
+	for (size_t i = 0; rc == 0 && i < sizeof(localities) / sizeof(*localities); i++)
+		rc = runf(d, "GRANT EXECUTE ON FUNCTION caredesk.relocate(text, text, text) TO "
+			     "caredesk_sync_%s", localities[i]);
+	return rc || run(d, "GRANT EXECUTE ON FUNCTION caredesk.relocate(text, text, text) TO "
+			    "caredesk_sync_borough") ? -1 : 0;
+}
+
 static int security(struct ddl *d)
 {
 	sqlite3_stmt *st = prepare(d, "SELECT name FROM sync_table ORDER BY name", NULL);
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < sizeof(localities) / sizeof(*localities); i++)
-		rc = make_role(d, localities[i]);
+		rc = make_role(d, localities[i], NULL);
 	if (rc == 0)
-		rc = make_role(d, "borough");
+		rc = make_role(d, "borough", NULL);
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
 		rc = policies(d, text_col(st, 0));
 	sqlite3_finalize(st);
-	return rc || policies(d, "central_row") || policies(d, "central_change") ? -1 : 0;
+	return rc || policies(d, "central_row") || policies(d, "central_change") || mover(d) ? -1 : 0;
 }
 
 /* --- all of it --------------------------------------------------------------------------- */

@@ -64,7 +64,8 @@ struct store_ops {
 	int (*bump)(struct store *s, const struct store_table *t, const char *id, const char *at,
 		    struct cd_error *err);
 
-	/* The record changed: the next sequence number, with who and when. */
+	/* The record changed: the next sequence number, with who and when;
+	 * a record whose scope changed remembers the one it left. */
 	int (*touch)(struct store *s, const char *tbl, const char *id, const char *scope,
 		     const char *worker, const char *at, struct cd_error *err);
 	/* Who changed the record last, and when ("unknown" if not known). */
@@ -79,8 +80,10 @@ struct store_ops {
 
 	/* One checkpoint: records in `scope` changed after `cursor`, at most
 	 * `limit`, in commit order, as lines in *body; *head is the newest
-	 * committed sequence number, *last the last one sent. */
-	int (*pull)(struct store *s, const char *scope, long long cursor, int limit,
+	 * committed sequence number, *last the last one sent.  With `moves`
+	 * (an agent that knows them), a record that left the scope comes as
+	 * a line whose row is ">locality", where it went, never its content. */
+	int (*pull)(struct store *s, const char *scope, bool moves, long long cursor, int limit,
 		    struct pull_body *body, long long *head, long long *last,
 		    struct cd_error *err);
 
@@ -102,7 +105,7 @@ int store_pg_init(const char *uri, struct cd_error *err);
 bool store_is_pg_uri(const char *uri);
 
 /* A pull line: "seq TAB tbl TAB id TAB row" (row empty: central no
- * longer has it). */
+ * longer has it; ">locality": it moved out of the scope). */
 void pull_body_add(struct pull_body *b, long long seq, const char *tbl, const char *id,
 		   const char *row);
 

@@ -37,6 +37,13 @@ struct pg_store {
 	struct store_table *tables;
 	int ntables;
 	char *pull_sql;		/* generated from the tables at open */
+	/* A patch that moves a record to another locality: done after the
+	 * version bump that follows it, as the row is not ours once moved. */
+	struct {
+		const struct store_table *t;
+		char id[UUID_STR_LEN];
+		char locality[CODE_MAX];
+	} move;
 };
 
 static struct pg_store *of(struct store *s)
@@ -204,22 +211,25 @@ static int load_meta(struct pg_store *s, struct cd_error *err)
 }
 
 /* One statement for a pull: the order, and each record as JSON from its
- * own table (a scalar subquery by primary key per line). */
+ * own table (a scalar subquery by primary key per line); for a record
+ * that has left the scope ($4: the agent knows moves), only where it went. */
 static char *pull_sql(const struct pg_store *s)
 {
 	size_t cap = 512 + (size_t)s->ntables * 160, len = 0;
 	char *sql = cd_malloc(cap);
 
-	len += (size_t)snprintf(sql + len, cap - len, "SELECT r.seq, r.tbl, r.row_id, CASE r.tbl");
+	len += (size_t)snprintf(sql + len, cap - len, "SELECT r.seq, r.tbl, r.row_id, CASE WHEN $2 <> "
+				"'borough' AND r.locality NOT IN ($2, 'borough') THEN '>' || r.locality "
+				"ELSE CASE r.tbl");
 	for (int i = 0; i < s->ntables; i++) {
 		const char *n = s->tables[i].name;
 
 		len += (size_t)snprintf(sql + len, cap - len, " WHEN '%s' THEN (SELECT to_jsonb(t)::text "
 					"FROM caredesk.\"%s\" t WHERE t.id = r.row_id)", n, n);
 	}
-	snprintf(sql + len, cap - len, " END FROM caredesk.central_row r WHERE r.seq > $1 AND "
-		 "($2 = 'borough' OR r.locality = $2 OR r.locality = 'borough') "
-		 "ORDER BY r.seq LIMIT $3");
+	snprintf(sql + len, cap - len, " END END FROM caredesk.central_row r WHERE r.seq > $1 AND "
+		 "($2 = 'borough' OR r.locality = $2 OR r.locality = 'borough' OR "
+		 "($4 AND r.left_locality = $2)) ORDER BY r.seq LIMIT $3");
 	return sql;
 }
 
@@ -288,6 +298,7 @@ static void pg_rollback(struct store *st)
 	struct cd_error ignored;
 	char sql[96];
 
+	s->move.t = NULL;
 	if (s->depth <= 0)
 		return;
 	s->depth--;
@@ -370,14 +381,33 @@ static char *column_list(const struct store_table *t, json_t *obj, int *count)
 	return list;
 }
 
+/* A record moving to another locality: its sync role could not read the
+ * row once moved, so PostgreSQL would refuse the update; caredesk.relocate
+ * (pg_init.c) moves it, once it has checked the row is the caller's. */
+static int relocate(struct pg_store *s, const struct store_table *t, const char *id,
+		    const char *locality, struct cd_error *err)
+{
+	const char *params[3] = { t->name, id, locality };
+	PGresult *res = pg_run(s->conn, "SELECT caredesk.relocate($1, $2, $3)", 3, params, err,
+			       "moving a record to another locality");
+	int rc;
+
+	if (!res)
+		return -1;
+	rc = PQgetvalue(res, 0, 0)[0] == 't' ? 0 :
+		cd_error_set(err, CD_EX_DATAERR, t->name, "central has no such record here");
+	PQclear(res);
+	return rc;
+}
+
 /* Write the JSON object's columns: an insert, or the set part of a patch.
  * jsonb_populate_record turns each JSON value into its column's type. */
 static int write_row(struct pg_store *s, const struct store_table *t, const char *id,
-		     const char *json, struct cd_error *err)
+		     const char *row, struct cd_error *err)
 {
-	json_t *obj = json_loads(json, 0, NULL);
-	const char *params[2] = { json, id };
-	char *cols, *sql = NULL;
+	json_t *obj = json_loads(row, 0, NULL);
+	const char *params[2];
+	char *cols, *sql = NULL, *json;
 	PGresult *res;
 	int n, rc;
 
@@ -385,10 +415,21 @@ static int write_row(struct pg_store *s, const struct store_table *t, const char
 		json_decref(obj);
 		return cd_error_set(err, CD_EX_SOFTWARE, t->name, "a record that is not an object");
 	}
+	if (id && json_is_string(json_object_get(obj, "locality"))) {
+		s->move.t = t;
+		snprintf(s->move.id, sizeof(s->move.id), "%s", id);
+		snprintf(s->move.locality, sizeof(s->move.locality), "%s",
+			 json_string_value(json_object_get(obj, "locality")));
+		json_object_del(obj, "locality");
+	}
+	json = json_dumps(obj, JSON_COMPACT);
 	cols = column_list(t, obj, &n);
 	json_decref(obj);
+	params[0] = json;
+	params[1] = id;
 	if (n == 0) {
 		free(cols);
+		free(json);
 		return 0;
 	}
 	if (!id)
@@ -404,9 +445,8 @@ static int write_row(struct pg_store *s, const struct store_table *t, const char
 		cd_die("out of memory");
 	res = pg_run(s->conn, sql, id ? 2 : 1, params, err, "storing a record");
 	free(sql);
-	if (!res)
-		return -1;
-	rc = id && strcmp(PQcmdTuples(res), "1") != 0 ?
+	free(json);
+	rc = !res ? -1 : id && strcmp(PQcmdTuples(res), "1") != 0 ?
 		cd_error_set(err, CD_EX_DATAERR, t->name, "central has no such record") : 0;
 	PQclear(res);
 	return rc;
@@ -424,6 +464,18 @@ static int pg_patch(struct store *st, const struct store_table *t, const char *i
 	return write_row(of(st), t, id, patch_json, err);
 }
 
+/* The move a patch left pending, now that the row is otherwise done. */
+static int finish_move(struct pg_store *s, struct cd_error *err)
+{
+	int rc;
+
+	if (!s->move.t)
+		return 0;
+	rc = relocate(s, s->move.t, s->move.id, s->move.locality, err);
+	s->move.t = NULL;
+	return rc;
+}
+
 static int pg_bump(struct store *st, const struct store_table *t, const char *id, const char *at,
 		   struct cd_error *err)
 {
@@ -432,12 +484,12 @@ static int pg_bump(struct store *st, const struct store_table *t, const char *id
 	PGresult *res;
 
 	if (!t->has_version)
-		return 0;
+		return finish_move(of(st), err);
 	snprintf(sql, sizeof(sql), "UPDATE caredesk.\"%s\" SET version = version + 1, "
 		 "updated_at = $2 WHERE id = $1", t->name);
 	res = pg_run(of(st)->conn, sql, 2, params, err, "recording a synced change");
 	PQclear(res);
-	return res ? 0 : -1;
+	return res ? finish_move(of(st), err) : -1;
 }
 
 /* An update, else an insert (not ON CONFLICT: a record moving to another
@@ -446,12 +498,16 @@ static int pg_touch(struct store *st, const char *tbl, const char *id, const cha
 		    const char *worker, const char *at, struct cd_error *err)
 {
 	const char *params[5] = { tbl, id, scope, worker, at };
-	PGresult *res = pg_run(of(st)->conn,
-		"UPDATE caredesk.central_row SET seq = nextval('caredesk.central_seq'), "
-		"locality = $3, worker = $4, at = $5 WHERE tbl = $1 AND row_id = $2", 5, params, err,
-		"ordering a change");
+	PGresult *res;
 	bool updated;
 
+	if (finish_move(of(st), err))
+		return -1;
+	res = pg_run(of(st)->conn,
+		"UPDATE caredesk.central_row SET seq = nextval('caredesk.central_seq'), "
+		"left_locality = CASE WHEN locality <> $3 THEN locality ELSE left_locality END, "
+		"locality = $3, worker = $4, at = $5 WHERE tbl = $1 AND row_id = $2", 5, params, err,
+		"ordering a change");
 	if (!res)
 		return -1;
 	updated = strcmp(PQcmdTuples(res), "1") == 0;
@@ -532,16 +588,16 @@ static json_t *pg_seen_before(struct store *st, const char *change_id)
 	return stored;
 }
 
-static int pull_rows(struct pg_store *s, const char *scope, long long cursor, int limit,
-		     struct pull_body *body, long long *last, struct cd_error *err)
+static int pull_rows(struct pg_store *s, const char *scope, bool moves, long long cursor,
+		     int limit, struct pull_body *body, long long *last, struct cd_error *err)
 {
 	char cur[24], lim[16];
-	const char *params[3] = { cur, scope, lim };
+	const char *params[4] = { cur, scope, lim, moves ? "true" : "false" };
 	PGresult *res;
 
 	snprintf(cur, sizeof(cur), "%lld", cursor);
 	snprintf(lim, sizeof(lim), "%d", limit);
-	res = pg_run(s->conn, s->pull_sql, 3, params, err, "reading changes to send");
+	res = pg_run(s->conn, s->pull_sql, 4, params, err, "reading changes to send");
 	if (!res)
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -553,7 +609,7 @@ static int pull_rows(struct pg_store *s, const char *scope, long long cursor, in
 	return 0;
 }
 
-static int pg_pull(struct store *st, const char *scope, long long cursor, int limit,
+static int pg_pull(struct store *st, const char *scope, bool moves, long long cursor, int limit,
 		   struct pull_body *body, long long *head, long long *last, struct cd_error *err)
 {
 	struct pg_store *s = of(st);
@@ -571,7 +627,7 @@ static int pg_pull(struct store *st, const char *scope, long long cursor, int li
 	if (res) {
 		*head = atoll(PQgetvalue(res, 0, 0));
 		PQclear(res);
-		rc = pull_rows(s, scope, cursor, limit, body, last, err);
+		rc = pull_rows(s, scope, moves, cursor, limit, body, last, err);
 	}
 	pg_exec(s->conn, rc ? "ROLLBACK" : "COMMIT", rc ? NULL : err, "ending a pull");
 	return rc;

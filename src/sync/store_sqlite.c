@@ -155,26 +155,55 @@ static int sq_bump(struct store *s, const struct store_table *t, const char *id,
 	return sync_row_bump(of(s)->r, def_of(t), id, at, err);
 }
 
+/* The locality the record leaves, if this change moves it (else the one
+ * it left before, still owed to that locality's replicas): NULL if none. */
+static char *left_locality(struct replica *r, const char *tbl, const char *id, const char *scope)
+{
+	sqlite3_stmt *st = replica_stmt(r, "SELECT locality, left_locality FROM central_row "
+					   "WHERE tbl = ?1 AND row_id = ?2");
+	char *left = NULL;
+
+	sqlite3_bind_text(st, 1, tbl, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *was = (const char *)sqlite3_column_text(st, 0);
+		const char *before = (const char *)sqlite3_column_text(st, 1);
+
+		if (strcmp(was, scope) != 0)
+			left = cd_strdup(was);
+		else if (before)
+			left = cd_strdup(before);
+	}
+	sqlite3_reset(st);
+	return left;
+}
+
 static int sq_touch(struct store *s, const char *tbl, const char *id, const char *scope,
 		    const char *worker, const char *at, struct cd_error *err)
 {
 	struct replica *r = of(s)->r;
+	char *left = left_locality(r, tbl, id, scope);
 	sqlite3_stmt *st = replica_stmt(r, "DELETE FROM central_row WHERE tbl = ?1 AND row_id = ?2");
+	int rc = 0;
 
 	sqlite3_bind_text(st, 1, tbl, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		free(left);
 		return replica_sql_error(r, err, "ordering a change");
-	st = replica_stmt(r, "INSERT INTO central_row (tbl, row_id, locality, worker, at) "
-			     "VALUES (?1, ?2, ?3, ?4, ?5)");
+	}
+	st = replica_stmt(r, "INSERT INTO central_row (tbl, row_id, locality, worker, at, "
+			     "left_locality) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	sqlite3_bind_text(st, 1, tbl, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, worker, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, left, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		return replica_sql_error(r, err, "ordering a change");
-	return 0;
+		rc = replica_sql_error(r, err, "ordering a change");
+	free(left);
+	return rc;
 }
 
 static void sq_last_change(struct store *s, const char *tbl, const char *id, char *worker,
@@ -246,27 +275,44 @@ static long long head_seq(struct replica *r)
 	return head;
 }
 
+/* Is a record of `locality` one the scope's replica holds? */
+static bool in_scope(const char *scope, const char *tbl, const char *locality)
+{
+	return strcmp(scope, "borough") == 0 || strcmp(locality, scope) == 0 ||
+	       strcmp(locality, "borough") == 0 || strcmp(tbl, "worker") == 0;
+}
+
 /* The scope test keeps tbl = 'worker' for central files written before
  * store_scope_of gave the staff directory the borough's scope. */
-static int pull_rows(struct sqlite_store *s, const char *scope, long long cursor, int limit,
-		     long long *last, struct pull_body *body, struct cd_error *err)
+static int pull_rows(struct sqlite_store *s, const char *scope, bool moves, long long cursor,
+		     int limit, long long *last, struct pull_body *body, struct cd_error *err)
 {
 	sqlite3_stmt *st = replica_stmt(s->r,
-		"SELECT seq, tbl, row_id FROM central_row WHERE seq > ?1 AND (?2 = 'borough' OR "
-		"locality = ?2 OR locality = 'borough' OR tbl = 'worker') ORDER BY seq LIMIT ?3");
+		"SELECT seq, tbl, row_id, locality FROM central_row WHERE seq > ?1 AND (?2 = 'borough' "
+		"OR locality = ?2 OR locality = 'borough' OR tbl = 'worker' OR (?4 AND "
+		"left_locality = ?2)) ORDER BY seq LIMIT ?3");
 	int rc;
 
 	*last = cursor;
 	sqlite3_bind_int64(st, 1, cursor);
 	sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, limit);
+	sqlite3_bind_int(st, 4, moves);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *tbl = (const char *)sqlite3_column_text(st, 1);
 		const char *id = (const char *)sqlite3_column_text(st, 2);
+		const char *locality = (const char *)sqlite3_column_text(st, 3);
 		const struct sync_table_def *t = sync_table_find(s->r, tbl);
 		char *text = NULL;
 
 		*last = sqlite3_column_int64(st, 0);
+		if (!in_scope(scope, tbl, locality)) {
+			char moved[CODE_MAX + 2];
+
+			snprintf(moved, sizeof(moved), ">%s", locality);
+			pull_body_add(body, *last, tbl, id, moved);
+			continue;
+		}
 		if (t && sync_row_json(s->r, t, id, &text, err) < 0) {
 			sqlite3_reset(st);
 			return -1;
@@ -280,7 +326,7 @@ static int pull_rows(struct sqlite_store *s, const char *scope, long long cursor
 	return 0;
 }
 
-static int sq_pull(struct store *st, const char *scope, long long cursor, int limit,
+static int sq_pull(struct store *st, const char *scope, bool moves, long long cursor, int limit,
 		   struct pull_body *body, long long *head, long long *last, struct cd_error *err)
 {
 	struct sqlite_store *s = of(st);
@@ -290,7 +336,7 @@ static int sq_pull(struct store *st, const char *scope, long long cursor, int li
 	if (sqlite3_exec(s->r->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return replica_sql_error(s->r, err, "starting a pull");
 	*head = head_seq(s->r);
-	rc = pull_rows(s, scope, cursor, limit, last, body, err);
+	rc = pull_rows(s, scope, moves, cursor, limit, last, body, err);
 	sqlite3_exec(s->r->db, "COMMIT", NULL, NULL, NULL);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "caredesk/datetime.h"
+#include "caredesk/query.h"
 #include "ui/form.h"
 #include "ui/pager.h"
 #include "ui/ui.h"
@@ -18,8 +19,9 @@
 	"(SELECT max(n.created_at) FROM note n WHERE n.person_id = p.id), " \
 	"coalesce(c.next_review, ''), coalesce(w.login, '-') " \
 	"FROM care_case c JOIN person p ON p.id = c.person_id LEFT JOIN worker w ON w.id = c.allocated_to "
-#define MINE "WHERE c.allocated_to = ?3 AND c.closed_at IS NULL "
-#define TEAM "WHERE c.team = ?3 AND c.closed_at IS NULL "
+#define MINE "WHERE c.allocated_to = ?3 AND c.closed_at IS NULL AND " LIVE
+#define TEAM "WHERE c.team = ?3 AND c.closed_at IS NULL AND " LIVE
+#define LIVE SQL_NOT_ARCHIVED("care_case", "c.id") " "
 #define FORWARD(op) "AND (coalesce(c.next_review, ''), c.id) " op " (?1, ?2) " \
 	"ORDER BY coalesce(c.next_review, ''), c.id LIMIT ?4"
 #define BACKWARD "AND (coalesce(c.next_review, ''), c.id) < (?1, ?2) " \
@@ -111,7 +113,8 @@ static void count_cases(struct screen *s)
 	struct actor *me = &s->ui->r->actor;
 	sqlite3_stmt *st = replica_stmt(s->ui->r,
 		"SELECT count(*) FROM care_case WHERE closed_at IS NULL AND "
-		"CASE WHEN ?2 THEN team = ?1 ELSE allocated_to = ?1 END");
+		"CASE WHEN ?2 THEN team = ?1 ELSE allocated_to = ?1 END AND "
+		SQL_NOT_ARCHIVED("care_case", "care_case.id"));
 
 	sqlite3_bind_text(st, 1, c->team ? me->team : me->worker_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, c->team);

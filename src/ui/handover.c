@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "caredesk/datetime.h"
+#include "caredesk/query.h"
 #include "ui/form.h"
 #include "ui/ui.h"
 
@@ -24,7 +25,7 @@ static const char *const sql_items =
 	"EXISTS (SELECT 1 FROM handover_ack a WHERE a.item_id = h.id AND a.worker_id = ?2) "
 	"FROM handover_item h LEFT JOIN worker w ON w.id = h.author "
 	"WHERE h.team = ?1 AND (NOT EXISTS (SELECT 1 FROM handover_ack a WHERE a.item_id = h.id) "
-	"OR h.created_at >= ?3) "
+	"OR h.created_at >= ?3) AND " SQL_NOT_ARCHIVED("handover_item", "h.id") " "
 	"ORDER BY EXISTS (SELECT 1 FROM handover_ack a WHERE a.item_id = h.id), h.created_at "
 	"LIMIT ?4";
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "caredesk/datetime.h"
+#include "caredesk/query.h"
 #include "caredesk/workday.h"
 #include "ui/form.h"
 #include "ui/pager.h"
@@ -21,7 +22,8 @@
 	"FROM referral f JOIN person p ON p.id = f.person_id " \
 	"WHERE (f.status = 'new' OR f.status = 'triaged') " \
 	"AND (?3 IS NULL OR coalesce(f.priority, 'none') = ?3) AND (?4 IS NULL OR f.category = ?4) " \
-	"AND (?5 IS NULL OR f.team = ?5) AND (?6 = 0 OR f.safeguarding = 1) "
+	"AND (?5 IS NULL OR f.team = ?5) AND (?6 = 0 OR f.safeguarding = 1) " \
+	"AND " SQL_NOT_ARCHIVED("referral", "f.id") " "
 
 static const char *const sql_from =
 	QUEUE_SELECT "AND (f.decision_due_at, f.id) >= (?1, ?2) "
@@ -36,7 +38,8 @@ static const char *const sql_counts =
 	"SELECT count(*), coalesce(sum(status = 'new'), 0), "
 	"coalesce(sum(decision_due_at < ?1), 0), "
 	"coalesce(sum(decision_due_at >= ?1 AND decision_due_at < ?2), 0) "
-	"FROM referral WHERE (status = 'new' OR status = 'triaged')";
+	"FROM referral WHERE (status = 'new' OR status = 'triaged') AND "
+	SQL_NOT_ARCHIVED("referral", "referral.id");
 
 /* Columns other than the name's: marker 1, received 12, due 12, priority 4,
  * age group 2, source 11, category 15, safeguarding 2. */

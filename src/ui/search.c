@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "caredesk/nhs.h"
+#include "caredesk/query.h"
 #include "ui/ui.h"
 
 #define QUERY_MAX 64
@@ -30,7 +31,8 @@ static const char *const sql_count =
 #define SQL_SEARCH(order) \
 	"SELECT p.id, p.family_name, p.given_name, p.date_of_birth, p.nhs_number, p.postcode, " \
 	"p.locality, p.restricted FROM person_search s JOIN person p ON p.rowid = s.rowid " \
-	"WHERE person_search MATCH ?1 ORDER BY " order " LIMIT ?2"
+	"WHERE person_search MATCH ?1 AND " SQL_NOT_ARCHIVED("person", "p.id") " " \
+	"ORDER BY " order " LIMIT ?2"
 static const char *const sql_search_ranked = SQL_SEARCH("rank");
 static const char *const sql_search_many = SQL_SEARCH("s.rowid");
 

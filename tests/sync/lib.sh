@@ -178,12 +178,13 @@ in_scope() {
 # differences DB TABLE SCOPE: "MISSING EXTRA", the rows of TABLE at central
 # (in SCOPE) not in the replica DB as they are, and the other way round.
 # A record central rejected stays on its replica, shown with the reason
-# (sync_reject): accounted for, so not an extra.
+# (sync_reject), and one that moved to another locality stays archived
+# (sync_archived): accounted for, so not extras.
 # PostgreSQL's rows are compared as JSON with the replica's, loaded into a
 # temporary table.
 differences() {
 	_in=$(in_scope "$3" "$2")
-	_kept="id NOT IN (SELECT row_id FROM main.sync_reject)"
+	_kept="id NOT IN (SELECT row_id FROM main.sync_reject) AND id NOT IN (SELECT row_id FROM main.sync_archived)"
 	if [ "$CENTRAL_KIND" = postgresql ]; then
 		_obj=$(q "$1" "SELECT 'json_object(' || group_concat('''' || name || ''', \"' || name || '\"', ', ') || ')' FROM pragma_table_info('$2') WHERE name <> 'updated_at'")
 		q "$1" "SELECT $_obj FROM \"$2\" WHERE $_kept" >"$T/rows.json"

@@ -70,6 +70,8 @@ for t in $tables; do
 		fail "$t does not have FORCE ROW LEVEL SECURITY"
 	for l in north south central west; do
 		foreign="locality NOT IN ('$l', 'borough')"
+		# The order of changes shows a locality which records left it.
+		[ "$t" = central_row ] && foreign="$foreign AND left_locality IS DISTINCT FROM '$l'"
 		held=$(cq "SELECT count(*) FROM caredesk.\"$t\" WHERE $foreign")
 		seen=$(as "$l" "SELECT count(*) FROM caredesk.\"$t\" WHERE $foreign")
 		if [ "$t" = worker ]; then
@@ -96,6 +98,14 @@ done
 	fail "the five sync roles are not all without BYPASSRLS: $(cq "SELECT rolname, rolbypassrls FROM pg_roles WHERE rolname LIKE 'caredesk_sync_%'")"
 [ "$(as north "SELECT count(*) FROM caredesk.person WHERE family_name = 'Rlssouth'")" = 0 ] ||
 	fail "north's role can find a south person by name"
+# A locality can give a record away (caredesk.relocate), never take one.
+south_person=$(cq "SELECT id FROM person WHERE locality = 'south' LIMIT 1")
+[ "$(as north "SELECT caredesk.relocate('person', '$south_person', 'north')")" = 0 ] ||
+	fail "north's role took a south person with caredesk.relocate"
+[ "$(cq "SELECT locality FROM person WHERE id = '$south_person'")" = south ] ||
+	fail "caredesk.relocate moved a south person for north's role"
+[ "$(cq "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE r.rolname = 'caredesk_mover' AND u.rolname LIKE 'caredesk_sync_%'")" = 0 ] ||
+	fail "a sync role may become caredesk_mover, which reads every row"
 
 # --- what each replica received, through a superuser URI ---------------------------
 for l in north south central west; do

@@ -137,7 +137,13 @@ wait_for "Referral queue: north"
 : >"$T/raw"
 tmux -L "$SOCK" pipe-pane -t a -o "cat >>$T/raw"
 keys C-l
-sleep 0.5
+# Until the whole screen has come through (a loaded machine is slow).
+i=0
+while [ $i -lt 40 ] && ! { grep -q "Referral queue: north" "$T/raw" && grep -q "duty.north, north-duty" "$T/raw"; }; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 0.2
 tmux -L "$SOCK" pipe-pane -t a
 painted=$(wc -c <"$T/raw")
 [ "$painted" -ge 1000 ] || fail "Ctrl-L wrote only $painted bytes: not a full repaint"
