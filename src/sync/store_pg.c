@@ -32,11 +32,14 @@ struct pg_store {
 	struct store base;
 	PGconn *conn;
 	char id[64];
+	char scope[CODE_MAX];	/* the sync role's locality, from hello */
 	int schema_version, schema_min;
 	int depth;		/* nested transactions open */
 	struct store_table *tables;
 	int ntables;
 	char *pull_sql;		/* generated from the tables at open */
+	struct prepared *prepared;	/* statements parsed once a connection */
+	int nprepared;
 	/* A patch that moves a record to another locality: done after the
 	 * version bump that follows it, as the row is not ours once moved. */
 	struct {
@@ -44,6 +47,14 @@ struct pg_store {
 		char id[UUID_STR_LEN];
 		char locality[CODE_MAX];
 	} move;
+};
+
+/* A statement this connection has prepared: a push runs a handful of
+ * statements for every change, and parsing and planning each anew costs
+ * as much as running it. */
+struct prepared {
+	char *sql;
+	char name[16];
 };
 
 static struct pg_store *of(struct store *s)
@@ -119,6 +130,43 @@ int pg_connect(const char *uri, PGconn **out, struct cd_error *err)
 	}
 	*out = conn;
 	return 0;
+}
+
+/* Run `sql` as a statement prepared on this connection (the first time
+ * it is seen, it is prepared). */
+static PGresult *run(struct pg_store *s, const char *sql, int nparams, const char *const *params,
+		     struct cd_error *err, const char *doing)
+{
+	struct prepared *p = NULL;
+	PGresult *res;
+	ExecStatusType st;
+
+	for (int i = 0; i < s->nprepared && !p; i++)
+		if (strcmp(s->prepared[i].sql, sql) == 0)
+			p = &s->prepared[i];
+	if (!p) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "cd%d", s->nprepared);
+		res = PQprepare(s->conn, name, sql, nparams, NULL);
+		if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+			pg_error(s->conn, res, err, doing);
+			PQclear(res);
+			return NULL;
+		}
+		PQclear(res);
+		s->prepared = cd_realloc(s->prepared, (size_t)(s->nprepared + 1) * sizeof(*p));
+		p = &s->prepared[s->nprepared++];
+		p->sql = cd_strdup(sql);
+		snprintf(p->name, sizeof(p->name), "%s", name);
+	}
+	res = PQexecPrepared(s->conn, p->name, nparams, params, NULL, NULL, 0);
+	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+		return res;
+	pg_error(s->conn, res, err, doing);
+	PQclear(res);
+	return NULL;
 }
 
 /* --- what central knows -------------------------------------------------------- */
@@ -241,6 +289,7 @@ static int pg_hello(struct store *st, const char *scope, struct cd_error *err)
 
 	/* scope is one of central.c's known localities, never free text. */
 	snprintf(sql, sizeof(sql), "SET ROLE caredesk_sync_%s", scope);
+	snprintf(of(st)->scope, sizeof(of(st)->scope), "%s", scope);
 	return pg_exec(of(st)->conn, sql, err, "taking the locality's sync role");
 }
 
@@ -347,7 +396,7 @@ static int pg_load(struct store *st, const struct store_table *t, const char *id
 	*json = NULL;
 	snprintf(sql, sizeof(sql), "SELECT to_jsonb(t)::text FROM caredesk.\"%s\" t WHERE t.id = $1",
 		 t->name);
-	res = pg_run(of(st)->conn, sql, 1, params, err, "reading a record");
+	res = run(of(st), sql, 1, params, err, "reading a record");
 	if (!res)
 		return -1;
 	rc = PQntuples(res) ? 0 : 1;
@@ -388,7 +437,7 @@ static int relocate(struct pg_store *s, const struct store_table *t, const char 
 		    const char *locality, struct cd_error *err)
 {
 	const char *params[3] = { t->name, id, locality };
-	PGresult *res = pg_run(s->conn, "SELECT caredesk.relocate($1, $2, $3)", 3, params, err,
+	PGresult *res = run(s, "SELECT caredesk.relocate($1, $2, $3)", 3, params, err,
 			       "moving a record to another locality");
 	int rc;
 
@@ -443,7 +492,7 @@ static int write_row(struct pg_store *s, const struct store_table *t, const char
 	free(cols);
 	if (rc < 0)
 		cd_die("out of memory");
-	res = pg_run(s->conn, sql, id ? 2 : 1, params, err, "storing a record");
+	res = run(s, sql, id ? 2 : 1, params, err, "storing a record");
 	free(sql);
 	free(json);
 	rc = !res ? -1 : id && strcmp(PQcmdTuples(res), "1") != 0 ?
@@ -487,37 +536,69 @@ static int pg_bump(struct store *st, const struct store_table *t, const char *id
 		return finish_move(of(st), err);
 	snprintf(sql, sizeof(sql), "UPDATE caredesk.\"%s\" SET version = version + 1, "
 		 "updated_at = $2 WHERE id = $1", t->name);
-	res = pg_run(of(st)->conn, sql, 2, params, err, "recording a synced change");
+	res = run(of(st), sql, 2, params, err, "recording a synced change");
 	PQclear(res);
 	return res ? finish_move(of(st), err) : -1;
 }
 
-/* An update, else an insert (not ON CONFLICT: a record moving to another
- * locality must pass only the update policy, not be read back). */
-static int pg_touch(struct store *st, const char *tbl, const char *id, const char *scope,
-		    const char *worker, const char *at, struct cd_error *err)
+static int touch_insert(struct pg_store *s, const char *const params[5], bool *added,
+			struct cd_error *err)
 {
-	const char *params[5] = { tbl, id, scope, worker, at };
-	PGresult *res;
-	bool updated;
+	PGresult *res = run(s,
+		"INSERT INTO caredesk.central_row (seq, tbl, row_id, locality, worker, at) "
+		"VALUES (nextval('caredesk.central_seq'), $1, $2, $3, $4, $5) "
+		"ON CONFLICT (tbl, row_id) DO NOTHING", 5, params, err, "ordering a change");
 
-	if (finish_move(of(st), err))
+	if (!res)
 		return -1;
-	res = pg_run(of(st)->conn,
+	*added = strcmp(PQcmdTuples(res), "1") == 0;
+	PQclear(res);
+	return 0;
+}
+
+static int touch_update(struct pg_store *s, const char *const params[5], bool *done,
+			struct cd_error *err)
+{
+	PGresult *res = run(s,
 		"UPDATE caredesk.central_row SET seq = nextval('caredesk.central_seq'), "
 		"left_locality = CASE WHEN locality <> $3 THEN locality ELSE left_locality END, "
 		"locality = $3, worker = $4, at = $5 WHERE tbl = $1 AND row_id = $2", 5, params, err,
 		"ordering a change");
+
 	if (!res)
 		return -1;
-	updated = strcmp(PQcmdTuples(res), "1") == 0;
+	*done = strcmp(PQcmdTuples(res), "1") == 0;
 	PQclear(res);
-	if (updated)
-		return 0;
-	res = pg_run(of(st)->conn,
-		"INSERT INTO caredesk.central_row (seq, tbl, row_id, locality, worker, at) "
-		"VALUES (nextval('caredesk.central_seq'), $1, $2, $3, $4, $5)", 5, params, err,
-		"ordering a change");
+	return 0;
+}
+
+/* A new entry, else the record's entry moved to the end.  Most changes
+ * pushed are new records in the pusher's own scope (every desk action has
+ * its audit event), so there the insert is tried first.  An ON CONFLICT
+ * insert must be able to read its row back, so a record going to another
+ * locality is updated first, then inserted plainly if it was new. */
+static int pg_touch(struct store *st, const char *tbl, const char *id, const char *scope,
+		    const char *worker, const char *at, struct cd_error *err)
+{
+	struct pg_store *s = of(st);
+	const char *const params[5] = { tbl, id, scope, worker, at };
+	bool ours = strcmp(s->scope, "borough") == 0 || strcmp(scope, s->scope) == 0 ||
+		    strcmp(scope, "borough") == 0;
+	bool done = false;
+	PGresult *res;
+
+	if (finish_move(s, err))
+		return -1;
+	if (ours && (touch_insert(s, params, &done, err) || done))
+		return done ? 0 : -1;
+	if (touch_update(s, params, &done, err) || done)
+		return done ? 0 : -1;
+	if (ours)
+		return cd_error_set(err, CD_EX_DATAERR, tbl, "central's order has no entry for this "
+				    "record here");
+	res = run(s, "INSERT INTO caredesk.central_row (seq, tbl, row_id, locality, worker, at) "
+		     "VALUES (nextval('caredesk.central_seq'), $1, $2, $3, $4, $5)", 5, params, err,
+		  "ordering a change");
 	PQclear(res);
 	return res ? 0 : -1;
 }
@@ -527,7 +608,7 @@ static void pg_last_change(struct store *st, const char *tbl, const char *id, ch
 {
 	const char *params[2] = { tbl, id };
 	struct cd_error ignored;
-	PGresult *res = pg_run(of(st)->conn, "SELECT worker, at FROM caredesk.central_row "
+	PGresult *res = run(of(st), "SELECT worker, at FROM caredesk.central_row "
 					     "WHERE tbl = $1 AND row_id = $2", 2, params, &ignored,
 			       "reading who changed a record");
 
@@ -563,7 +644,7 @@ static int pg_record_outcome(struct store *st, const char *origin, json_t *chang
 	params[7] = now;
 	/* The locality is the sync role's own: outcomes are read back by
 	 * resends from the same replica, under the same role. */
-	res = pg_run(of(st)->conn,
+	res = run(of(st),
 		"INSERT INTO caredesk.central_change (change_id, txn_id, origin, tbl, row_id, "
 		"outcome, detail, received_at, locality) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
 		"coalesce(substring(current_user from '^caredesk_sync_(.*)$'), 'borough'))", 8, params, err,
@@ -576,7 +657,7 @@ static json_t *pg_seen_before(struct store *st, const char *change_id)
 {
 	const char *params[1] = { change_id };
 	struct cd_error ignored;
-	PGresult *res = pg_run(of(st)->conn, "SELECT outcome, detail FROM caredesk.central_change "
+	PGresult *res = run(of(st), "SELECT outcome, detail FROM caredesk.central_change "
 					     "WHERE change_id = $1", 1, params, &ignored,
 			       "looking for a change sent before");
 	json_t *stored = NULL;
@@ -597,7 +678,7 @@ static int pull_rows(struct pg_store *s, const char *scope, bool moves, long lon
 
 	snprintf(cur, sizeof(cur), "%lld", cursor);
 	snprintf(lim, sizeof(lim), "%d", limit);
-	res = pg_run(s->conn, s->pull_sql, 4, params, err, "reading changes to send");
+	res = run(s, s->pull_sql, 4, params, err, "reading changes to send");
 	if (!res)
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -644,6 +725,9 @@ static void pg_close(struct store *st)
 		free(s->tables[i].name);
 	}
 	free(s->tables);
+	for (int i = 0; i < s->nprepared; i++)
+		free(s->prepared[i].sql);
+	free(s->prepared);
 	free(s->pull_sql);
 	PQfinish(s->conn);
 	free(s);
