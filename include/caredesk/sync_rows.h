@@ -20,6 +20,9 @@ const struct sync_table_def *sync_table_find(struct replica *r, const char *name
 bool sync_table_append_only(const struct sync_table_def *t);
 bool sync_table_has_version(const struct sync_table_def *t);
 const char *sync_table_name(const struct sync_table_def *t);
+/* Its columns in table order: i from 0 to count - 1. */
+int sync_table_column_count(const struct sync_table_def *t);
+const char *sync_table_column_at(const struct sync_table_def *t, int i);
 /* The column called `name` (its name as the schema spells it), or NULL. */
 const char *sync_table_column(const struct sync_table_def *t, const char *name);
 

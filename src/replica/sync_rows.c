@@ -221,6 +221,16 @@ const char *sync_table_name(const struct sync_table_def *t)
 	return t->name;
 }
 
+int sync_table_column_count(const struct sync_table_def *t)
+{
+	return t->ncols;
+}
+
+const char *sync_table_column_at(const struct sync_table_def *t, int i)
+{
+	return i >= 0 && i < t->ncols ? t->cols[i] : NULL;
+}
+
 static int column_index(const struct sync_table_def *t, const char *name)
 {
 	for (int i = 0; name && i < t->ncols; i++)

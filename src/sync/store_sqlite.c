@@ -56,21 +56,6 @@ static int sq_schema_version(struct store *s)
 	return replica_schema_version();
 }
 
-static void load_columns(sqlite3 *db, struct store_table *t)
-{
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1) ORDER BY cid", -1, &st,
-			       NULL) != SQLITE_OK)
-		cd_die("reading the columns of %s: %s", t->name, sqlite3_errmsg(db));
-	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		t->cols = cd_realloc(t->cols, (size_t)(t->ncols + 1) * sizeof(*t->cols));
-		t->cols[t->ncols++] = cd_strdup((const char *)sqlite3_column_text(st, 0));
-	}
-	sqlite3_finalize(st);
-}
-
 /* Kept for the life of the store, so the pointers handed out stay good:
  * the array is made once, for every synced table, at open. */
 static void load_tables(struct sqlite_store *s)
@@ -94,7 +79,10 @@ static void load_tables(struct sqlite_store *s)
 		t->pub.name = cd_strdup(name);
 		t->pub.append_only = sync_table_append_only(def);
 		t->pub.has_version = sync_table_has_version(def);
-		load_columns(s->r->db, &t->pub);
+		t->pub.ncols = sync_table_column_count(def);
+		t->pub.cols = cd_calloc((size_t)t->pub.ncols + 1, sizeof(*t->pub.cols));
+		for (int k = 0; k < t->pub.ncols; k++)
+			t->pub.cols[k] = cd_strdup(sync_table_column_at(def, k));
 	}
 	sqlite3_finalize(st);
 }
