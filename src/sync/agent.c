@@ -296,9 +296,10 @@ static int pull(struct replica *r, struct transport *t, struct sync_report *rep,
 		cursor = strtoll(cursor_text, NULL, 10);
 	rep->cursor = cursor;
 	for (;;) {
-		json_t *req = json_pack("{s:s, s:s, s:s, s:I, s:i}", "type", "pull", "replica",
+		json_t *req = json_pack("{s:s, s:s, s:s, s:I, s:i, s:i}", "type", "pull", "replica",
 					r->replica_id, "scope", r->locality, "cursor", cursor,
-					"limit", batch_size(PULL_ROWS_MAX));
+					"limit", batch_size(PULL_ROWS_MAX), "schema",
+					r->schema_version);
 		json_t *ans = transport_call(t, req, err);
 		json_int_t upto;
 		bool more;

@@ -568,7 +568,8 @@ json_t *central_push(struct central *c, json_t *request, struct cd_error *err)
 		json_decref(results);
 		return NULL;
 	}
-	return json_pack("{s:s, s:o}", "type", "push", "results", results);
+	return json_pack("{s:s, s:i, s:o}", "type", "push", "schema",
+			 c->s->ops->schema_version(c->s), "results", results);
 }
 
 /* --- a pull ----------------------------------------------------------------- */
@@ -619,7 +620,8 @@ json_t *central_pull(struct central *c, json_t *request, struct pull_body *body,
 	/* Nothing more in scope: everything up to the head has been seen. */
 	if (!more)
 		last = head > last ? head : last;
-	return json_pack("{s:s, s:i, s:I, s:I, s:b}", "type", "pull", "count", body->lines, "upto",
+	return json_pack("{s:s, s:i, s:i, s:I, s:I, s:b}", "type", "pull", "schema",
+			 c->s->ops->schema_version(c->s), "count", body->lines, "upto",
 			 (json_int_t)last, "head", (json_int_t)head, "more", more);
 }
 

@@ -49,6 +49,9 @@ for r in north south borough; do
 	sync_ok "$r"
 done
 unset CAREDESK_SYNC_TRACE
+# The schema version travels with every message.
+[ -z "$(grep -v '"schema":[0-9]' "$T/trace")" ] ||
+	fail "requests without the schema version: $(grep -v '"schema":[0-9]' "$T/trace" | head -n 1)"
 [ "$(cq "SELECT priority FROM referral WHERE id = '$alf'")" = red ] || fail "the clean run did not end red"
 
 # target: what caredesk-syncd serves for this central.
@@ -71,6 +74,7 @@ deliver() {
 	while IFS= read -r _req; do
 		printf '%s\n' "$_req" | "$CAREDESK_SYNCD" "$1" >"$T/answer" 2>>"$T/syncd.err" ||
 			fail "caredesk-syncd refused a delivery: $(cat "$T/answer")"
+		grep -q '"schema":[0-9]' "$T/answer" || fail "an answer without the schema version: $(cut -c1-80 "$T/answer")"
 		q ":memory:" "SELECT json_extract(value, '\$.change_id') || ' ' || json_extract(value, '\$.outcome') FROM json_each(readfile('$T/answer'), '\$.results')" >>"$T/answers"
 	done
 }

@@ -95,6 +95,47 @@ sync_ok north
 	fail "the older desk's waiting changes did not arrive once central accepted it"
 converged north north
 
+# --- pushes at once: central's order is the order of commits -----------------------
+# Three desks push at the same time, again and again, while a fourth pulls
+# a few records at a time throughout.  Were a change's place in central's
+# order not its commit's, the reader could move its cursor past a change
+# that committed after it read, and never receive it.
+new_replica reader borough
+writers_at_once=
+for r in north south borough; do
+	(
+		i=0
+		while [ $i -lt 8 ]; do
+			note_on "$r" "At once from $r $i"
+			"$CAREDESK_SYNC_BIN" --once --replica "$T/$r.db" >/dev/null 2>>"$T/at-once.err"
+			i=$((i + 1))
+		done
+	) &
+	writers_at_once="$writers_at_once $!"
+done
+# still_writing: a writer of the three is still at work.
+still_writing() {
+	for _w in $writers_at_once; do
+		kill -0 "$_w" 2>/dev/null && return 0
+	done
+	return 1
+}
+while still_writing; do
+	CAREDESK_SYNC_BATCH=3 "$CAREDESK_SYNC_BIN" --once --replica "$T/reader.db" >/dev/null 2>&1
+done
+# shellcheck disable=SC2086
+wait $writers_at_once
+for r in north south borough; do
+	remember_waiting "$r"
+	sync_ok "$r"
+done
+sync_ok reader
+[ "$(cq "SELECT count(*) FROM note WHERE body LIKE 'At once from %'")" = 24 ] ||
+	fail "central holds $(cq "SELECT count(*) FROM note WHERE body LIKE 'At once from %'") of the 24 notes pushed at once"
+[ "$(q "$T/reader.db" "SELECT count(*) FROM note WHERE body LIKE 'At once from %'")" = 24 ] ||
+	fail "the reader missed notes pushed while it pulled: $(q "$T/reader.db" "SELECT count(*) FROM note WHERE body LIKE 'At once from %'") of 24"
+converged reader borough
+
 # --- a long pull says how far it has got ---------------------------------------------
 unsynced_replica late borough
 CAREDESK_SYNC_BATCH=5 CAREDESK_SYNC_PROGRESS=0 "$CAREDESK_SYNC_BIN" --once --syslog \
