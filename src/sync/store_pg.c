@@ -232,15 +232,24 @@ static int load_tables(struct pg_store *s, struct cd_error *err)
 	return 0;
 }
 
+/* central's id and schema window, readable by any login (central init
+ * grants them to PUBLIC: they say nothing of anyone), before the sync
+ * role is taken. */
 static int load_meta(struct pg_store *s, struct cd_error *err)
 {
-	PGresult *res = pg_run(s->conn, "SELECT key, value FROM caredesk.central_meta", 0, NULL,
-			       err, "reading central's id");
+	PGresult *res = PQexec(s->conn, "SELECT key, value FROM caredesk.central_meta");
+	const char *state;
 
-	if (!res)
-		return err->code == CD_EX_UNAVAILABLE ? -1 : cd_error_set(err, CD_EX_NOINPUT, NULL,
-			"this database is not a caredesk central store (make it with caredesk "
-			"central init URI): %.200s", err->msg);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+		if (state && (strcmp(state, "42P01") == 0 || strcmp(state, "3F000") == 0))
+			cd_error_set(err, CD_EX_NOINPUT, NULL, "this database is not a caredesk "
+				     "central store (make it with caredesk central init URI)");
+		else
+			pg_error(s->conn, res, err, "reading central's id");
+		PQclear(res);
+		return -1;
+	}
 	for (int i = 0; i < PQntuples(res); i++) {
 		if (strcmp(PQgetvalue(res, i, 0), "central_id") == 0)
 			snprintf(s->id, sizeof(s->id), "%s", PQgetvalue(res, i, 1));
@@ -286,11 +295,28 @@ static char *pull_sql(const struct pg_store *s)
 static int pg_hello(struct store *st, const char *scope, struct cd_error *err)
 {
 	char sql[96];
+	PGresult *res;
+	const char *state;
 
 	/* scope is one of central.c's known localities, never free text. */
 	snprintf(sql, sizeof(sql), "SET ROLE caredesk_sync_%s", scope);
 	snprintf(of(st)->scope, sizeof(of(st)->scope), "%s", scope);
-	return pg_exec(of(st)->conn, sql, err, "taking the locality's sync role");
+	res = PQexec(of(st)->conn, sql);
+	if (res && PQresultStatus(res) == PGRES_COMMAND_OK) {
+		PQclear(res);
+		return 0;
+	}
+	state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (state && (strcmp(state, "42501") == 0 || strcmp(state, "42704") == 0)) {
+		/* Not granted, or central init never made it: IT's to mend. */
+		cd_error_set(err, CD_EX_NOPERM, NULL, "this login (%s) may not sync as %s: the DBA "
+			     "grants it with GRANT caredesk_sync_%s TO %s, after caredesk central "
+			     "init", PQuser(of(st)->conn), scope, scope, PQuser(of(st)->conn));
+	} else {
+		pg_error(of(st)->conn, res, err, "taking the locality's sync role");
+	}
+	PQclear(res);
+	return -1;
 }
 
 static const char *pg_id(struct store *s)

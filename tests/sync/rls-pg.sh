@@ -115,6 +115,20 @@ for l in north south central west; do
 done
 converged borough borough
 
+# --- a host's own login, as IT would set one up ----------------------------------
+pg_as_superuser "CREATE ROLE northhost LOGIN"
+host_uri=$(echo "$CENTRAL_URI" | sed 's/user=[a-z_]*/user=northhost/')
+cd_on "$T/host.db" init --locality north --central "$host_uri"
+status=$?
+[ "$status" = 77 ] || fail "a login without its sync role: init ended $status, not 77"
+grep -q "GRANT caredesk_sync_north TO northhost" "$T/err" ||
+	fail "the refusal does not say what to grant: $(cat "$T/err")"
+[ -e "$T/host.db" ] && fail "a refused first sync left a replica"
+pg_as_superuser "GRANT caredesk_sync_north TO northhost"
+cd_on "$T/host.db" init --locality north --central "$host_uri" ||
+	fail "init as a login granted caredesk_sync_north: $(cat "$T/err")"
+converged host north
+
 # --- central init again: a no-op on data, policies kept ---------------------------
 before=$(cq "SELECT count(*) FROM central_row")
 "$CAREDESK_BIN" central init "$CENTRAL_URI" >"$T/out" 2>&1 || fail "central init again: $(cat "$T/out")"
