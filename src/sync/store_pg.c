@@ -238,10 +238,10 @@ static int load_tables(struct pg_store *s, struct cd_error *err)
 static int load_meta(struct pg_store *s, struct cd_error *err)
 {
 	PGresult *res = PQexec(s->conn, "SELECT key, value FROM caredesk.central_meta");
-	const char *state;
 
 	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+		const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
 		if (state && (strcmp(state, "42P01") == 0 || strcmp(state, "3F000") == 0))
 			cd_error_set(err, CD_EX_NOINPUT, NULL, "this database is not a caredesk "
 				     "central store (make it with caredesk central init URI)");
