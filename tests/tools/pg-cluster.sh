@@ -12,6 +12,7 @@
 # Without PostgreSQL a test skips (77), except in CI, where it fails.
 
 PG_DIR=
+PG_OWN_DIR=
 PG_BIN=
 
 pg_find_bin() {
@@ -37,15 +38,17 @@ pg_cluster_start() {
 		exit 77
 	fi
 	PG_DIR=$1
-	mkdir -p "$PG_DIR/sock"
 	if [ "$(id -u)" = 0 ]; then
-		# nobody must reach the directory through its parents.
-		_p=$PG_DIR
-		while [ "$_p" != / ] && [ "$_p" != "${TMPDIR:-/tmp}" ]; do
-			chmod o+x "$_p"
-			_p=$(dirname "$_p")
-		done
+		# nobody must reach the directory: a private one of its own under
+		# /tmp, whatever TMPDIR's parents allow.
+		PG_DIR=$(mktemp -d /tmp/caredesk-pg.XXXXXX) || exit 99
+		PG_OWN_DIR=$PG_DIR
+		chmod 755 "$PG_DIR"
+		mkdir "$PG_DIR/sock"
 		chown nobody "$PG_DIR" "$PG_DIR/sock"
+		chmod 700 "$PG_DIR/sock"
+	else
+		mkdir -p "$PG_DIR/sock"
 	fi
 	pg_run_as_owner "$PG_BIN/initdb" -D "$PG_DIR/data" -U caredesk_admin --auth=trust \
 		--no-sync -E UTF8 --locale=C >"$PG_DIR/initdb.log" 2>&1 ||
@@ -89,10 +92,12 @@ pg_cluster_restart() {
 }
 
 pg_cluster_stop() {
-	[ -n "$PG_PID" ] || return 0
-	pg_run_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1
-	wait "$PG_PID" 2>/dev/null
-	PG_PID=
+	if [ -n "$PG_PID" ]; then
+		pg_run_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1
+		wait "$PG_PID" 2>/dev/null
+		PG_PID=
+	fi
+	[ -n "$PG_OWN_DIR" ] && [ -z "${KEEP_TEST_DIR:-}" ] && rm -rf "$PG_OWN_DIR"
 	return 0
 }
 
