@@ -25,7 +25,7 @@ export CAREDESK_BIN CAREDESK_SYNC_BIN CAREDESK_SYNCD CAREDESK_DATADIR TESTS_SRCD
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/caredesk-bench-sync.XXXXXX")
 . "$here/tests/tools/pg-cluster.sh"
-trap 'pg_cluster_stop; rm -rf "$T"' EXIT
+trap 'pg_cluster_destroy; rm -rf "$T"' EXIT
 
 now() { date +%s.%N; }
 rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }

@@ -69,7 +69,7 @@ sync_setup() {
 }
 
 central_cleanup() {
-	[ "$CENTRAL_KIND" = postgresql ] && pg_cluster_stop
+	[ "$CENTRAL_KIND" = postgresql ] && pg_cluster_destroy
 	return 0
 }
 

@@ -5,6 +5,7 @@
 #                          exports PGHOST, PGPORT, PGUSER, PGDATABASE and
 #                          sets PG_URI to a fresh database's URI.
 #   pg_cluster_stop        stop it (immediately: nothing in it is kept).
+#   pg_cluster_destroy     stop it and remove what it made.
 #   pg_cluster_kill        kill -9 the postmaster, as a crash would.
 #   pg_cluster_restart     start it again after a kill or a stop.
 #   pg_as_superuser SQL    psql as the cluster's superuser, quietly.
@@ -97,6 +98,12 @@ pg_cluster_stop() {
 		wait "$PG_PID" 2>/dev/null
 		PG_PID=
 	fi
+	return 0
+}
+
+# pg_cluster_destroy: stop it for good, and remove the directory it made.
+pg_cluster_destroy() {
+	pg_cluster_stop
 	[ -n "$PG_OWN_DIR" ] && [ -z "${KEEP_TEST_DIR:-}" ] && rm -rf "$PG_OWN_DIR"
 	return 0
 }
