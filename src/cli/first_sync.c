@@ -11,7 +11,8 @@
 #include "caredesk/program.h"
 #include "cli/commands.h"
 
-int app_run_agent(const char *replica, bool once, pid_t *pid_out)
+/* How the agent is run: one round, a new file's first, or watching. */
+static int run_agent(const char *replica, const char *mode, pid_t *pid_out)
 {
 	char bin[PATH_MAX + 32];
 	pid_t pid;
@@ -23,9 +24,9 @@ int app_run_agent(const char *replica, bool once, pid_t *pid_out)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		const char *argv[] = { bin, once ? "--once" : "--watch", "--replica", replica, NULL };
+		const char *argv[] = { bin, mode, "--replica", replica, NULL };
 
-		if (!once) {
+		if (pid_out) {
 			/* Its messages would land on the desk's screen. */
 			FILE *null = freopen("/dev/null", "w", stderr);
 
@@ -35,7 +36,7 @@ int app_run_agent(const char *replica, bool once, pid_t *pid_out)
 		fprintf(stderr, "caredesk: cannot run %s: %s\n", bin, strerror(errno));
 		_exit(127);
 	}
-	if (!once) {
+	if (pid_out) {
 		*pid_out = pid;
 		return 0;
 	}
@@ -45,10 +46,15 @@ int app_run_agent(const char *replica, bool once, pid_t *pid_out)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+int app_run_agent(const char *replica, bool once, pid_t *pid)
+{
+	return run_agent(replica, once ? "--once" : "--watch", once ? NULL : pid);
+}
+
 int app_first_sync(const char *fresh, const char *path)
 {
 	char lock[PATH_MAX + 16];
-	int rc = app_run_agent(fresh, true, NULL);
+	int rc = run_agent(fresh, "--first", NULL);
 
 	if (rc != 0) {
 		fprintf(stderr, "caredesk: the first sync of %s failed; nothing was made\n", path);

@@ -49,6 +49,8 @@ static void usage(FILE *fp)
 	      "                     [--replica FILE] [--config FILE]\n"
 	      "Push this replica's changes to its central store and pull everyone else's.\n"
 	      "  --once          one round, then exit (69 if central is unreachable)\n"
+	      "  --first         --once for a new replica file no desk has open, loaded\n"
+	      "                  in bulk (caredesk init --central uses it)\n"
 	      "  --watch         keep in step until stopped (the default)\n"
 	      "  --interval S    seconds between rounds when nothing changes here (30)\n"
 	      "  --syslog        log to syslog as well as to standard error\n", fp);
@@ -170,6 +172,23 @@ static int round_once(struct replica *r, struct sync_report *rep, struct cd_erro
 	return sync_once(r, rep, err);
 }
 
+/* --first: the first sync of a new replica file that no desk has open
+ * (caredesk init --central's FILE.new).  It is loaded as a generated
+ * replica is: without the journal, the guard and capture triggers or
+ * per-row foreign key checks, which are all made and run once at the end;
+ * a crash leaves only a .new file that init removes. */
+static int first_round(struct replica *r, struct sync_report *rep, struct cd_error *err)
+{
+	int rc;
+
+	if (replica_bulk_mode(r, true, err))
+		return -1;
+	rc = round_once(r, rep, err);
+	if (replica_bulk_mode(r, false, rc ? NULL : err))
+		rc = -1;
+	return rc;
+}
+
 static long long data_version(struct replica *r)
 {
 	sqlite3_stmt *st;
@@ -243,6 +262,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "once", no_argument, NULL, 'o' },
+		{ "first", no_argument, NULL, 'f' },
 		{ "watch", no_argument, NULL, 'w' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "syslog", no_argument, NULL, 's' },
@@ -252,7 +272,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 	struct cd_error err;
 	struct replica *r = NULL;
-	int once = 0, interval = DEFAULT_INTERVAL, opt, lock_fd = -1, rc;
+	int once = 0, first = 0, interval = DEFAULT_INTERVAL, opt, lock_fd = -1, rc;
 	const char *path;
 	struct sigaction sa = { .sa_handler = on_stop };
 
@@ -268,6 +288,8 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == 'o')
 			once = 1;
+		else if (opt == 'f')
+			once = first = 1;
 		else if (opt == 'w')
 			once = 0;
 		else if (opt == 'i' && atoi(optarg) > 0)
@@ -309,7 +331,7 @@ int main(int argc, char **argv)
 	if (once) {
 		struct sync_report rep;
 
-		rc = round_once(r, &rep, &err) ? fail(&err) : 0;
+		rc = (first ? first_round(r, &rep, &err) : round_once(r, &rep, &err)) ? fail(&err) : 0;
 		if (rc == 0)
 			report(&rep);
 	} else {
