@@ -63,14 +63,14 @@ void central_close(struct central **cp)
 	*cp = NULL;
 }
 
+const char *const store_localities[STORE_LOCALITIES] = { "north", "south", "central", "west" };
+
 static bool known_scope(const char *scope)
 {
-	static const char *const scopes[] = { "north", "south", "central", "west", "borough" };
-
-	for (size_t i = 0; i < sizeof(scopes) / sizeof(*scopes); i++)
-		if (strcmp(scope, scopes[i]) == 0)
+	for (size_t i = 0; i < STORE_LOCALITIES; i++)
+		if (strcmp(scope, store_localities[i]) == 0)
 			return true;
-	return false;
+	return strcmp(scope, "borough") == 0;
 }
 
 /* The replica served says which locality it serves, once a connection:

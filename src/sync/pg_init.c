@@ -20,9 +20,6 @@
 #include "sync/store.h"
 #include "sync/store_pg.h"
 
-#define PUSH_LOCK_KEY "7306380616455713905"
-
-static const char *const localities[] = { "north", "south", "central", "west" };
 
 struct ddl {
 	PGconn *conn;
@@ -333,8 +330,8 @@ static int policies(struct ddl *d, const char *tbl)
 	int rc = runf(d, "ALTER TABLE caredesk.\"%s\" ENABLE ROW LEVEL SECURITY", tbl) ||
 		 runf(d, "ALTER TABLE caredesk.\"%s\" FORCE ROW LEVEL SECURITY", tbl);
 
-	for (size_t i = 0; rc == 0 && i < sizeof(localities) / sizeof(*localities); i++) {
-		const char *l = localities[i];
+	for (size_t i = 0; rc == 0 && i < STORE_LOCALITIES; i++) {
+		const char *l = store_localities[i];
 		char scope[128];
 
 		snprintf(scope, sizeof(scope), "%s", directory ? "true" : "");
@@ -393,9 +390,9 @@ static int mover(struct ddl *d)
 		     runf(d, "CREATE POLICY mover ON caredesk.\"%s\" TO caredesk_mover USING (true) "
 			     "WITH CHECK (true)", text_col(st, 0));
 	sqlite3_finalize(st);
-	for (size_t i = 0; rc == 0 && i < sizeof(localities) / sizeof(*localities); i++)
+	for (size_t i = 0; rc == 0 && i < STORE_LOCALITIES; i++)
 		rc = runf(d, "GRANT EXECUTE ON FUNCTION caredesk.relocate(text, text, text) TO "
-			     "caredesk_sync_%s", localities[i]);
+			     "caredesk_sync_%s", store_localities[i]);
 	return rc || run(d, "GRANT EXECUTE ON FUNCTION caredesk.relocate(text, text, text) TO "
 			    "caredesk_sync_borough") ? -1 : 0;
 }
@@ -409,8 +406,8 @@ static int security(struct ddl *d)
 	int rc = run(d, "GRANT USAGE ON SCHEMA caredesk TO PUBLIC") ||
 		 run(d, "GRANT SELECT ON caredesk.central_meta, caredesk.synced_table TO PUBLIC");
 
-	for (size_t i = 0; rc == 0 && i < sizeof(localities) / sizeof(*localities); i++)
-		rc = make_role(d, localities[i], NULL);
+	for (size_t i = 0; rc == 0 && i < STORE_LOCALITIES; i++)
+		rc = make_role(d, store_localities[i], NULL);
 	if (rc == 0)
 		rc = make_role(d, "borough", NULL);
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)

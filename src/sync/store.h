@@ -32,6 +32,11 @@ bool store_table_has_column(const struct store_table *t, const char *col);
  * workers of any team). */
 const char *store_scope_of(const char *tbl, const char *locality);
 
+/* The localities a replica may serve besides the borough-wide scope
+ * ("borough"): each has its own sync role on a PostgreSQL central. */
+#define STORE_LOCALITIES 4
+extern const char *const store_localities[STORE_LOCALITIES];
+
 struct store;
 
 struct store_ops {

@@ -342,9 +342,6 @@ static const struct store_table *pg_table(struct store *st, const char *name)
 	return NULL;
 }
 
-/* Any key will do, so long as every caredesk push takes the same one. */
-#define PUSH_LOCK_KEY "7306380616455713905"
-
 static int pg_begin(struct store *st, struct cd_error *err)
 {
 	struct pg_store *s = of(st);

@@ -7,6 +7,10 @@
 
 #include "caredesk/error.h"
 
+/* The advisory lock every push (and central init) takes first, so pushes
+ * commit one at a time: any key will do, so long as all take the same. */
+#define PUSH_LOCK_KEY "7306380616455713905"
+
 /* Connect to `uri` (TLS and timeouts the libpq way: PGSSLMODE and the
  * rest, which the agent sets from caredesk.conf's central group). */
 int pg_connect(const char *uri, PGconn **out, struct cd_error *err);
