@@ -149,6 +149,8 @@ wait_selected() {
 		_i=$((_i + 1))
 	done
 	fail "selection is on line $(selected_row), expected $1"
+	# The screen as it stood, so a rare miss can be read from the log.
+	screen | sed 's/^/    | /'
 	return 1
 }
 
