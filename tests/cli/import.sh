@@ -154,6 +154,57 @@ expect_eq "rejects file rewritten, not appended" 12 "$(csv_count mixed.csv.rejec
 r check
 expect_status 0 "check after importing the same file twice"
 
+# --- blank lines are skipped, never rejected ---------------------------------------------
+# On a replica of its own.  Blank lines with LF and with CRLF ends, a run of
+# them between records, one right after the header and one at the very
+# end: none is a record, none a reject, and the line numbers of the records
+# after them stay physical lines (the bad category is on line 9).
+main_replica=$REPLICA
+REPLICA=$T/blank.db
+make_replica north "$REPLICA"
+printf '%s\r\n' "$header" '' \
+	'2026-11-21T09:00:00Z,,Blank,Alpha,1990-01-01,N4 1AA,gp,health,no,after a CRLF blank line' \
+	>blank.csv
+printf '%s\n' '' \
+	'2026-11-21T09:05:00Z,,Blank,Bravo,1990-01-02,N4 1AB,gp,health,no,after an LF blank line' \
+	'' '' >>blank.csv
+printf '%s\r\n' '' \
+	'2026-11-21T09:10:00Z,,Blank,Charlie,1990-01-03,N4 1AC,gp,astrology,no,bad category on line 9' \
+	'2026-11-21T09:15:00Z,,Blank,Delta,1990-01-04,N4 1AD,gp,health,no,the last record' \
+	'' >>blank.csv
+expect_eq "blank.csv's line 9 is the bad record" "Blank,Charlie" \
+	"$(sed -n 9p blank.csv | cut -d, -f3,4)"
+r import referrals blank.csv
+expect_status 65 "import with blank lines and one bad record"
+expect_eq "only the bad record is a reject (no blank line is)" 1 "$(reject_lines)"
+expect_reject blank.csv 9 category
+cat "$CD_OUT" "$CD_ERR" >blank-said.txt
+if grep -F "3 referrals imported, 1 rejected" blank-said.txt >/dev/null; then
+	pass "blank.csv: 3 imported, 1 rejected"
+else
+	fail "$CD_CMD: expected '3 referrals imported, 1 rejected'; output was:"
+	show blank-said.txt
+fi
+expect_eq "referrals from blank.csv" 3 "$(export_count referrals)"
+if [ -f blank.csv.rejects.csv ]; then
+	expect_eq "records in blank.csv's rejects file" 1 "$(csv_count blank.csv.rejects.csv)"
+	expect_eq "the rejected record is Charlie" Charlie "$(csv_column blank.csv.rejects.csv given_name)"
+else
+	fail "no blank.csv.rejects.csv for the bad record"
+fi
+
+# Only blank lines after the records: a clean import, no rejects file.
+printf '%s\n' "$header" \
+	'2026-11-21T09:20:00Z,,Blank,Echo,1990-01-05,N4 1AE,gp,health,no,then only blank lines' \
+	'' >trailing.csv
+printf '\r\n\r\n' >>trailing.csv
+r import referrals trailing.csv
+expect_status 0 "import of a file ending in blank lines"
+expect_eq "no reject lines for trailing blank lines" 0 "$(reject_lines)"
+expect_no_file trailing.csv.rejects.csv "blank lines are not rejects"
+expect_eq "referrals after trailing.csv" 4 "$(export_count referrals)"
+REPLICA=$main_replica
+
 # --- all good: exit 0 ------------------------------------------------------------------
 printf '%s\n' "$header" \
 	'2026-11-21T10:00:00Z,,Good,Only,1990-01-01,N3 1AA,hospital,health,no,all fine' >good.csv
