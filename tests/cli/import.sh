@@ -5,7 +5,8 @@
 # columns in any order), unknown columns warned, a missing required column
 # refused, code values matched loosely, each bad record reported as
 # FILE:LINE: field: reason with the line where it starts, rejects written to
-# FILE.rejects.csv (or the current directory), the one-hour future limit,
+# FILE.rejects.csv (the current directory when that is not writable is
+# import-unwritable.sh), the one-hour future limit,
 # control characters kept, duplicate people handled without blocking.
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
 . "${TESTS_SRCDIR:?}/cli/lib.sh"
@@ -402,59 +403,6 @@ expect_eq "the flag is a possible duplicate" possible-duplicate "$(csv_column fl
 expect_eq "the flag is on the new person" "$smyth" "$(csv_column flags.csv person_id)"
 r check
 expect_status 0 "check after the duplicate handling"
-
-# --- rejects in the current directory when the input's is not writable ------------------------
-REPLICA=$T/r.db
-mkdir ro work
-printf '%s\n' "$header" \
-	'2026-11-22T09:00:00Z,,Readonly,Good,1995-01-01,N10 1AA,gp,health,no,fine' \
-	'2026-11-22T09:05:00Z,,Readonly,Bad,1995-01-02,N10 1AB,carrier-pigeon,health,no,bad source' \
-	>ro/in.csv
-if [ "$(id -u)" = 0 ]; then
-	# Root writes anywhere: run this case as another user.
-	if ! command -v runuser >/dev/null 2>&1 || ! id nobody >/dev/null 2>&1 ||
-		! runuser -u nobody -- "$CAREDESK_BIN" --version >/dev/null 2>&1; then
-		echo "SKIP (part): cannot run $CAREDESK_BIN as nobody for the unwritable-directory case"
-		runas=
-	else
-		runas=nobody
-		r worker add nobody --name Nobody --team north-duty --role duty
-		expect_status 0
-		chmod 0755 "$T" ro
-		chmod 0777 work
-		chmod 0666 "$REPLICA"
-		chmod 0777 "$T"		# the replica's -wal and -shm files go beside it
-	fi
-else
-	runas=$(id -un)
-	chmod 0555 ro
-fi
-if [ -n "$runas" ]; then
-	before_refs=$(export_count referrals)
-	cd work || exit 99
-	if [ "$runas" = "$(id -un)" ]; then
-		cd_run --replica "$REPLICA" import referrals "$T/ro/in.csv"
-	else
-		cd_run_as "$runas" --replica "$REPLICA" import referrals "$T/ro/in.csv"
-	fi
-	cd "$T" || exit 99
-	expect_status 65 "import from an unwritable directory"
-	expect_reject "$T/ro/in.csv" 3 source
-	expect_no_file "$T/ro/in.csv.rejects.csv" "the input's directory is not writable"
-	expect_file_exists "$T/work/in.csv.rejects.csv" "rejects in the current directory"
-	cat "$CD_OUT" "$CD_ERR" >said.txt
-	if grep -F "in.csv.rejects.csv" said.txt >/dev/null && ! grep -F "$T/ro/in.csv.rejects.csv" said.txt >/dev/null; then
-		pass "the message says where the rejects went"
-	else
-		fail "$CD_CMD: expected a message naming the rejects file in the current directory ($T/work/in.csv.rejects.csv); output was:"
-		show said.txt
-	fi
-	if [ -f "$T/work/in.csv.rejects.csv" ]; then
-		expect_eq "records in the rejects file in the current directory" 1 "$(csv_count "$T/work/in.csv.rejects.csv")"
-	fi
-	expect_eq "the good record was still imported" $((before_refs + 1)) "$(export_count referrals)"
-	chmod 0755 "$T/ro"
-fi
 
 r check
 expect_status 0 "check at the end"
