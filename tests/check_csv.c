@@ -16,7 +16,7 @@
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 #define BYTES(s)	s, sizeof(s) - 1
 #define MAX_FIELDS	4
-#define MAX_RECORDS	5
+#define MAX_RECORDS	8
 #define MIB		(1024 * 1024)
 
 struct csv_expect {
@@ -72,6 +72,15 @@ static const struct csv_case read_cases[] = {
 	{ "blank lines", BYTES("a\n\nb\n\n"),
 	  { REC(1, 1, "a"), REC(2, 1, ""), REC(3, 1, "b"), REC(4, 1, ""), END } },
 	{ "blank CRLF line", BYTES("\r\n"), { REC(1, 1, ""), END } },
+	/* blank lines read as one empty field (the importer skips those), with
+	 * the physical line of every later record still right */
+	{ "CRLF blank lines between records", BYTES("h,i\r\n\r\n\r\na,b\r\n\r\nc,d\r\n\r\n"),
+	  { REC(1, 2, "h", "i"), REC(2, 1, ""), REC(3, 1, ""), REC(4, 2, "a", "b"),
+	    REC(5, 1, ""), REC(6, 2, "c", "d"), REC(7, 1, ""), END } },
+	{ "blank lines after a multi-line record", BYTES("\"x\ny\"\n\n\r\nz\n"),
+	  { REC(1, 1, "x\ny"), REC(3, 1, ""), REC(4, 1, ""), REC(5, 1, "z"), END } },
+	{ "blank line at the very end, no line end", BYTES("a\n\n"),
+	  { REC(1, 1, "a"), REC(2, 1, ""), END } },
 	{ "trailing comma", BYTES("a,\n,\n"),
 	  { REC(1, 2, "a", ""), REC(2, 2, "", ""), END } },
 	{ "lone CR is data", BYTES("a\rb,c\n"), { REC(1, 2, "a\rb", "c"), END } },

@@ -6,6 +6,8 @@
  * characters, invalid bytes).  Each table row is one case so a failure names
  * the row. */
 #include <check.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -439,6 +441,108 @@ START_TEST(test_valid_utf8)
 }
 END_TEST
 
+/* The code points that must never reach the terminal as themselves,
+ * written here from Unicode's own lists (UCD 14: general categories Cc,
+ * Cs, Zl and Zp; the Bidi_Control property; Noncharacter_Code_Point; and
+ * the Default_Ignorable_Code_Point set, which Unicode says to render
+ * invisibly, less the variation selectors and the marks that only ever
+ * change a visible character), not copied from src/core/text.c: an entry
+ * missing there, or one too many, fails below.  Every xxFFFE and xxFFFF
+ * is a noncharacter too (checked by rule, not listed). */
+static const struct {
+	uint32_t first, last;
+	const char *why;
+} unicode_unsafe[] = {
+	{ 0x0000, 0x001F, "C0 controls (Cc)" },
+	{ 0x007F, 0x009F, "DEL and the C1 controls (Cc)" },
+	{ 0x061C, 0x061C, "ARABIC LETTER MARK (Bidi_Control)" },
+	{ 0x115F, 0x1160, "HANGUL CHOSEONG/JUNGSEONG FILLER (Default_Ignorable)" },
+	{ 0x180E, 0x180E, "MONGOLIAN VOWEL SEPARATOR (Cf, Default_Ignorable)" },
+	{ 0x200B, 0x200D, "ZERO WIDTH SPACE, NON-JOINER, JOINER (Default_Ignorable)" },
+	{ 0x200E, 0x200F, "LEFT-TO-RIGHT and RIGHT-TO-LEFT MARK (Bidi_Control)" },
+	{ 0x2028, 0x2028, "LINE SEPARATOR (Zl)" },
+	{ 0x2029, 0x2029, "PARAGRAPH SEPARATOR (Zp)" },
+	{ 0x202A, 0x202E, "bidi embeddings, pop and overrides (Bidi_Control)" },
+	{ 0x2060, 0x2064, "WORD JOINER and the invisible operators (Default_Ignorable)" },
+	{ 0x2065, 0x2065, "unassigned, reserved Default_Ignorable" },
+	{ 0x2066, 0x2069, "bidi isolates (Bidi_Control)" },
+	{ 0x206A, 0x206F, "deprecated format characters (Default_Ignorable)" },
+	{ 0x3164, 0x3164, "HANGUL FILLER (Default_Ignorable)" },
+	{ 0xD800, 0xDFFF, "surrogates (Cs)" },
+	{ 0xFDD0, 0xFDEF, "noncharacters" },
+	{ 0xFEFF, 0xFEFF, "ZERO WIDTH NO-BREAK SPACE (Default_Ignorable)" },
+	{ 0xFFA0, 0xFFA0, "HALFWIDTH HANGUL FILLER (Default_Ignorable)" },
+	{ 0xFFF0, 0xFFF8, "unassigned, reserved Default_Ignorable" },
+	{ 0xFFF9, 0xFFFB, "interlinear annotation controls (Cf)" },
+	{ 0x1BCA0, 0x1BCA3, "shorthand format controls (Default_Ignorable)" },
+	{ 0x1D173, 0x1D17A, "musical symbol beam, tie, slur and phrase controls (Default_Ignorable)" },
+	{ 0xE0000, 0xE007F, "tags and reserved (Default_Ignorable)" },
+	{ 0xE0080, 0xE00FF, "unassigned, reserved Default_Ignorable" },
+	{ 0xE01F0, 0xE0FFF, "unassigned, reserved Default_Ignorable" },
+};
+
+static const char *unicode_unsafe_why(uint32_t c)
+{
+	if ((c & 0xFFFEu) == 0xFFFEu)
+		return "a noncharacter (xxFFFE or xxFFFF)";
+	for (size_t i = 0; i < ARRAY_LEN(unicode_unsafe); i++) {
+		if (c >= unicode_unsafe[i].first && c <= unicode_unsafe[i].last)
+			return unicode_unsafe[i].why;
+	}
+	return NULL;
+}
+
+/* Each row of the list, every code point of it: unsafe, and sanitised to
+ * the placeholder rather than passed through.  The code points just
+ * outside the row are safe unless the list says otherwise, so the row's
+ * edges are pinned too. */
+START_TEST(test_unsafe_row)
+{
+	uint32_t first = unicode_unsafe[_i].first, last = unicode_unsafe[_i].last;
+
+	for (uint32_t c = first; c <= last; c++) {
+		char src[5] = { 0 }, out[16];
+		size_t n = text_utf8_encode((wchar_t)c, src);
+
+		ck_assert_msg(!text_is_safe_codepoint((wchar_t)c), "U+%04X (%s) is taken as safe",
+			      (unsigned)c, unicode_unsafe[_i].why);
+		if (n == 0 || c == 0 || (c >= 0xD800 && c <= 0xDFFF))
+			continue;	/* a surrogate encodes as U+FFFD; NUL ends the string */
+		text_sanitise(src, TEXT_MODE_UTF8, 80, out, sizeof(out));
+		ck_assert_msg(strstr(out, src) == NULL, "U+%04X (%s) passed through the sanitiser",
+			      (unsigned)c, unicode_unsafe[_i].why);
+	}
+	if (first > 0 && !unicode_unsafe_why(first - 1))
+		ck_assert_msg(text_is_safe_codepoint((wchar_t)(first - 1)),
+			      "U+%04X, before %s, is taken as unsafe", (unsigned)(first - 1),
+			      unicode_unsafe[_i].why);
+	if (!unicode_unsafe_why(last + 1))
+		ck_assert_msg(text_is_safe_codepoint((wchar_t)(last + 1)),
+			      "U+%04X, after %s, is taken as unsafe", (unsigned)(last + 1),
+			      unicode_unsafe[_i].why);
+}
+END_TEST
+
+/* Every code point: unsafe exactly when the list above says so. */
+START_TEST(test_unsafe_all)
+{
+	char msg[1024] = "";
+	size_t used = 0;
+	int wrong = 0;
+
+	for (uint32_t c = 0; c <= 0x10FFFF; c++) {
+		const char *why = unicode_unsafe_why(c);
+
+		if (text_is_safe_codepoint((wchar_t)c) == (why == NULL))
+			continue;
+		if (wrong++ < 8 && used < sizeof(msg))
+			used += (size_t)snprintf(msg + used, sizeof(msg) - used, " U+%04X %s;",
+						 (unsigned)c, why ? why : "(safe by Unicode)");
+	}
+	ck_assert_msg(wrong == 0, "%d code points judged against Unicode's lists:%s", wrong, msg);
+}
+END_TEST
+
 static Suite *text_suite(void)
 {
 	Suite *s = suite_create("text");
@@ -456,6 +560,8 @@ static Suite *text_suite(void)
 	tcase_add_loop_test(tc, test_decode, 0, ARRAY_LEN(decode_cases));
 	tcase_add_loop_test(tc, test_encode, 0, ARRAY_LEN(encode_cases));
 	tcase_add_test(tc, test_encode_round_trip);
+	tcase_add_loop_test(tc, test_unsafe_row, 0, ARRAY_LEN(unicode_unsafe));
+	tcase_add_test(tc, test_unsafe_all);
 	tcase_add_loop_test(tc, test_valid_utf8, 0, ARRAY_LEN(valid_cases));
 	suite_add_tcase(s, tc);
 	return s;

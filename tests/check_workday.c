@@ -324,6 +324,150 @@ START_TEST(test_due_with_closure)
 }
 END_TEST
 
+/* Closure days the borough adds, wherever they fall: on a weekend (already
+ * not a working day, so they must not be counted twice), on a bank holiday
+ * (the same day twice), next to a weekend, or at an end of the range.
+ * Each row adds up to three closures (NULL: none) to the real calendar and
+ * checks between(a, b), the nth working day after a, and a due time. */
+static const struct {
+	const char *closed[3];
+	const char *a, *b;
+	int between;		/* workcal_between(a, b) */
+	int n;
+	const char *nth;	/* workcal_add_working_days(a, n) */
+	const char *received;
+	const char *due;	/* workcal_due(received, n) */
+} closure_cases[] = {
+	/* a Saturday closure changes nothing */
+	{ { "2026-01-17" }, "2026-01-16", "2026-01-19", 1, 1, "2026-01-19",
+	  "2026-01-16T10:00:00Z", "2026-01-19T10:00:00Z" },
+	{ { "2026-01-17" }, "2026-01-12", "2026-01-23", 9, 5, "2026-01-19",
+	  "2026-01-17T11:00:00Z", "2026-01-26T09:00:00Z" },
+	/* the weekend closure at either end of the range */
+	{ { "2026-01-17" }, "2026-01-12", "2026-01-17", 4, 4, "2026-01-16",
+	  "2026-01-12T10:00:00Z", "2026-01-16T10:00:00Z" },
+	{ { "2026-01-17" }, "2026-01-17", "2026-01-19", 1, 1, "2026-01-19",
+	  "2026-01-17T11:00:00Z", "2026-01-20T09:00:00Z" },
+	/* backwards across it */
+	{ { "2026-01-17" }, "2026-01-19", "2026-01-16", -1, 0, "2026-01-19",
+	  "2026-01-16T18:00:00Z", "2026-01-19T17:00:00Z" },
+	/* a Sunday closure, and both days of a weekend */
+	{ { "2026-01-18" }, "2026-01-16", "2026-01-19", 1, 1, "2026-01-19",
+	  "2026-01-18T11:00:00Z", "2026-01-20T09:00:00Z" },
+	{ { "2026-01-17", "2026-01-18" }, "2026-01-15", "2026-01-20", 3, 3, "2026-01-20",
+	  "2026-01-15T10:00:00Z", "2026-01-20T10:00:00Z" },
+	/* a long weekend: Saturday, Sunday and the Monday closed */
+	{ { "2026-01-17", "2026-01-18", "2026-01-19" }, "2026-01-16", "2026-01-20", 1, 1,
+	  "2026-01-20", "2026-01-16T10:00:00Z", "2026-01-20T10:00:00Z" },
+	/* a Monday closure next to the weekend */
+	{ { "2026-01-19" }, "2026-01-16", "2026-01-19", 0, 1, "2026-01-20",
+	  "2026-01-16T10:00:00Z", "2026-01-20T10:00:00Z" },
+	{ { "2026-01-19" }, "2026-01-16", "2026-01-20", 1, 2, "2026-01-21",
+	  "2026-01-19T10:00:00Z", "2026-01-22T09:00:00Z" },
+	/* a Friday closure next to the weekend */
+	{ { "2026-01-16" }, "2026-01-15", "2026-01-19", 1, 1, "2026-01-19",
+	  "2026-01-15T10:00:00Z", "2026-01-19T10:00:00Z" },
+	{ { "2026-01-16" }, "2026-01-16", "2026-01-19", 1, 0, "2026-01-16",
+	  "2026-01-16T10:00:00Z", "2026-01-19T17:00:00Z" },
+	/* on a bank holiday (Christmas Day, a Friday), and on the weekend between
+	 * it and the substitute Boxing Day */
+	{ { "2026-12-25" }, "2026-12-24", "2026-12-29", 1, 1, "2026-12-29",
+	  "2026-12-24T16:00:00Z", "2026-12-29T16:00:00Z" },
+	{ { "2026-12-26", "2026-12-27" }, "2026-12-24", "2026-12-29", 1, 5, "2027-01-05",
+	  "2026-12-25T10:00:00Z", "2027-01-06T09:00:00Z" },
+	{ { "2026-12-25", "2026-12-26", "2026-12-29" }, "2026-12-24", "2026-12-31", 2, 2,
+	  "2026-12-31", "2026-12-24T16:00:00Z", "2026-12-31T16:00:00Z" },
+	/* a weekend closure over a year: 253 working days in 2026 stay 253 */
+	{ { "2026-03-07", "2026-08-30", "2026-11-21" }, "2025-12-31", "2026-12-31", 253, 0,
+	  "2025-12-31", "2026-08-30T10:00:00Z", "2026-09-01T16:00:00Z" },
+	/* a weekday closure in the same year takes one away */
+	{ { "2026-03-07", "2026-08-28", "2026-11-21" }, "2025-12-31", "2026-12-31", 252, 0,
+	  "2025-12-31", "2026-08-28T10:00:00Z", "2026-09-01T16:00:00Z" },
+};
+
+static void add_closures(int row)
+{
+	for (int i = 0; i < 3 && closure_cases[row].closed[i]; i++)
+		workcal_add(cal, day_of(closure_cases[row].closed[i]));
+}
+
+START_TEST(test_closure_between)
+{
+	add_closures(_i);
+	ck_assert_msg(workcal_between(cal, day_of(closure_cases[_i].a),
+				      day_of(closure_cases[_i].b)) == closure_cases[_i].between,
+		      "closed %s %s %s: between %s and %s is %d working days, expected %d",
+		      closure_cases[_i].closed[0], closure_cases[_i].closed[1]
+		      ? closure_cases[_i].closed[1] : "", closure_cases[_i].closed[2]
+		      ? closure_cases[_i].closed[2] : "", closure_cases[_i].a, closure_cases[_i].b,
+		      workcal_between(cal, day_of(closure_cases[_i].a), day_of(closure_cases[_i].b)),
+		      closure_cases[_i].between);
+}
+END_TEST
+
+START_TEST(test_closure_add)
+{
+	char buf[ISO_DATE_LEN];
+
+	add_closures(_i);
+	date_format(workcal_add_working_days(cal, day_of(closure_cases[_i].a), closure_cases[_i].n),
+		    buf);
+	ck_assert_msg(strcmp(buf, closure_cases[_i].nth) == 0, "closed %s: %s + %d is %s, expected %s",
+		      closure_cases[_i].closed[0], closure_cases[_i].a, closure_cases[_i].n, buf,
+		      closure_cases[_i].nth);
+}
+END_TEST
+
+START_TEST(test_closure_due)
+{
+	char buf[ISO_INSTANT_LEN];
+
+	add_closures(_i);
+	instant_format(workcal_due(cal, at(closure_cases[_i].received), closure_cases[_i].n), buf);
+	ck_assert_msg(strcmp(buf, closure_cases[_i].due) == 0, "closed %s: received %s + %d: due %s, "
+		      "expected %s", closure_cases[_i].closed[0], closure_cases[_i].received,
+		      closure_cases[_i].n, buf, closure_cases[_i].due);
+}
+END_TEST
+
+/* The counting shortcut (weekdays by arithmetic, less the closures) agrees
+ * with counting day by day, for closures on every kind of day: each
+ * Saturday, some Sundays and weekdays, over every pair of dates in a
+ * quarter. */
+START_TEST(test_closure_between_by_day)
+{
+	static const char *const closed[] = { "2026-02-01", "2026-02-02", "2026-02-13",
+		"2026-03-01", "2026-03-20", "2026-03-23" };
+	struct civil_date first = day_of("2026-01-01"), last = day_of("2026-03-31");
+
+	for (struct civil_date d = day_of("2026-01-03"); date_to_days(d) <= date_to_days(last);
+	     d = date_add_days(d, 7))
+		workcal_add(cal, d);
+	for (int i = 0; i < N_CASES(closed); i++)
+		workcal_add(cal, day_of(closed[i]));
+	for (struct civil_date a = first; date_to_days(a) <= date_to_days(last);
+	     a = date_add_days(a, 1)) {
+		int count = 0;
+
+		for (struct civil_date b = a; date_to_days(b) <= date_to_days(last);
+		     b = date_add_days(b, 1)) {
+			char sa[ISO_DATE_LEN], sb[ISO_DATE_LEN];
+
+			if (date_to_days(b) > date_to_days(a) && workcal_is_working_day(cal, b))
+				count++;
+			date_format(a, sa);
+			date_format(b, sb);
+			ck_assert_msg(workcal_between(cal, a, b) == count,
+				      "between %s and %s: %d, counted day by day %d", sa, sb,
+				      workcal_between(cal, a, b), count);
+			ck_assert_msg(workcal_between(cal, b, a) == -count,
+				      "between %s and %s: %d, counted day by day %d", sb, sa,
+				      workcal_between(cal, b, a), -count);
+		}
+	}
+}
+END_TEST
+
 /* An empty calendar knows only weekends. */
 START_TEST(test_empty_calendar)
 {
@@ -485,6 +629,10 @@ static Suite *workday_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_due, 0, N_CASES(due_cases));
 	tcase_add_test(tc, test_due_with_closure);
+	tcase_add_loop_test(tc, test_closure_between, 0, N_CASES(closure_cases));
+	tcase_add_loop_test(tc, test_closure_add, 0, N_CASES(closure_cases));
+	tcase_add_loop_test(tc, test_closure_due, 0, N_CASES(closure_cases));
+	tcase_add_test(tc, test_closure_between_by_day);
 	tcase_add_test(tc, test_empty_calendar);
 	suite_add_tcase(s, tc);
 

@@ -6,8 +6,9 @@
 static const char usage[] =
 	"usage: caredesk check [--replica FILE]\n"
 	"  Runs SQLite's quick_check and foreign key check, verifies every audit\n"
-	"  chain and the outbox capture triggers.  Exit 0 when all is well, 65 if\n"
-	"  a problem was found (each is printed).\n";
+	"  chain and the outbox capture triggers, and compares the schema (tables,\n"
+	"  indexes, triggers) with the one the migrations make.  Exit 0 when all\n"
+	"  is well, 65 if a problem was found (each is printed).\n";
 
 int cmd_check(struct app *app, int argc, char **argv)
 {

@@ -175,7 +175,9 @@ static const struct text_range text_double_width[] = {
 
 /* Code points that are printable in principle but invisible, and so could
  * hide or disguise text: bidi controls reorder what follows, zero-width
- * characters and fillers let two different strings look the same. */
+ * characters and fillers let two different strings look the same.  The
+ * default ignorables Unicode reserves for more of the same are here too,
+ * so a terminal that learns them later still cannot hide text with them. */
 static const struct text_range text_unsafe[] = {
 	{ 0x0000, 0x001F },	/* C0 controls */
 	{ 0x007F, 0x009F },	/* DEL and C1 controls (U+009B is CSI) */
@@ -184,16 +186,20 @@ static const struct text_range text_unsafe[] = {
 	{ 0x180E, 0x180E },	/* Mongolian vowel separator */
 	{ 0x200B, 0x200F },	/* zero-width space, (non-)joiner, LRM, RLM */
 	{ 0x2028, 0x202E },	/* line and paragraph separators, bidi embeddings and overrides */
-	{ 0x2060, 0x2064 },	/* word joiner, invisible operators */
-	{ 0x2066, 0x206F },	/* bidi isolates, deprecated format characters */
+	{ 0x2060, 0x206F },	/* word joiner, invisible operators, U+2065 (reserved,
+				 * default ignorable), bidi isolates, deprecated
+				 * format characters */
 	{ 0x3164, 0x3164 },	/* Hangul filler */
 	{ 0xD800, 0xDFFF },	/* surrogates: never characters on their own */
 	{ 0xFDD0, 0xFDEF },	/* noncharacters */
 	{ 0xFEFF, 0xFEFF },	/* zero-width no-break space (byte-order mark) */
 	{ 0xFFA0, 0xFFA0 },	/* halfwidth Hangul filler */
-	{ 0xFFF9, 0xFFFB },	/* interlinear annotation controls */
+	{ 0xFFF0, 0xFFFB },	/* reserved default ignorables, interlinear annotation */
 	{ 0x1BCA0, 0x1BCA3 },	/* shorthand format controls */
-	{ 0xE0000, 0xE007F },	/* tags: invisible copies of ASCII */
+	{ 0x1D173, 0x1D17A },	/* musical beam, tie, slur and phrase controls */
+	{ 0xE0000, 0xE00FF },	/* tags (invisible copies of ASCII), then reserved */
+	{ 0xE01F0, 0xE0FFF },	/* reserved default ignorables after the variation
+				 * selectors */
 };
 
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))

@@ -2,8 +2,11 @@
  *
  * SQLite's quick_check and foreign_key_check for the file itself, then our
  * own invariants: each origin's audit chain links and hashes correctly, no
- * txn_context row outlived its transaction, and every synced table has its
- * capture triggers (a replica edited by an older tool might not). */
+ * txn_context row outlived its transaction, every synced table has its
+ * capture triggers (a replica edited by an older tool might not), and the
+ * schema is exactly what the migrations make: an index, a search trigger
+ * or a table dropped or rewritten by hand is named, not left to show up
+ * later as a slow or wrong answer. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -48,15 +51,17 @@ static void foreign_keys(struct replica *r, FILE *out, long *problems)
 {
 	sqlite3_stmt *st;
 
-	if (sqlite3_prepare_v2(r->db, "SELECT \"table\", \"parent\" FROM pragma_foreign_key_check",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(r->db, "SELECT \"table\", \"parent\", rowid "
+			       "FROM pragma_foreign_key_check", -1, &st, NULL) != SQLITE_OK) {
 		problem(out, problems, "foreign_key_check: %s", sqlite3_errmsg(r->db));
 		return;
 	}
+	/* The rowid says which row: every table here has one. */
 	while (sqlite3_step(st) == SQLITE_ROW)
-		problem(out, problems, "a row of %s refers to a missing %s",
+		problem(out, problems, "a row of %s refers to a missing %s (rowid %lld)",
 			(const char *)sqlite3_column_text(st, 0),
-			(const char *)sqlite3_column_text(st, 1));
+			(const char *)sqlite3_column_text(st, 1),
+			(long long)sqlite3_column_int64(st, 2));
 	sqlite3_finalize(st);
 }
 
@@ -160,14 +165,94 @@ static void capture_triggers(struct replica *r, FILE *out, long *problems)
 	sqlite3_finalize(st);
 }
 
+enum schema_match { SCHEMA_ABSENT, SCHEMA_SAME, SCHEMA_DIFFERENT };
+
+/* Is there an object NAME through LOOKUP's connection, of TYPE and with
+ * this SQL text (NULL: any)? */
+static enum schema_match schema_object(sqlite3_stmt *lookup, const char *name, const char *type,
+				       const char *sql)
+{
+	enum schema_match m = SCHEMA_ABSENT;
+
+	sqlite3_bind_text(lookup, 1, name, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(lookup) == SQLITE_ROW)
+		m = strcmp(col(lookup, 0), type) == 0 && (!sql || strcmp(col(lookup, 1), sql) == 0)
+			    ? SCHEMA_SAME : SCHEMA_DIFFERENT;
+	sqlite3_reset(lookup);
+	return m;
+}
+
+/* Statistics tables come and go with PRAGMA optimize; they are not schema. */
+#define SCHEMA_SQL "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema " \
+	"WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name"
+#define LOOKUP_SQL "SELECT type, coalesce(sql, '') FROM sqlite_schema WHERE name = ?1"
+
+/* Walk every object of FROM's schema and look it up in TO's.  With
+ * FROM the expected schema, each must be present and unchanged (a missing
+ * capture trigger is left to capture_triggers, which says what its loss
+ * means; a changed one, a guard emptied say, is reported here).  With FROM
+ * the replica, each must be one the migrations make: a trigger or table
+ * added by hand could change or leak what caredesk writes. */
+static void schema_walk(sqlite3 *from, sqlite3 *to, bool from_expected, FILE *out,
+			long *problems)
+{
+	sqlite3_stmt *all, *lookup;
+
+	if (sqlite3_prepare_v2(from, SCHEMA_SQL, -1, &all, NULL) != SQLITE_OK)
+		return;
+	if (sqlite3_prepare_v2(to, LOOKUP_SQL, -1, &lookup, NULL) != SQLITE_OK) {
+		sqlite3_finalize(all);
+		return;
+	}
+	while (sqlite3_step(all) == SQLITE_ROW) {
+		const char *type = col(all, 0), *name = col(all, 1), *tbl = col(all, 2);
+		enum schema_match m = schema_object(lookup, name, type,
+						    from_expected ? col(all, 3) : NULL);
+
+		if (!from_expected) {
+			if (m == SCHEMA_ABSENT)
+				problem(out, problems, "%s %s on table %s is not one the migrations "
+					"make", type, name, tbl);
+		} else if (m == SCHEMA_DIFFERENT)
+			problem(out, problems, "%s %s of table %s differs from the one the "
+				"migrations make (changed by hand?)", type, name, tbl);
+		else if (m == SCHEMA_ABSENT &&
+			 (strcmp(type, "trigger") != 0 || strncmp(name, "cap_", 4) != 0))
+			problem(out, problems, "table %s is missing %s %s (the migrations make it)",
+				tbl, type, name);
+	}
+	sqlite3_finalize(lookup);
+	sqlite3_finalize(all);
+}
+
+/* Compare the replica's schema with a fresh one built in memory by the
+ * same migrations (and capture triggers) up to the replica's version. */
+static int schema_matches(struct replica *r, FILE *out, long *problems, struct cd_error *err)
+{
+	sqlite3 *want = NULL;
+
+	if (sqlite3_open_v2(":memory:", &want, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK) {
+		sqlite3_close(want);
+		return cd_error_set(err, CD_EX_SOFTWARE, NULL, "cannot open a scratch database");
+	}
+	if (replica_migrate(want, r->schema_version, err)) {
+		sqlite3_close(want);
+		return -1;
+	}
+	schema_walk(want, r->db, true, out, problems);
+	schema_walk(r->db, want, false, out, problems);
+	sqlite3_close(want);
+	return 0;
+}
+
 int replica_check(struct replica *r, FILE *out, long *problems, struct cd_error *err)
 {
-	(void)err;
 	*problems = 0;
 	quick_check(r, out, problems);
 	foreign_keys(r, out, problems);
 	audit_chains(r, out, problems);
 	stray_context(r, out, problems);
 	capture_triggers(r, out, problems);
-	return 0;
+	return schema_matches(r, out, problems, err);
 }

@@ -217,18 +217,37 @@ fi
 if [ -z "$example" ]; then
 	fail "cannot find data/caredesk.conf (set TESTS_SRCDIR or CAREDESK_DATADIR)"
 else
-	run --config "$example" --replica "$replica" referral list
-	if [ "$rc" -ne 0 ] || [ -s "$tmp/err" ]; then
-		fail "data/caredesk.conf as shipped: exit $rc or a message"
-		show
-	fi
+	# What the commands print under the example is exactly what they print
+	# with no configuration at all: the listing (every referral so far, in
+	# both formats) and the due times of new referrals of each timescale.
+	same_as_empty() {
+		for fmt in table csv; do
+			run --config "$empty" --replica "$replica" referral list --all --format "$fmt"
+			cp "$tmp/out" "$tmp/want.$fmt"
+			if [ "$rc" -ne 0 ] || [ "$(wc -l <"$tmp/want.$fmt")" -lt 3 ]; then
+				fail "referral list --format $fmt under an empty configuration: exit $rc, or too few rows to compare"
+				show
+			fi
+			run --config "$1" --replica "$replica" referral list --all --format "$fmt"
+			if [ "$rc" -ne 0 ] || [ -s "$tmp/err" ]; then
+				fail "$2: referral list --format $fmt: exit $rc or a message"
+				show
+			elif ! cmp -s "$tmp/want.$fmt" "$tmp/out"; then
+				fail "$2: referral list --format $fmt differs from the one with no configuration:"
+				diff "$tmp/want.$fmt" "$tmp/out" | sed 's/^/    /'
+			fi
+		done
+	}
+	same_as_empty "$example" "data/caredesk.conf as shipped"
+	import "$example" Shipped 1960-01-01 social-care
+	expect_due Shipped 2026-11-30T08:00:00Z "data/caredesk.conf as shipped (adult_other 5)"
+	import "$example" Shippedchild 2015-01-01 health
+	expect_due Shippedchild 2026-11-24T08:00:00Z "data/caredesk.conf as shipped (child 1)"
+	import "$example" Shippedsafe 1960-01-01 safeguarding
+	expect_due Shippedsafe 2026-11-24T08:00:00Z "data/caredesk.conf as shipped (adult_safeguarding 1)"
 	# With every "#" removed it sets every setting to its default.
 	sed 's/^#//' "$example" >"$tmp/uncommented.conf"
-	run --config "$tmp/uncommented.conf" --replica "$replica" referral list
-	if [ "$rc" -ne 0 ] || [ -s "$tmp/err" ]; then
-		fail "data/caredesk.conf uncommented: exit $rc or a message"
-		show
-	fi
+	same_as_empty "$tmp/uncommented.conf" "data/caredesk.conf uncommented"
 	if ! grep -q '^[a-z_]* *=' "$tmp/uncommented.conf"; then
 		fail "data/caredesk.conf uncommented sets nothing: settings must be commented out with '#'"
 	fi
@@ -236,6 +255,8 @@ else
 	expect_due Example 2026-11-30T08:00:00Z "data/caredesk.conf uncommented (defaults)"
 	import "$tmp/uncommented.conf" Examplechild 2015-01-01 health
 	expect_due Examplechild 2026-11-24T08:00:00Z "data/caredesk.conf uncommented (defaults)"
+	import "$tmp/uncommented.conf" Examplesafe 1960-01-01 safeguarding
+	expect_due Examplesafe 2026-11-24T08:00:00Z "data/caredesk.conf uncommented (defaults)"
 fi
 
 if [ "$fails" -gt 0 ]; then

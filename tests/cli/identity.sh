@@ -3,8 +3,7 @@
 # the replica as its admin; workers are added, listed and disabled (a
 # leaver's open cases reassigned); --as is for admins only and the audit
 # keeps both names; an unregistered, disabled or unknown login gets one line
-# and exit 77.  The sub-cases that need a second Unix user run the binary as
-# `nobody` through runuser, so they need root; otherwise they are skipped.
+# and exit 77.  The cases that need a second Unix user are identity-other.sh.
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
 . "${TESTS_SRCDIR:?}/cli/lib.sh"
 setup
@@ -159,69 +158,5 @@ fi
 
 r check
 expect_status 0 "check after the identity changes"
-
-# --- a second Unix user: unregistered, registered, non-admin --as, disabled -----
-other=nobody
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP (part): not root, so the cases for another Unix user are not run"
-	finish
-fi
-if ! id "$other" >/dev/null 2>&1 || ! command -v runuser >/dev/null 2>&1; then
-	echo "SKIP (part): no user '$other' or no runuser"
-	finish
-fi
-if ! runuser -u "$other" -- "$CAREDESK_BIN" --version >/dev/null 2>&1; then
-	echo "SKIP (part): '$other' cannot run $CAREDESK_BIN (a parent directory is closed)"
-	finish
-fi
-if [ -n "${CAREDESK_DATADIR:-}" ] &&
-	! runuser -u "$other" -- test -r "$CAREDESK_DATADIR/codes.tsv"; then
-	echo "SKIP (part): '$other' cannot read $CAREDESK_DATADIR"
-	finish
-fi
-chmod 0666 "$REPLICA"
-
-cd_run_as "$other" --replica "$REPLICA" referral list
-expect_status 77 "an unregistered Unix login"
-expect_stderr_lines 1
-expect_stderr_contains "$other"
-expect_stderr_contains "worker add"
-
-r worker add "$other" --name "Other User" --team north-children --role practitioner
-expect_status 0
-cd_run_as "$other" --replica "$REPLICA" referral list --format csv
-expect_status 0 "a registered practitioner runs a command as themself"
-expect_stdout_contains "id,received_at"
-
-cd_run_as "$other" --replica "$REPLICA" --as duty.north referral list
-expect_status 77 "--as by a non-admin"
-expect_stderr_lines 1
-cd_run_as "$other" --replica "$REPLICA" --as "$me" referral list
-expect_status 77 "--as an admin by a non-admin"
-
-# No user-writable configuration can grant --as.
-mkdir -p "$XDG_CONFIG_HOME/caredesk"
-printf '%s\n' 'as = "duty.north";' 'admin = true;' 'role = "admin";' \
-	'worker = { role = "admin"; login = "duty.north"; };' >"$XDG_CONFIG_HOME/caredesk/caredesk.conf"
-chmod -R a+rwX "$XDG_CONFIG_HOME"
-cd_run_as "$other" --replica "$REPLICA" --as duty.north referral list
-expect_status 77 "--as by a non-admin with a config that claims admin"
-rm -f "$XDG_CONFIG_HOME/caredesk/caredesk.conf"
-
-r worker disable "$other"
-expect_status 0
-cd_run_as "$other" --replica "$REPLICA" referral list
-expect_status 77 "a disabled Unix login"
-expect_stderr_lines 1
-expect_stderr_contains "$other"
-expect_stderr_contains "disabled"
-
-r worker add "$other" --name "Other User" --team north-children --role practitioner
-expect_status 0 "worker add re-enables a disabled worker"
-cd_run_as "$other" --replica "$REPLICA" referral list
-expect_status 0 "the re-enabled worker runs commands again"
-
-r check
-expect_status 0 "check after another user's runs"
 
 finish

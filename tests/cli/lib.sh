@@ -299,3 +299,19 @@ add_worker() {
 	cd_run --replica "$REPLICA" worker add "$1" --name "Worker $1" --team "$2" --role "$3"
 	expect_status 0 "worker add $1"
 }
+
+# need_other_user USER: the checks that follow run the binary as USER
+# through runuser (cd_run_as), which needs root, that user, runuser, and a
+# binary and data directory USER can reach.  Without any of them the whole
+# test skips, saying why (and tests/tools/run-test.sh fails it under
+# CI=true): no test passes with part of its checks left out.
+need_other_user() {
+	[ "$(id -u)" = 0 ] || skip "not root, so the binary cannot be run as another Unix user ($1)"
+	id "$1" >/dev/null 2>&1 || skip "there is no Unix user '$1'"
+	command -v runuser >/dev/null 2>&1 || skip "runuser is not installed"
+	runuser -u "$1" -- "$CAREDESK_BIN" --version >/dev/null 2>&1 ||
+		skip "'$1' cannot run $CAREDESK_BIN (a parent directory closed to others?)"
+	if [ -n "${CAREDESK_DATADIR:-}" ] && ! runuser -u "$1" -- test -r "$CAREDESK_DATADIR/codes.tsv"; then
+		skip "'$1' cannot read $CAREDESK_DATADIR"
+	fi
+}

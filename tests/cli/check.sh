@@ -1,0 +1,179 @@
+#!/bin/sh
+# `caredesk check` on damaged replicas (DESIGN 5, caredesk(1) "check").
+#
+# A real replica is made through the command line (workers, an import, a
+# note, so every audit chain has several events), then copied once per kind
+# of damage, and each copy is damaged in one way with the sqlite3 shell, as
+# someone editing the file behind caredesk's back would: an audit event
+# altered without its hash, an event deleted from the middle of a chain, a
+# capture trigger or a search trigger dropped, a guard trigger emptied, a
+# trigger added, an index dropped, a dangling reference written with
+# foreign keys off, a transaction context left behind.  For each, check must
+# exit 65 (EX_DATAERR) and name the problem: the table, the row or event and
+# the trigger or index.  A control copy lifted and restored the same way
+# but left whole must still be consistent (exit 0), so it is the damage,
+# not the tooling, that check reports.
+# shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
+. "${TESTS_SRCDIR:?}/cli/lib.sh"
+setup
+
+if ! command -v sqlite3 >/dev/null 2>&1; then
+	[ "${CI:-}" = true ] && { echo "FAIL: sqlite3 (the shell) is needed to damage a replica (CI=true)"; exit 1; }
+	skip "sqlite3 (the shell) is needed to damage a replica"
+fi
+
+# --- a real replica -------------------------------------------------------------
+make_replica north
+BASE=$REPLICA
+add_worker duty.north north-duty duty
+add_worker prac.north north-adults practitioner
+cat >"$T/in.csv" <<'EOF'
+received_at,family_name,given_name,date_of_birth,postcode,source,category,safeguarding,reason
+2026-11-19T09:30:00Z,Bravo,Bea,1970-05-05,N1 2BB,gp,social-care,no,Needs help at home
+2026-11-20T10:00:00Z,Alpha,Alf,2015-01-01,N1 1AA,school,health,no,Worried about attendance
+EOF
+r import referrals "$T/in.csv"
+expect_status 0 "import of two referrals"
+need_python
+alpha=$(referral_id Alpha)
+[ -n "$alpha" ] || die "no referral for Alpha after the import"
+r note add --referral "$alpha" --body "Spoke to the school"
+expect_status 0 "note add"
+r check
+expect_status 0 "check on the undamaged replica"
+expect_stdout_contains "is consistent"
+
+events=$(sqlite3 "$BASE" "SELECT count(*) FROM audit_event WHERE origin = (SELECT value FROM replica_meta WHERE key = 'replica_id')")
+[ "${events:-0}" -ge 4 ] || die "expected at least 4 audit events in this replica's chain, got '$events'"
+ev2=$(sqlite3 "$BASE" "SELECT id FROM audit_event WHERE seq = 2 AND origin = (SELECT value FROM replica_meta WHERE key = 'replica_id')")
+ev3=$(sqlite3 "$BASE" "SELECT id FROM audit_event WHERE seq = 3 AND origin = (SELECT value FROM replica_meta WHERE key = 'replica_id')")
+[ -n "$ev2" ] && [ -n "$ev3" ] || die "cannot find the second and third audit events"
+
+# fresh NAME: a copy of the base replica as $REPLICA (WAL folded in first).
+fresh() {
+	REPLICA=$T/$1.db
+	sqlite3 "$BASE" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null || die "cannot checkpoint $BASE"
+	cp "$BASE" "$REPLICA" || die "cannot copy $BASE"
+}
+
+# damage SQL...: run SQL on $REPLICA in the sqlite3 shell, foreign keys off.
+damage() {
+	if ! printf 'PRAGMA foreign_keys = OFF;\n%s\n' "$*" | sqlite3 -bail "$REPLICA" >"$T/damage.out" 2>&1; then
+		cat "$T/damage.out"
+		die "could not damage $REPLICA with: $*"
+	fi
+}
+
+# behind_back TABLE SQL: run SQL with TABLE's triggers (the guards, the
+# append-only rule, the capture) lifted and then put back exactly as they
+# were, as someone who knows the schema would edit the file.
+behind_back() {
+	_t=$1
+	shift
+	sqlite3 "$REPLICA" "SELECT 'DROP TRIGGER \"' || name || '\";' FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = '$_t'" >"$T/drop.sql" &&
+		sqlite3 "$REPLICA" "SELECT sql || ';' FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = '$_t'" >"$T/create.sql" ||
+		die "cannot read the triggers of $_t"
+	[ -s "$T/drop.sql" ] || die "table $_t has no triggers to lift"
+	damage "BEGIN; $(cat "$T/drop.sql") $* $(cat "$T/create.sql") COMMIT;"
+}
+
+# expect_damage WHAT TEXT...: check on $REPLICA exits 65, prints each TEXT on
+# a problem line, and ends with the count of problems.
+expect_damage() {
+	_what=$1
+	shift
+	r check
+	expect_status 65 "check on a replica with $_what"
+	for _text in "$@"; do
+		if grep -F -e "$_text" "$CD_OUT" | grep -q '^problem: '; then
+			pass "check names $_what: $_text"
+		else
+			fail "check on a replica with $_what: no problem line naming '$_text'; stdout was:"
+			show "$CD_OUT"
+		fi
+	done
+	expect_stdout_lacks "is consistent"
+	if grep -Eq "^caredesk: $REPLICA: [1-9][0-9]* problems?$" "$CD_OUT"; then
+		pass "check counts the problems with $_what"
+	else
+		fail "check on a replica with $_what: no 'N problem(s)' line; stdout was:"
+		show "$CD_OUT"
+	fi
+}
+
+# --- the control: triggers lifted and put back, nothing changed --------------------
+fresh control
+behind_back audit_event "UPDATE audit_event SET detail = detail WHERE id = '$ev2';"
+r check
+expect_status 0 "check after triggers were lifted and restored unchanged"
+expect_stdout_contains "is consistent"
+
+# --- an audit event altered without its hash ---------------------------------------
+fresh altered
+behind_back audit_event "UPDATE audit_event SET detail = 'someone else' WHERE id = '$ev2';"
+expect_damage "an altered audit event" "event $ev2 was altered"
+
+fresh altered-actor
+behind_back audit_event "UPDATE audit_event SET actor = 'mallory' WHERE id = '$ev3';"
+expect_damage "an audit event's actor changed" "event $ev3 was altered"
+
+# --- an event deleted from the middle of a chain -----------------------------------
+fresh deleted
+behind_back audit_event "DELETE FROM audit_event WHERE id = '$ev2';"
+expect_damage "an audit event deleted from the middle" "event $ev3 is out of sequence"
+
+# --- dropped triggers --------------------------------------------------------------
+fresh no-capture
+damage "DROP TRIGGER cap_person_insert;"
+expect_damage "a dropped capture trigger" "table person is missing trigger cap_person_insert"
+
+fresh no-guard
+damage "DROP TRIGGER cap_referral_guard_1;"
+expect_damage "a dropped guard trigger" "table referral is missing trigger cap_referral_guard_1"
+
+fresh no-append-only
+damage "DROP TRIGGER cap_audit_event_append_only_1;"
+expect_damage "a dropped append-only trigger" \
+	"table audit_event is missing trigger cap_audit_event_append_only_1"
+
+fresh no-search
+damage "DROP TRIGGER person_search_ai;"
+expect_damage "a dropped search trigger" "table person is missing trigger person_search_ai"
+
+# --- a guard emptied, a trigger added ---------------------------------------------
+fresh emptied-guard
+damage "BEGIN; DROP TRIGGER cap_note_guard_0; CREATE TRIGGER cap_note_guard_0 BEFORE INSERT ON note BEGIN SELECT 1; END; COMMIT;"
+expect_damage "an emptied guard trigger" "trigger cap_note_guard_0 of table note differs"
+
+fresh extra-trigger
+damage "CREATE TRIGGER quiet_delete AFTER INSERT ON note BEGIN DELETE FROM flag; END;"
+expect_damage "a trigger added by hand" "trigger quiet_delete on table note is not one the migrations make"
+
+# --- a missing index ---------------------------------------------------------------
+fresh no-index
+damage "DROP INDEX audit_by_record;"
+expect_damage "a dropped index" "table audit_event is missing index audit_by_record"
+
+# --- a dangling reference ----------------------------------------------------------
+fresh dangling
+rowid=$(sqlite3 "$REPLICA" "SELECT rowid FROM referral WHERE id = '$alpha'")
+behind_back referral "UPDATE referral SET person_id = '01a20828-0000-7000-8000-00000000dead' WHERE id = '$alpha';"
+expect_damage "a referral pointing at no person" \
+	"a row of referral refers to a missing person (rowid $rowid)"
+
+fresh dangling-note
+behind_back note "UPDATE note SET author = '01a20828-0000-7000-8000-00000000dead';"
+expect_damage "a note whose author is no worker" "a row of note refers to a missing worker"
+
+# --- a transaction context left behind ----------------------------------------------
+fresh stray
+damage "INSERT INTO txn_context (id, txn_id, worker, action, schema_version, at, capture) SELECT 1, 'txn-left', id, 'referral.triage', 6, '2026-11-23T09:00:00Z', 1 FROM worker LIMIT 1;"
+expect_damage "a leftover transaction context" "txn_context holds a committed row (txn-left, referral.triage)"
+
+# --- several at once: each named, and counted -----------------------------------------
+fresh several
+damage "DROP INDEX audit_by_record; DROP TRIGGER cap_flag_update;"
+expect_damage "two problems" "missing index audit_by_record" "missing trigger cap_flag_update"
+expect_stdout_contains "2 problems"
+
+finish
