@@ -8,6 +8,7 @@
 #include "caredesk/datetime.h"
 #include "caredesk/sync.h"
 #include "caredesk/sync_rows.h"
+#include "sync/fault.h"
 #include "sync/transport.h"
 
 #define PROTOCOL_VERSION 2	/* 2: lines for records that moved away */
@@ -18,20 +19,17 @@
  * the agent sends itself SIGKILL at its Nth step (a request sent, an
  * answer read, a record stored, a commit about to happen), so every point
  * of a round is reached, a lost answer included (central has committed,
- * the agent dies before reading).  Unset, it costs a comparison. */
-static long die_at = -1;
+ * the agent dies before reading).  Armed afresh each round. */
+static struct fault_point die_at = { -1, SIGKILL };
 
 static void step(void)
 {
-	if (die_at > 0 && --die_at == 0)
-		raise(SIGKILL);
+	fault_point_step(&die_at);
 }
 
 static void load_die_at(void)
 {
-	const char *env = getenv("CAREDESK_SYNC_DIE_AT");
-
-	die_at = env && *env ? atol(env) : -1;
+	fault_point_arm(&die_at, "CAREDESK_SYNC_DIE_AT", SIGKILL);
 }
 
 /* CAREDESK_SYNC_BATCH, when set, caps both (for tests and slow links). */

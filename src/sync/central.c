@@ -2,6 +2,7 @@
  * (store.h): one push is one store transaction; each replica transaction
  * inside it is a nested one, so a rejected change takes its whole desk
  * action back with it and the rest of the push still applies. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "caredesk/datetime.h"
 #include "caredesk/ids.h"
 #include "sync/central.h"
+#include "sync/fault.h"
 #include "sync/store.h"
 
 struct central {
@@ -17,6 +19,7 @@ struct central {
 	char scope[CODE_MAX];	/* the locality of the replica served */
 	bool greeted;		/* hello has chosen the scope */
 	bool moves;		/* the agent knows records that leave its scope */
+	struct fault_point die_at;	/* CAREDESK_CENTRAL_DIE_AT */
 };
 
 enum outcome { OUT_APPLIED, OUT_MERGED, OUT_CONFLICT, OUT_REJECTED };
@@ -39,6 +42,24 @@ static void now_iso(char out[ISO_INSTANT_LEN])
 	instant_format(now_instant(), out);
 }
 
+/* The fault tests' crash of the central between a push's commit and its
+ * answer (CAREDESK_CENTRAL_DIE_AT=N: the Nth push this connection
+ * commits), so a test lands it there every time instead of now and then.
+ * An embedded central runs in caredesk-syncd, the server itself: it
+ * SIGKILLs itself, and the agent loses the answer with the connection.
+ * A PostgreSQL central's decisions run here in the agent, and the server
+ * that must crash is postgres, which no code of ours runs in.  So the
+ * agent SIGSTOPs itself, holding a committed push whose outcome it has not
+ * yet taken in; the test, seeing it stopped, kills -9 the postmaster and
+ * restarts it, then either kills the agent (the answer is lost, as with
+ * syncd) or continues it (it takes in the outcome, and its next request
+ * meets a dead connection).  A marker file and a wait would do the same
+ * with more to go wrong; a stopped process is seen in /proc. */
+static void arm_die_at(struct central *c, bool pg)
+{
+	fault_point_arm(&c->die_at, "CAREDESK_CENTRAL_DIE_AT", pg ? SIGSTOP : SIGKILL);
+}
+
 int central_open(const char *target, bool create, struct central **out, struct cd_error *err)
 {
 	struct store *s;
@@ -50,6 +71,7 @@ int central_open(const char *target, bool create, struct central **out, struct c
 		return -1;
 	*out = cd_calloc(1, sizeof(**out));
 	(*out)->s = s;
+	arm_die_at(*out, store_is_pg_uri(target));
 	snprintf((*out)->scope, sizeof((*out)->scope), "borough");
 	return 0;
 }
@@ -568,6 +590,7 @@ json_t *central_push(struct central *c, json_t *request, struct cd_error *err)
 		json_decref(results);
 		return NULL;
 	}
+	fault_point_step(&c->die_at);
 	return json_pack("{s:s, s:i, s:o}", "type", "push", "schema",
 			 c->s->ops->schema_version(c->s), "results", results);
 }

@@ -3,7 +3,8 @@
 # replicas (two localities and the borough-wide desk) stay in step; a
 # resent push after a lost answer is not applied twice; the same field
 # changed on two desks is one conflict with both values, kept for a person;
-# different fields merge; an edit that meets a closed case is a conflict.
+# different fields merge; an edit that meets a closed case or a closed
+# referral is a conflict.
 # Every scenario ends with the oracle (lib.sh).
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/sync/lib.sh"
 
@@ -163,6 +164,36 @@ sync_ok borough
 	fail "a manager's resolution of an edit after close did not apply"
 [ "$(cq "SELECT count(*) FROM sync_conflict WHERE row_id = '$case_id'")" = 1 ] ||
 	fail "resolving the edit after close made another conflict"
+# An edit that meets a closed referral is a conflict too: north closes
+# Charlie's referral (a decision that ends it) while the borough desk,
+# not yet seeing it, raises its priority.  Only the status marks the
+# close, so without the rule the priority, unchanged by the close, would
+# simply apply to a closed referral.
+charlie=$(q "$T/north.db" "SELECT f.id FROM referral f JOIN person p ON p.id = f.person_id WHERE p.family_name = 'Charlie'")
+cd_on "$T/north.db" referral triage "$charlie" --priority amber || fail "triage: $(cat "$T/err")"
+remember_waiting north
+sync_ok north
+sync_ok borough
+cd_on "$T/north.db" referral triage "$charlie" --priority amber --decision nfa ||
+	fail "closing triage: $(cat "$T/err")"
+cd_on "$T/borough.db" referral triage "$charlie" --priority red || fail "borough triage: $(cat "$T/err")"
+[ "$(q "$T/borough.db" "SELECT count(*) FROM outbox WHERE row_id = '$charlie' AND changes LIKE '%status%'")" = 0 ] ||
+	fail "the borough's edit changes the status, so it would not test an edit meeting a close"
+remember_waiting north
+remember_waiting borough
+sync_ok north
+sync_ok borough
+sync_ok north
+[ "$(cq "SELECT kind || ' ' || field || ' ' || kept_value || ' ' || other_value FROM sync_conflict WHERE row_id = '$charlie'")" = 'edit-after-close priority "amber" "red"' ] ||
+	fail "an edit meeting a closed referral is not a conflict with both values: $(cq "SELECT kind, field, kept_value, other_value FROM sync_conflict WHERE row_id = '$charlie'")"
+[ "$(cq "SELECT outcome FROM central_change c JOIN (SELECT change_id FROM sync_conflict WHERE row_id = '$charlie') k USING (change_id)")" = conflict ] ||
+	fail "the borough's edit of the closed referral is not answered as a conflict"
+[ "$(cq "SELECT status || ' ' || priority FROM referral WHERE id = '$charlie'")" = "closed amber" ] ||
+	fail "the closed referral was changed by the late edit: $(cq "SELECT status, priority FROM referral WHERE id = '$charlie'")"
+for r in north borough; do
+	[ "$(q "$T/$r.db" "SELECT status || ' ' || priority FROM referral WHERE id = '$charlie'")" = "closed amber" ] ||
+		fail "$r does not show central's closed referral"
+done
 for r in north south borough; do
 	sync_ok "$r"
 done

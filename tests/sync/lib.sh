@@ -112,17 +112,57 @@ central_schema_min() {
 	fi
 }
 
-# central_crash AGENT: kill -9 the central's server under a running agent
-# (its caredesk-syncd; the whole PostgreSQL server), then start it again.
-central_crash() {
+# central_crash_at NAME N FATE: one agent round on NAME, one desk action a
+# push, whose central crashes after committing its Nth push and before
+# answering it (CAREDESK_CENTRAL_DIE_AT; see central.c).  caredesk-syncd
+# SIGKILLs itself there.  On PostgreSQL the agent stops itself there; the
+# server is killed -9 and restarted, and then the agent is killed (FATE 2:
+# the answer is lost) or continued (FATE 1: it takes in the answer and its
+# next request meets the dead connection).  Either way the round must end
+# as the crash says: 69 (central unavailable), or 137 when killed.
+# CRASH_ANSWERED says whether the agent took in the Nth answer.
+CRASH_ANSWERED=no
+central_crash_at() {
+	CRASH_ANSWERED=no
+	_want=69
+	CAREDESK_SYNC_BATCH=1 CAREDESK_CENTRAL_DIE_AT=$2 \
+		"$CAREDESK_SYNC_BIN" --once --replica "$T/$1.db" >"$T/sync.out" 2>"$T/sync.err" </dev/null &
+	_agent=$!
 	if [ "$CENTRAL_KIND" = postgresql ]; then
-		pg_cluster_kill
-		wait "$1" 2>/dev/null
-		pg_cluster_restart
-	else
-		pkill -9 -P "$1" caredesk-syncd 2>/dev/null
-		wait "$1" 2>/dev/null
+		if wait_stopped "$_agent"; then
+			pg_cluster_kill
+			pg_cluster_restart
+			if [ "$3" = 1 ]; then
+				CRASH_ANSWERED=yes
+				kill -CONT "$_agent"
+			else
+				_want=137
+				kill -9 "$_agent"
+			fi
+		else
+			fail "central never reached commit $2: $(cat "$T/sync.err")"
+		fi
 	fi
+	wait "$_agent" 2>/dev/null
+	_status=$?
+	[ "$_status" = "$_want" ] ||
+		fail "with central crashed after commit $2 the agent ended $_status, not $_want: $(cat "$T/sync.err")"
+}
+
+# wait_stopped PID: wait (at most 60 s) until the process is stopped by a
+# signal; false if it ended first or never stopped.
+wait_stopped() {
+	_i=0
+	while [ $_i -lt 6000 ]; do
+		_state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+		case $_state in
+		T | t) return 0 ;;
+		'' | Z | X) return 1 ;;
+		esac
+		sleep 0.01
+		_i=$((_i + 1))
+	done
+	return 1
 }
 
 # cd REPLICA ARGS...: caredesk on a replica; output in $T/out, $T/err.

@@ -29,10 +29,28 @@ done
 [ -s "$T/port" ] || die "the proxy did not start"
 WIRE_URI="postgresql://$PGUSER@127.0.0.1:$(cat "$T/port")/caredesk?sslmode=disable"
 
-# control MODE: tell the proxy, and give it a moment to read it.
+# control MODE: tell the proxy, and wait (at most 10 s) until it says the
+# mode is in force (a replay done).  The file is replaced whole, so the
+# proxy never reads it half written, and again until its time stamp
+# changes, as the proxy goes by that.
 control() {
-	echo "$1" >"$T/control"
-	sleep 0.1
+	_acks=$(grep -c '^mode ' "$T/status")
+	_stamp=$(stat -c %y "$T/control")
+	_i=0
+	while :; do
+		echo "$1" >"$T/control.new"
+		mv "$T/control.new" "$T/control"
+		[ "$(stat -c %y "$T/control")" != "$_stamp" ] && break
+		_i=$((_i + 1))
+		[ $_i -lt 1000 ] || die "the control file's time stamp does not change"
+	done
+	_i=0
+	while [ "$(grep -c '^mode ' "$T/status")" -le "$_acks" ] ||
+		[ "$(grep '^mode ' "$T/status" | tail -n 1)" != "mode $1" ]; do
+		[ $_i -lt 1000 ] || die "the proxy did not take up '$1': $(tail -n 3 "$T/status")"
+		sleep 0.01
+		_i=$((_i + 1))
+	done
 }
 
 cd_on "$T/north.db" init --locality north --central "$WIRE_URI" || die "init: $(cat "$T/err")"
@@ -97,7 +115,6 @@ notes=$(cq "SELECT count(*) FROM note")
 changes=$(cq "SELECT count(*) FROM central_change")
 head=$(cq "SELECT max(seq) FROM central_row")
 control replay
-sleep 2.5
 grep -q "^replayed [1-9]" "$T/status" || fail "the proxy did not replay a session: $(cat "$T/status")"
 [ "$(cq "SELECT count(*) FROM note")" = "$notes" ] || fail "a replayed session added notes"
 [ "$(cq "SELECT count(*) FROM central_change")" = "$changes" ] || fail "a replayed session recorded changes"

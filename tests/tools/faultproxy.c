@@ -14,7 +14,9 @@
  *                server has committed, the client never hears of it
  *   replay       send the client's bytes of the last finished connection
  *                to the server again, as a new connection, once
- * Each thing it did is appended to STATUS ("lost-commit", "replayed N").
+ * Each thing it did is appended to STATUS ("lost-commit", "replayed N"),
+ * and "mode M" once a CONTROL line M is in force (after its replay), so a
+ * test waits for that line instead of for time.
  * It ends on SIGTERM. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -221,6 +223,12 @@ static void read_control(void)
 	if (strcmp(mode, "replay") == 0) {
 		armed = false;
 		replay();
+	}
+	{
+		char ack[80];
+
+		snprintf(ack, sizeof(ack), "mode %s", mode);
+		note_status(ack, -1);
 	}
 }
 
