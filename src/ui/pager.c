@@ -61,8 +61,15 @@ void pager_load(struct screen *s, struct pager *p, int rows, const char *keep_id
 	/* Everything from the top on went away: show the last page. */
 	if (p->count == 0 && !p->at_start)
 		p->count = p->fetch(s, PAGER_BEFORE, NULL, rows, p->rows);
-	if (p->count)
+	/* A page read from the very start stays there, so a row that arrives
+	 * ahead of the first one (an older referral imported, an earlier
+	 * review) is shown when the page is read again. */
+	if (p->count) {
+		bool start = p->at_start;
+
 		set_top(p, pager_row(p, 0));
+		p->at_start = start;
+	}
 	for (int i = 0; keep_id && i < p->count; i++)
 		if (strcmp(p->id_of(pager_row(p, i)), keep_id) == 0)
 			p->sel = i;
