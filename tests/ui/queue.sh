@@ -150,6 +150,27 @@ wait_line 3 "$(nth 0)"
 keys j
 wait_line 3 "$(nth 1)"
 expect_selected 21 "$(nth 19)"
+# The selected record on the last line, and a referral arrives that sorts
+# first: the selected record, pushed one row down, stays selected on the
+# last line, the list scrolled by one to keep it (the new referral just
+# above the page).  The title's count shows the reload has happened.
+keys g
+wait_selected 3
+i=0
+while [ $i -lt 18 ]; do
+	keys j
+	i=$((i + 1))
+done
+last_row=$(nth 18)
+expect_selected 21 "$last_row"
+before_open=$(sqlite3 "$REPLICA" "SELECT count(*) FROM referral WHERE status IN ('new', 'triaged')")
+printf '%s\n%s\n' "received_at,family_name,given_name,date_of_birth,postcode,source,category,safeguarding,reason" \
+	"2026-11-17T08:00:00Z,Arrived,Above,2016-01-01,CD1 1AA,school,health,no,x" >"$T/above.csv"
+import_csv "$T/above.csv" || fail "importing the referral above failed: $(cat "$T/import.out")"
+wait_for " $((before_open + 1)) open"
+expect_selected 21 "$last_row"
+[ "$(nth 0)" = "Arrived, Above" ] || fail "the new referral does not sort first"
+wait_line 3 "$(nth 1)"
 keys q
 
 finish
