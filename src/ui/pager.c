@@ -61,8 +61,15 @@ void pager_load(struct screen *s, struct pager *p, int rows, const char *keep_id
 	/* Everything from the top on went away: show the last page. */
 	if (p->count == 0 && !p->at_start)
 		p->count = p->fetch(s, PAGER_BEFORE, NULL, rows, p->rows);
-	if (p->count)
+	/* A page read from the very start stays there, so a row that arrives
+	 * ahead of the first one (an older referral imported, an earlier
+	 * review) is shown when the page is read again. */
+	if (p->count) {
+		bool start = p->at_start;
+
 		set_top(p, pager_row(p, 0));
+		p->at_start = start;
+	}
 	for (int i = 0; keep_id && i < p->count; i++)
 		if (strcmp(p->id_of(pager_row(p, i)), keep_id) == 0)
 			p->sel = i;
@@ -132,14 +139,40 @@ int pager_jump(struct screen *s, struct pager *p, int rows, bool last)
 	return ACT_HANDLED | ACT_REDRAW;
 }
 
+/* The selected record was pushed off the page (rows arrived above it):
+ * if it is still where its key says, show the page that ends with it. */
+static void follow_selected(struct screen *s, struct pager *p, int rows, const void *was,
+			    const char *keep)
+{
+	char *buf = cd_calloc((size_t)rows, p->row_size);
+
+	if (p->fetch(s, PAGER_FROM, was, 1, buf) == 1 && strcmp(p->id_of(buf), keep) == 0) {
+		if (rows > 1 && p->fetch(s, PAGER_BEFORE, was, rows - 1, buf) > 0)
+			set_top(p, buf);
+		else
+			set_top(p, was);
+		pager_load(s, p, rows, keep);
+	}
+	free(buf);
+}
+
 void pager_reload(struct screen *s, struct pager *p, int rows)
 {
 	const void *sel = pager_selected(p);
 	char keep[UUID_STR_LEN] = "";
+	char *was = NULL;
 
-	if (sel)
+	if (sel) {
 		snprintf(keep, sizeof(keep), "%s", p->id_of(sel));
+		/* A copy: loading the page overwrites the rows. */
+		was = cd_malloc(p->row_size);
+		memcpy(was, sel, p->row_size);
+	}
 	pager_load(s, p, rows, keep[0] ? keep : NULL);
+	sel = pager_selected(p);
+	if (was && (!sel || strcmp(p->id_of(sel), keep) != 0))
+		follow_selected(s, p, rows, was, keep);
+	free(was);
 }
 
 int pager_rows(const struct ui *ui)

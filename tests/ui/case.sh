@@ -58,24 +58,37 @@ keys Enter
 wait_for "Chronology, newest first"
 screen | sed -n 1p | grep -qF "$family" || fail "Enter on a search result did not open that person"
 
-# Paging through the chronology: newest first, G to the oldest, g back.
-newest=$(screen | grep '^>' | cut -c3-13)
+# Paging through the chronology, a page being 10 notes at 80x24: newest
+# first; G selects the oldest on the last line; g the newest again; Space
+# shows the 11th newest first and selects it; b shows the first page again
+# with its last (the 10th newest) selected.  Each compared, from the kind
+# on, with the replica's note at that place.
+person_id=$(echo "$person" | cut -d'|' -f5)
+notes=$(sqlite3 "$REPLICA" "SELECT count(*) FROM note WHERE person_id = '$person_id'")
+[ "$notes" -ge 21 ] || fail "the demo's busiest person has only $notes notes"
+# note_at N: kind, author and the body's start of the note at OFFSET N,
+# newest first, as the chronology prints them (from display column 15; the
+# author's column ends at 37, where the body starts).
+note_at() {
+	sqlite3 "$REPLICA" "SELECT substr(printf('%-10s %-12.12s%s', n.kind, coalesce(w.login, '?'), n.body), 1, 40) FROM note n LEFT JOIN worker w ON w.id = n.author WHERE n.person_id = '$person_id' ORDER BY n.created_at DESC, n.rowid DESC LIMIT 1 OFFSET $1"
+}
+[ "$(note_at 0)" != "$(note_at 9)" ] && [ "$(note_at 9)" != "$(note_at 10)" ] ||
+	fail "the notes this test pages through cannot be told apart"
+top=$(selected_row)
+expect_selected "$top" "$(note_at 0)"
 keys G
-sleep 0.3
-oldest=$(screen | grep '^>' | cut -c3-13)
-[ "$newest" != "$oldest" ] || fail "G did not move to the oldest note"
+expect_selected $((top + 9)) "$(note_at $((notes - 1)))"
 keys g
-sleep 0.3
-[ "$(screen | grep '^>' | cut -c3-13)" = "$newest" ] || fail "g did not come back to the newest note"
+expect_selected "$top" "$(note_at 0)"
 keys Space
-sleep 0.3
+expect_selected "$top" "$(note_at 10)"
 keys b
-sleep 0.3
-[ "$(screen | grep '^>' | cut -c3-13)" != "" ] || fail "paging lost the selection"
+expect_selected $((top + 9)) "$(note_at 9)"
+screen | sed -n "${top}p" | grep -qF -- "$(note_at 0)" || fail "page up did not show the newest note first"
 # Amending the newest note: a new note of kind amendment pointing at it;
 # the original is kept unchanged.
 keys g
-sleep 0.3
+expect_selected "$top" "$(note_at 0)"
 newest_id=$(sqlite3 "$REPLICA" "SELECT id FROM note WHERE person_id = '$(echo "$person" | cut -d'|' -f5)' ORDER BY created_at DESC, rowid DESC LIMIT 1")
 original=$(sqlite3 "$REPLICA" "SELECT body FROM note WHERE id = '$newest_id'")
 keys e

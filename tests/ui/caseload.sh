@@ -72,11 +72,19 @@ wait_for "Not saved: allocation needs a duty, MASH, manager or admin worker"
 keys C-c
 wait_for "Caseload: my cases"
 
-# My team's cases.
+# My team's cases: the title names the team and, at its right end, the
+# count of the team's open cases in the replica.
 keys T
 wait_for "Caseload: $team"
-[ "$(q "SELECT count(*) FROM care_case WHERE team = '$team' AND closed_at IS NULL")" -gt 0 ] &&
-	screen | grep -q " open" || fail "the team view shows no count"
+team_open=$(q "SELECT count(*) FROM care_case WHERE team = '$team' AND closed_at IS NULL")
+[ "$team_open" -gt "$((open - 1))" ] || fail "the team has only $team_open open cases"
+i=0
+until screen | sed -n 1p | sed 's/ *$//' | grep -qx " Caseload: $team  *$team_open open" || [ $i -ge 30 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+screen | sed -n 1p | sed 's/ *$//' | grep -qx " Caseload: $team  *$team_open open" ||
+	fail "the team view's title does not end with '$team_open open': $(screen | sed -n 1p)"
 keys 1
 wait_for "Referral queue"
 keys q
@@ -113,4 +121,34 @@ wait_for "Case reallocated."
 [ "$(q "SELECT count(*) FROM allocation a JOIN worker w ON w.id = a.worker_id WHERE a.case_id = '$case_id' AND w.login = '$to'")" = 1 ] ||
 	fail "the reallocation left no allocation history"
 : "$person $name"
+
+# Selection by record id: the practitioner selects the third case; another
+# process reallocates to them two of the team's cases whose reviews come
+# before all of theirs.  The list shows them at the top and the same case
+# stays selected, two lines lower (kept by row index, line 5 would now
+# hold someone else).
+mine=$(q "SELECT count(*) FROM care_case c JOIN worker w ON w.id = c.allocated_to WHERE w.login = '$me' AND c.closed_at IS NULL")
+[ "$mine" -ge 3 ] || fail "$me has only $mine open cases left"
+my_first=$(q "SELECT coalesce(c.next_review, '') FROM care_case c JOIN worker w ON w.id = c.allocated_to WHERE w.login = '$me' AND c.closed_at IS NULL ORDER BY coalesce(c.next_review, ''), c.id LIMIT 1")
+moved=$(q "SELECT c.id FROM care_case c JOIN worker w ON w.id = c.allocated_to WHERE c.team = '$team' AND w.login <> '$me' AND c.closed_at IS NULL AND coalesce(c.next_review, '') < '$my_first' ORDER BY coalesce(c.next_review, ''), c.id LIMIT 2")
+[ "$(echo "$moved" | grep -c .)" = 2 ] || fail "the team has no two cases reviewed before $me's first"
+DESK_AS=$me desk_start vt100 C
+wait_for "Referral queue"
+keys 2
+wait_for "Caseload: my cases"
+wait_for "$mine open"
+keys j j
+wait_selected 5
+# The name column: 2 to 18 at 80 columns.
+sel_name=$(screen | sed -n 5p | cut -c2-18 | sed 's/ *$//')
+[ -n "$sel_name" ] || fail "no name on the selected line"
+for c in $moved; do
+	"$CAREDESK_BIN" --replica "$REPLICA" --as duty.north case reallocate "$c" --to "$me" \
+		>"$T/realloc.out" 2>&1 </dev/null || fail "reallocating $c failed: $(cat "$T/realloc.out")"
+done
+first_name=$(q "SELECT substr(p.family_name || ', ' || p.given_name, 1, 17) FROM care_case c JOIN person p ON p.id = c.person_id WHERE c.id = '$(echo "$moved" | head -n 1)'")
+wait_for "$((mine + 2)) open"
+wait_line 3 "$first_name"
+expect_selected 7 "$sel_name"
+keys q
 finish

@@ -58,6 +58,7 @@ CONF
 desk_start xterm-256color C.UTF-8 --config "$T/colours.conf"
 wait_for "Referral queue: north"
 coloured_screen
+[ -n "$(sg_row)" ] || fail "the configured screen shows no safeguarding row to check"
 overdue_row | grep -q "${esc}\[1m${esc}\[34m!" ||
 	fail "colours.overdue = blue was not used: $(overdue_row | cat -v)"
 sg_row | grep -q "${esc}\[35m" && fail "colours.safeguarding = none still coloured SG"

@@ -54,8 +54,8 @@ while [ "$(screen_b | grep -n '^>' | cut -d: -f1)" != 6 ] && [ $i -lt 30 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-# Rows are compared by family name, found by name on the screen.
-b_selected=$(sqlite3 "$REPLICA" "SELECT p.family_name FROM referral f JOIN person p ON p.id = f.person_id WHERE f.status IN ('new', 'triaged') ORDER BY f.decision_due_at, f.id LIMIT 1 OFFSET 3")
+# Rows are compared by name, found by name on the screen.
+b_selected=$(sqlite3 "$REPLICA" "SELECT p.family_name || ', ' || p.given_name FROM referral f JOIN person p ON p.id = f.person_id WHERE f.status IN ('new', 'triaged') ORDER BY f.decision_due_at, f.id LIMIT 1 OFFSET 3")
 screen_b | grep '^>' | grep -qF "$b_selected" || fail "desk B's fourth row is not $b_selected"
 target=$(sqlite3 "$REPLICA" "SELECT f.id || '|' || p.family_name || '|' || (SELECT count(*) FROM referral g WHERE g.status IN ('new', 'triaged') AND (g.decision_due_at, g.id) < (f.decision_due_at, f.id)) FROM referral f JOIN person p ON p.id = f.person_id WHERE f.status = 'new' ORDER BY f.decision_due_at, f.id LIMIT 1")
 name2=$(echo "$target" | cut -d'|' -f2)
@@ -83,6 +83,27 @@ screen_b | grep -F -- "$name2" | grep -q "Red" ||
 	fail "desk B did not show desk A's triage within 2 s: $(screen_b | grep -F -- "$name2")"
 screen_b | grep '^>' | grep -qF -- "$b_selected" ||
 	fail "desk B lost its selection ($b_selected) when A's change arrived"
+# Two referrals imported by another process, overdue, so they sort above
+# everything: B shows them at the top and keeps its selection on the same
+# record, two lines lower (kept by row index it would stay on line 6 and
+# select someone else).
+cat >"$T/early.csv" <<'CSV'
+received_at,family_name,given_name,date_of_birth,postcode,source,category,safeguarding,reason
+2026-11-18T10:00:00Z,Earlier,First,2016-01-01,CD1 1AA,school,health,no,x
+2026-11-18T11:00:00Z,Earlier,Second,2016-01-01,CD1 1AA,school,health,no,x
+CSV
+import_csv "$T/early.csv" || fail "importing the early referrals failed: $(cat "$T/import.out")"
+wait_b "Earlier, Second"
+screen_b | sed -n 3p | grep -qF "Earlier, First" || fail "desk B does not show the new first referral at the top"
+i=0
+while [ "$(screen_b | grep -n '^>' | cut -d: -f1)" != 8 ] && [ $i -lt 20 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+screen_b | sed -n 8p | grep -q "^>.*$b_selected" || {
+	fail "desk B's selection did not stay on $b_selected (now line 8) when rows arrived above it"
+	screen_b | sed 's/^/    | /'
+}
 # And the other way: B adds a note; A's case view of that person shows it.
 keys Enter
 wait_for "Chronology, newest first"
@@ -95,13 +116,20 @@ wait_b "Note added."
 sel_b_person=$b_selected
 keys q
 wait_for "Referral queue: north"
-# Open B's person on A: move A's selection to that row.
-i=0
-while ! screen | grep '^>' | grep -qF -- "$sel_b_person" && [ $i -lt 12 ]; do
+# Open B's person on A: move A's selection to that row, counted from
+# where the rows are on A's screen.
+cur=$(selected_row)
+row=$(screen | grep -nF -- "$sel_b_person" | head -n 1 | cut -d: -f1)
+[ -n "$row" ] || fail "desk A does not show $sel_b_person"
+while [ "${row:-$cur}" -gt "$cur" ]; do
 	keys j
-	sleep 0.1
-	i=$((i + 1))
+	cur=$((cur + 1))
 done
+while [ "${row:-$cur}" -lt "$cur" ]; do
+	keys k
+	cur=$((cur - 1))
+done
+expect_selected "$row" "$sel_b_person"
 keys Enter
 wait_for "Rang back from desk B" 2
 keys q
@@ -143,7 +171,6 @@ while [ $i -lt 40 ] && ! { grep -q "Referral queue: north" "$T/raw" && grep -q "
 	sleep 0.1
 	i=$((i + 1))
 done
-sleep 0.2
 tmux -L "$SOCK" pipe-pane -t a
 painted=$(wc -c <"$T/raw")
 [ "$painted" -ge 1000 ] || fail "Ctrl-L wrote only $painted bytes: not a full repaint"
@@ -171,7 +198,7 @@ wait_for "Referral queue: north"
 	fail "resumed, the desk is not back on its screen"
 # Still answering keys, selection where it was.
 keys k
-sleep 0.2
+wait_selected $((line - 1))
 keys j
 wait_selected "$line"
 
@@ -179,43 +206,80 @@ wait_selected "$line"
 keys Enter
 wait_for "Chronology, newest first"
 # Esc and j in one write: Alt-j, which nothing is bound to; no way back.
+# Then ? as a marker: the help that opens names the screen it was opened
+# on, the case view, not the queue Esc alone would have gone back to.
 keys Escape j
-sleep 0.5
-screen | grep -qF "Chronology, newest first" || fail "Esc j (Alt-j) went back like Esc alone"
+keys '?'
+wait_for " Help: "
+screen | grep -qF "Help: Case" || fail "Esc j (Alt-j) went back like Esc alone: $(screen | head -n 1)"
+keys q
+wait_for "Chronology, newest first"
 keys Escape
 wait_for "Referral queue: north"
 
-# ESCDELAY from the environment: Esc, a pause shorter than it, then a key
-# is still Alt-key.
-DESK_ENV=ESCDELAY=1500 desk_start xterm-256color C.UTF-8
+# ESCDELAY from the environment: Esc, a pause longer than the default
+# delay but shorter than the one set, then a key is still Alt-key.  No
+# clock in the test: the pause is measured by a second desk with the
+# default delay (on its own copy of the replica, so that nothing it writes
+# wakes the first): once desk A has read the Esc (the bytes it has read
+# grow), Esc is sent to desk C, and when C has gone back, at least C's
+# default delay has passed since A read its Esc.  Then j, then ? as the
+# marker: A's help must name the case view.
+cp "$REPLICA" "$T/control.db"
+# alt_after_default_delay WHAT: the sequence above on desk A (in a case view).
+alt_after_default_delay() {
+	tmux -L "$SOCK" new-session -d -s c -x 80 -y 24 \
+		"env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 CAREDESK_NOW=$CAREDESK_NOW \
+		CAREDESK_DATADIR=$CAREDESK_DATADIR XDG_CONFIG_HOME=$XDG_CONFIG_HOME \
+		$CAREDESK_BIN --replica $T/control.db --as duty.north; sleep 30"
+	_i=0
+	until tmux -L "$SOCK" capture-pane -p -t c | grep -qF "Referral queue: north" || [ $_i -ge 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	tmux -L "$SOCK" send-keys -t c '?'
+	until tmux -L "$SOCK" capture-pane -p -t c | grep -qF "Help: Referral queue" || [ $_i -ge 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	read0=$(desk_read_bytes)
+	keys Escape
+	wait_desk_read "$read0"
+	tmux -L "$SOCK" send-keys -t c Escape
+	until tmux -L "$SOCK" capture-pane -p -t c | grep -qF "Referral queue: north" || [ $_i -ge 150 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	tmux -L "$SOCK" capture-pane -p -t c | grep -qF "Referral queue: north" ||
+		fail "the control desk never went back on Esc"
+	keys j '?'
+	wait_for " Help: "
+	screen | grep -qF "Help: Case" ||
+		fail "with $1, Esc and j further apart than the default delay were not Alt-j: $(screen | head -n 1)"
+	tmux -L "$SOCK" kill-session -t c
+}
+DESK_ENV=ESCDELAY=30000 desk_start xterm-256color C.UTF-8
 wait_for "Referral queue: north"
 keys Enter
 wait_for "Chronology, newest first"
-keys Escape
-sleep 0.4
-keys j
-sleep 1.5
-screen | grep -qF "Chronology, newest first" || fail "with ESCDELAY=1500, Esc and j 0.4 s apart were not Alt-j"
-# The escdelay setting, when ESCDELAY is not set.
-printf 'escdelay = 1500;\n' >"$T/esc.conf"
+alt_after_default_delay "ESCDELAY=30000"
+# The escdelay setting, when ESCDELAY is not set (2000 ms, its maximum).
+printf 'escdelay = 2000;\n' >"$T/esc.conf"
 desk_start xterm-256color C.UTF-8 --config "$T/esc.conf"
 wait_for "Referral queue: north"
 keys Enter
 wait_for "Chronology, newest first"
-keys Escape
-sleep 0.4
-keys j
-sleep 1.5
-screen | grep -qF "Chronology, newest first" || fail "with escdelay = 1500, Esc and j 0.4 s apart were not Alt-j"
-# Default 100 ms: the same keys are Esc (back), then j.
+alt_after_default_delay "escdelay = 2000"
+# Default 100 ms: Esc alone goes back once the delay has passed (nothing
+# follows it), and the j that follows then moves the queue's selection.
 desk_start xterm-256color C.UTF-8
 wait_for "Referral queue: north"
 keys Enter
 wait_for "Chronology, newest first"
 keys Escape
-sleep 0.4
-keys j
 wait_for "Referral queue: north"
+keys j
+wait_selected 4
 
 # --- the status line shows the sync agent's state; S asks it to run -----
 # The demo replica synced at 09:30 (CAREDESK_NOW).

@@ -57,7 +57,8 @@ wait_for "Handover item written."
 keys w
 wait_for " Handover for the next shift"
 keys -l "Half a situation"
-sleep 0.3
+# Shown, so the desk holds it in the form when the terminal goes.
+wait_for "Half a situation"
 pid=$(desk_pid)
 tmux -L "$SOCK" kill-server
 i=0

@@ -181,3 +181,61 @@ desk_pid() {
 import_csv() {
 	"$CAREDESK_BIN" --replica "$REPLICA" import referrals "$1" >"$T/import.out" 2>&1 </dev/null
 }
+
+# wait_line N TEXT [SECONDS]: until screen line N (1-based) holds TEXT
+# (fixed string); the line as it stood is shown on failure.
+wait_line() {
+	_i=0
+	_limit=$((${3:-5} * 10))
+	while [ $_i -lt $_limit ]; do
+		screen | sed -n "${1}p" | grep -qF -- "$2" && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	fail "screen line $1 never showed '$2'"
+	screen | sed 's/^/    | /'
+	return 1
+}
+
+# expect_selected ROW TEXT: the selection marker is on screen line ROW and
+# that line holds TEXT (a record's name: the selection follows the record,
+# not the position).  Polls, as wait_selected does.
+expect_selected() {
+	_i=0
+	while [ $_i -lt 30 ]; do
+		[ "$(selected_row)" = "$1" ] && screen | sed -n "${1}p" | grep -qF -- "$2" && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	fail "expected '$2' selected on line $1; the selection is on line $(selected_row)"
+	screen | sed 's/^/    | /'
+	return 1
+}
+
+# columns_at TEXT LINE: the display column (1-based, by display width, not
+# bytes: a wide character counts two) where TEXT first starts in LINE, or
+# nothing when LINE does not hold it.
+columns_at() {
+	case $2 in *"$1"*) ;; *) return 1 ;; esac
+	_pre=${2%%"$1"*}
+	echo $(($(printf '%s\n' "$_pre" | LC_ALL=C.UTF-8 wc -L) + 1))
+}
+
+# desk_read_bytes: how many bytes the desk has read so far (read(2) and
+# pread(2), from /proc).  Idle, the desk reads nothing: a change means it
+# has read a key from the terminal.
+desk_read_bytes() {
+	sed -n 's/^rchar: //p' "/proc/$(desk_pid)/io"
+}
+
+# wait_desk_read BEFORE: until the desk has read more than BEFORE bytes.
+wait_desk_read() {
+	_i=0
+	while [ $_i -lt 50 ]; do
+		[ "$(desk_read_bytes)" -gt "$1" ] && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	fail "the desk never read the key sent"
+	return 1
+}

@@ -22,11 +22,26 @@ wait_selected $((2 + open))
 keys g
 wait_selected 3
 
-# Filters change the title and the rows, and come back.
+# Filters change the title and the rows, and come back.  The safeguarding
+# filter shows exactly the open safeguarding referrals, first due first,
+# and none of the others.
+name_where() {
+	sqlite3 "$REPLICA" "SELECT substr(p.family_name || ', ' || p.given_name, 1, 20) FROM referral f JOIN person p ON p.id = f.person_id WHERE f.status IN ('new', 'triaged') AND $1 ORDER BY f.decision_due_at, f.id LIMIT 1"
+}
+sg=$(name_where "f.safeguarding = 1")
+plain=$(name_where "f.safeguarding = 0")
+sg_count=$(sqlite3 "$REPLICA" "SELECT count(*) FROM referral WHERE status IN ('new', 'triaged') AND safeguarding = 1")
+[ -n "$sg" ] && [ -n "$plain" ] || fail "the demo queue needs a safeguarding and another referral"
 keys s
-wait_for "safeguarding" && screen | sed -n '3,20p' | grep -v '^ *$' | grep -v 'SG$' |
+wait_for "safeguarding  $open open"
+wait_line 3 "$sg"
+screen | grep -qF -- "$plain" && fail "the safeguarding filter shows '$plain', not a safeguarding referral"
+[ "$(screen | sed -n '3,21p' | grep -c '^[> ][0-9]')" = "$sg_count" ] ||
+	fail "the safeguarding filter shows $(screen | sed -n '3,21p' | grep -c '^[> ][0-9]') rows, not $sg_count"
+screen | sed -n '3,21p' | grep '^[> ][0-9]' | grep -v 'SG$' |
 	grep -q . && fail "the safeguarding filter shows a row without SG"
 keys s
+wait_for "$plain"
 keys p
 wait_for "priority red"
 keys p p p p
@@ -52,6 +67,37 @@ wait_for "Referral queue: north" && expect_golden queue-vt100
 screen | LC_ALL=C grep -q '[^ -~]' && fail "vt100/LANG=C screen has non-ASCII characters"
 keys q
 
+# Lateness in the due column, with the clock fixed at Monday 23/11 09:30:
+# children's referrals are due one working day after receipt, so these are
+# two working days, one working day (only 17.5 working hours), three hours
+# and 25 minutes late, and one not yet due.
+cat >"$T/late.csv" <<'CSV'
+received_at,family_name,given_name,date_of_birth,postcode,source,category,safeguarding,reason
+2026-11-18T10:00:00Z,Lateness,Twodays,2016-01-01,CD1 1AA,school,health,no,late
+2026-11-19T16:00:00Z,Lateness,Oneday,2016-01-01,CD1 1AA,school,health,no,late
+2026-11-20T06:00:00Z,Lateness,Hours,2016-01-01,CD1 1AA,school,health,no,late
+2026-11-20T09:05:00Z,Lateness,Minutes,2016-01-01,CD1 1AA,school,health,no,late
+2026-11-23T08:00:00Z,Lateness,Notyet,2016-01-01,CD1 1AA,school,health,no,late
+CSV
+import_csv "$T/late.csv" || fail "importing the late referrals failed: $(cat "$T/import.out")"
+[ "$(sqlite3 "$REPLICA" "SELECT group_concat(f.decision_due_at, ' ') FROM (SELECT f.decision_due_at FROM referral f JOIN person p ON p.id = f.person_id WHERE p.family_name = 'Lateness' ORDER BY f.decision_due_at) f")" = \
+	"2026-11-19T10:00:00Z 2026-11-20T16:00:00Z 2026-11-23T06:00:00Z 2026-11-23T09:05:00Z 2026-11-24T08:00:00Z" ] ||
+	fail "the late referrals are not due when this test expects"
+desk_start xterm-256color C.UTF-8
+wait_for "Lateness, Notyet"
+# due_is GIVEN TEXT: the due column (display columns 14-25) of that row.
+due_is() {
+	_due=$(screen | grep -F "Lateness, $1" | cut -c14-25 | sed 's/ *$//')
+	[ "$_due" = "$2" ] || fail "Lateness, $1 shows due '$_due', not '$2'"
+}
+due_is Twodays "!2wd late"
+due_is Oneday "!1wd late"
+due_is Hours "!3h late"
+due_is Minutes "!25m late"
+due_is Notyet "24/11 08:00"
+keys q
+[ "$(exit_status)" = 0 ] || fail "q did not quit"
+
 # Paging by keyset over more than a screenful: 60 referrals due one after
 # another (adults, received a minute apart a week ago, so due in order).
 {
@@ -76,27 +122,55 @@ wait_for "$last"
 screen | grep '^>' | grep -qF "$last" || fail "G did not select the last referral ($last)"
 keys k
 wait_selected 20
+# A page is 19 rows (lines 3-21): page down from the top shows the 20th
+# referral first and selects it; page up shows the first page again with
+# its last row (the 19th) selected.
+# nth N: the name of the open referral at OFFSET N in the queue's order.
+nth() {
+	sqlite3 "$REPLICA" "SELECT substr(p.family_name || ', ' || p.given_name, 1, 20) FROM referral f JOIN person p ON p.id = f.person_id WHERE f.status IN ('new', 'triaged') ORDER BY f.decision_due_at, f.id LIMIT 1 OFFSET $1"
+}
 keys g
 wait_selected 3
 keys C-f
-sleep 0.3
-first=$(screen | sed -n 3p)
+wait_line 3 "$(nth 19)"
+expect_selected 3 "$(nth 19)"
 keys C-b
-sleep 0.3
-[ "$(screen | sed -n 3p)" != "$first" ] || fail "page down then up shows the same first row"
-# One row at a time past the bottom scrolls the list by one.
+wait_line 3 "$(nth 0)"
+expect_selected 21 "$(nth 18)"
+# One row at a time past the bottom scrolls the list by exactly one.
 keys g
+wait_selected 3
 i=0
-while [ $i -lt 19 ]; do
+while [ $i -lt 18 ]; do
 	keys j
 	i=$((i + 1))
 done
-wait_selected 21
-top=$(screen | sed -n 3p | cut -c2-30)
+expect_selected 21 "$(nth 18)"
+wait_line 3 "$(nth 0)"
 keys j
-sleep 0.3
-[ "$(selected_row)" = 21 ] || fail "moving past the bottom did not keep the selection on the last line"
-[ "$(screen | sed -n 3p | cut -c2-30)" != "$top" ] || fail "moving past the bottom did not scroll"
+wait_line 3 "$(nth 1)"
+expect_selected 21 "$(nth 19)"
+# The selected record on the last line, and a referral arrives that sorts
+# first: the selected record, pushed one row down, stays selected on the
+# last line, the list scrolled by one to keep it (the new referral just
+# above the page).  The title's count shows the reload has happened.
+keys g
+wait_selected 3
+i=0
+while [ $i -lt 18 ]; do
+	keys j
+	i=$((i + 1))
+done
+last_row=$(nth 18)
+expect_selected 21 "$last_row"
+before_open=$(sqlite3 "$REPLICA" "SELECT count(*) FROM referral WHERE status IN ('new', 'triaged')")
+printf '%s\n%s\n' "received_at,family_name,given_name,date_of_birth,postcode,source,category,safeguarding,reason" \
+	"2026-11-17T08:00:00Z,Arrived,Above,2016-01-01,CD1 1AA,school,health,no,x" >"$T/above.csv"
+import_csv "$T/above.csv" || fail "importing the referral above failed: $(cat "$T/import.out")"
+wait_for " $((before_open + 1)) open"
+expect_selected 21 "$last_row"
+[ "$(nth 0)" = "Arrived, Above" ] || fail "the new referral does not sort first"
+wait_line 3 "$(nth 1)"
 keys q
 
 finish

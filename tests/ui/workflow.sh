@@ -13,17 +13,21 @@ q() {
 desk_start vt100 C
 wait_for "Referral queue: north"
 # Someone with exactly one open referral, not yet triaged, and an NHS number.
-row=$(q "SELECT f.id || '|' || p.id || '|' || p.nhs_number FROM referral f JOIN person p ON p.id = f.person_id WHERE f.status = 'new' AND p.nhs_number IS NOT NULL AND (SELECT count(*) FROM referral g WHERE g.person_id = p.id AND g.status IN ('new', 'triaged')) = 1 ORDER BY f.decision_due_at, f.id LIMIT 1")
+row=$(q "SELECT f.id || '|' || p.id || '|' || p.nhs_number || '|' || p.family_name FROM referral f JOIN person p ON p.id = f.person_id WHERE f.status = 'new' AND p.nhs_number IS NOT NULL AND (SELECT count(*) FROM referral g WHERE g.person_id = p.id AND g.status IN ('new', 'triaged')) = 1 ORDER BY f.decision_due_at, f.id LIMIT 1")
 ref=$(echo "$row" | cut -d'|' -f1)
 person=$(echo "$row" | cut -d'|' -f2)
 nhs=$(echo "$row" | cut -d'|' -f3)
+family=$(echo "$row" | cut -d'|' -f4)
 [ -n "$ref" ] || fail "the demo has no untriaged referral to work on"
 keys /
 wait_for "Find: _"
 keys -l "$nhs"
-wait_for "NHS"
+# The one person with that number (shown spaced), then their case view.
+wait_for "NHS $(echo "$nhs" | cut -c1-3) $(echo "$nhs" | cut -c4-6) $(echo "$nhs" | cut -c7-10)"
+[ "$(screen | grep -c '^[> ][^ ].*NHS ')" = 1 ] || fail "the NHS number found more than one person"
 keys Enter
 wait_for "Chronology, newest first"
+screen | sed -n 1p | grep -qF -- "$family" || fail "Enter did not open $family's case view"
 
 # Allocating before triage is refused, with the reason, and the form stays.
 keys a
