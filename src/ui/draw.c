@@ -61,9 +61,14 @@ int layout_list_rows(int screen_rows)
 void draw_title(struct ui *ui, WINDOW *w, const char *left, const char *right)
 {
 	int rlen = text_display_width(right, ui->mode);
+	/* The right part (counts, keys) may take what a short left part
+	 * leaves, less a blank; only when both are long is it held to half. */
+	int limit = ui->cols - text_display_width(left, ui->mode) - 1;
 
-	if (rlen > ui->cols / 2)
-		rlen = ui->cols / 2;
+	if (limit < ui->cols / 2)
+		limit = ui->cols / 2;
+	if (rlen > limit)
+		rlen = limit;
 	draw_text(ui, w, 0, 0, ui->cols - rlen, left, theme_attr(&ui->theme, ROLE_TITLE));
 	draw_text(ui, w, 0, ui->cols - rlen, rlen, right, theme_attr(&ui->theme, ROLE_TITLE) & ~(attr_t)A_BOLD);
 }

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Every screen at 80x24, golden, on a colour xterm in UTF-8 and on a
 # monochrome vt100 in the C locale (ASCII only): the queue (at the demo's
-# morning, and a week later with rows working days and hours late), its
-# help, the caseload (mine and the team's), handover, the case view and its
+# morning, filtered to safeguarding concerns, and a week later with rows
+# working days and hours late), its help, the caseload (mine and the team's), handover, the case view and its
 # help, search as typed, the sync conflicts, and the triage, allocate, note
 # and handover forms.  tests/ui/golden/README says, one line a golden, what
 # each one shows and what a reviewer should check in it against DESIGN.md
@@ -64,6 +64,10 @@ for setting in "xterm xterm-256color C.UTF-8" "vt100 vt100 C"; do
 	cp "$T/pristine.db" "$REPLICA"
 	desk_start "$2" "$3"
 	visit queue "Referral queue: north"
+	# s: only safeguarding concerns, named in the title with the counts.
+	visit queue-sg s "safeguarding  17 open"
+	keys s
+	wait_gone "safeguarding  17 open"
 	visit queue-help '?' "Help: Referral queue"
 	visit conflicts q C "Sync conflicts"
 	visit handover q 3 "Handover: north-duty"
