@@ -168,7 +168,10 @@ static void draw_row(struct screen *s, WINDOW *w, int y, const struct case_row *
 	draw_text(ui, w, y, 1, name_cols - 1, r->name, sel);
 	draw_text(ui, w, y, name_cols, 1, "", A_NORMAL);
 	draw_text(ui, w, y, 1 + name_cols, 2, group, A_NORMAL);
-	draw_text(ui, w, y, 3 + name_cols, 18, r->flags, A_NORMAL);
+	/* Flags are cut a column early: the blank keeps a long flag from
+	 * running into the last contact's date. */
+	draw_text(ui, w, y, 3 + name_cols, 17, r->flags, A_NORMAL);
+	draw_text(ui, w, y, 20 + name_cols, 1, "", A_NORMAL);
 	draw_text(ui, w, y, 21 + name_cols, 13, last, A_NORMAL);
 	draw_text(ui, w, y, 34 + name_cols, 12, due, date_compare(review, today) < 0 ?
 		  theme_attr(&ui->theme, ROLE_OVERDUE) : A_NORMAL);

@@ -61,11 +61,35 @@ int layout_list_rows(int screen_rows)
 void draw_title(struct ui *ui, WINDOW *w, const char *left, const char *right)
 {
 	int rlen = text_display_width(right, ui->mode);
+	/* The right part (counts, keys) may take what a short left part
+	 * leaves, less a blank; only when both are long is it held to half. */
+	int limit = ui->cols - text_display_width(left, ui->mode) - 1;
 
-	if (rlen > ui->cols / 2)
-		rlen = ui->cols / 2;
+	if (limit < ui->cols / 2)
+		limit = ui->cols / 2;
+	if (rlen > limit)
+		rlen = limit;
 	draw_text(ui, w, 0, 0, ui->cols - rlen, left, theme_attr(&ui->theme, ROLE_TITLE));
 	draw_text(ui, w, 0, ui->cols - rlen, rlen, right, theme_attr(&ui->theme, ROLE_TITLE) & ~(attr_t)A_BOLD);
+}
+
+/* The key to show for an action on the hint line: the first bound to it,
+ * or, where letters are typed as text, the first that is not taken as text
+ * (F1 for help, C-c for back in search); "" when every key is text. */
+static void hint_key(const struct bindings *b, enum action a, bool typing, char *out, size_t size)
+{
+	out[0] = '\0';
+	for (int i = 0; i < b->count; i++) {
+		int key = b->map[i].key;
+
+		if (b->map[i].action != a)
+			continue;
+		/* as search_key reads it: a character, not a function or Alt key */
+		if (typing && key >= 32 && !(key & (KEY_FUNCTION | KEY_ALT)))
+			continue;
+		keys_name(key, out, size);
+		return;
+	}
 }
 
 /* "Enter:Open t:Triage ... ?:Help q:Quit" from the action table, keys as
@@ -82,9 +106,8 @@ void draw_hints(struct ui *ui, WINDOW *w, unsigned where, bool typing)
 
 		if (!info->hint || !(info->screens & where))
 			continue;
-		bindings_first_key(&ui->keys, (enum action)a, key, sizeof(key));
-		/* Where letters are typed as text, a printable key is no hint. */
-		if (typing && strlen(key) == 1)
+		hint_key(&ui->keys, (enum action)a, typing, key, sizeof(key));
+		if (!key[0])
 			continue;
 		snprintf(items[n], sizeof(items[n]), "%s:%s", key,
 			 a == ACTION_BACK && ui->depth > 1 ? "Back" : info->hint);

@@ -182,7 +182,9 @@ static void handover_draw(struct screen *s, WINDOW *w, int rows, int cols)
 	snprintf(left, sizeof(left), " Handover: %s", ui->r->actor.team);
 	snprintf(right, sizeof(right), "%ld to acknowledge ", h->unacked);
 	draw_title(ui, w, left, right);
-	draw_text(ui, w, 1, 0, cols, " Pri    Written      From          Situation",
+	/* Column 1 holds the '*' of an item nobody has acknowledged, so the
+	 * headings start one further in, over the columns they name. */
+	draw_text(ui, w, 1, 0, cols, "  Pri    Written      From          Situation",
 		  theme_attr(&ui->theme, ROLE_HEADER));
 	if (h->sel < h->first)
 		h->first = h->sel;

@@ -239,3 +239,153 @@ wait_desk_read() {
 	fail "the desk never read the key sent"
 	return 1
 }
+
+# The pane with its attributes, for the golden screens' .attr files: each
+# line's text with every change of attribute marked inline as {bold+rev},
+# {red}, {ul}, ... and {} for back to plain; a literal "{" is doubled.
+# The format is described at the top of tests/ui/screens.sh.  capture-pane
+# -N keeps trailing blanks, so a reverse-video blank at the end of a line
+# counts; blanks in the plain attribute are trimmed as in the .txt files.
+# shellcheck disable=SC2016 # an awk program: its $ are awk's
+SCREEN_ATTRS_AWK='
+function clear_sgr() {
+	bold = dim = italic = ul = blink = rev = hidden = strike = 0
+	fg = bg = other = ""
+}
+function style(   t) {
+	t = ""
+	if (bold) t = t "+bold"
+	if (dim) t = t "+dim"
+	if (italic) t = t "+italic"
+	if (ul) t = t "+ul"
+	if (blink) t = t "+blink"
+	if (rev) t = t "+rev"
+	if (hidden) t = t "+hidden"
+	if (strike) t = t "+strike"
+	if (fg != "") t = t "+" fg
+	if (bg != "") t = t "+on-" bg
+	return substr(t other, 2)
+}
+function sgr(params,   n, p, i, v) {
+	n = split(params, p, ";")
+	if (n == 0)
+		clear_sgr()
+	for (i = 1; i <= n; i++) {
+		v = p[i]
+		if (v == "" || v == "0") clear_sgr()
+		else if (v == "1") bold = 1
+		else if (v == "2") dim = 1
+		else if (v == "3") italic = 1
+		else if (v == "4") ul = 1
+		else if (v == "5") blink = 1
+		else if (v == "7") rev = 1
+		else if (v == "8") hidden = 1
+		else if (v == "9") strike = 1
+		else if (v == "22") bold = dim = 0
+		else if (v == "23") italic = 0
+		else if (v == "24") ul = 0
+		else if (v == "25") blink = 0
+		else if (v == "27") rev = 0
+		else if (v == "28") hidden = 0
+		else if (v == "29") strike = 0
+		else if (v ~ /^3[0-7]$/) fg = colour[v - 29]
+		else if (v == "39") fg = ""
+		else if (v ~ /^4[0-7]$/) bg = colour[v - 39]
+		else if (v == "49") bg = ""
+		else if (v ~ /^9[0-7]$/) fg = "bright-" colour[v - 89]
+		else if (v ~ /^10[0-7]$/) bg = "bright-" colour[v - 99]
+		else if ((v == "38" || v == "48") && p[i + 1] == "5") {
+			if (v == "38") fg = "colour" p[i + 2]
+			else bg = "colour" p[i + 2]
+			i += 2
+		} else
+			other = other "+sgr" v	# shown, never dropped
+	}
+}
+function add(text) {
+	if (text == "")
+		return
+	gsub(/[{]/, "{{", text)
+	runs++
+	run_style[runs] = style()
+	run_text[runs] = text
+}
+BEGIN {
+	esc = sprintf("%c", 27)
+	split("black red green yellow blue magenta cyan white", colour, " ")
+	clear_sgr()
+}
+{
+	line = $0
+	runs = 0
+	while ((i = index(line, esc "[")) > 0) {
+		add(substr(line, 1, i - 1))
+		line = substr(line, i + 2)
+		match(line, /^[0-9;:]*/)
+		params = substr(line, 1, RLENGTH)
+		final = substr(line, RLENGTH + 1, 1)
+		line = substr(line, RLENGTH + 2)
+		if (final == "m")
+			sgr(params)
+		else
+			add("\\e[" params final)	# not an attribute: shown as text
+	}
+	add(line)
+	while (runs > 0 && run_style[runs] == "") {
+		sub(/ +$/, "", run_text[runs])
+		if (run_text[runs] != "")
+			break
+		runs--
+	}
+	out = ""
+	cur = ""
+	for (k = 1; k <= runs; k++) {
+		if (run_style[k] != cur)
+			out = out "{" run_style[k] "}"
+		cur = run_style[k]
+		out = out run_text[k]
+	}
+	if (cur != "")
+		out = out "{}"
+	print out
+}'
+
+# screen_attrs: the pane as text with its attribute runs marked.
+screen_attrs() {
+	tmux -L "$SOCK" capture-pane -p -e -N -t a | awk "$SCREEN_ATTRS_AWK"
+}
+
+# capture_settled FILE: the pane with its attributes (capture-pane -e -N)
+# in FILE, once two captures in a row agree, so a screen caught in the
+# middle of a redraw is never compared (a bounded poll).
+capture_settled() {
+	tmux -L "$SOCK" capture-pane -p -e -N -t a >"$1"
+	_i=0
+	while [ $_i -lt 30 ]; do
+		sleep 0.1
+		tmux -L "$SOCK" capture-pane -p -e -N -t a >"$1.again"
+		cmp -s "$1" "$1.again" && return 0
+		mv "$1.again" "$1"
+		_i=$((_i + 1))
+	done
+	fail "the screen never settled"
+	return 1
+}
+
+# expect_golden_attrs NAME: the pane equals tests/ui/golden/NAME.txt (its
+# text) and NAME.attr (its text with attribute runs), both from one
+# capture.  With UPDATE_GOLDEN=1 both files are written instead.
+expect_golden_attrs() {
+	_golden=$TESTS_SRCDIR/ui/golden/$1
+	capture_settled "$T/screen.raw" || return 1
+	sed "s/$(printf '\033')\[[0-9;:]*[A-Za-z]//g; s/ *\$//" "$T/screen.raw" >"$T/screen.txt"
+	awk "$SCREEN_ATTRS_AWK" "$T/screen.raw" >"$T/screen.attr"
+	for _ext in txt attr; do
+		if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+			cp "$T/screen.$_ext" "$_golden.$_ext"
+		elif ! cmp -s "$_golden.$_ext" "$T/screen.$_ext"; then
+			fail "screen differs from golden $1.$_ext"
+			diff -u "$_golden.$_ext" "$T/screen.$_ext" | sed 's/^/    /'
+		fi
+	done
+}

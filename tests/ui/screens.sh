@@ -1,10 +1,35 @@
 #!/bin/sh
 # Every screen at 80x24, golden, on a colour xterm in UTF-8 and on a
-# monochrome vt100 in the C locale (ASCII only): the queue, its help, the
-# caseload (mine and the team's), handover, the case view and its help,
-# search as typed, the sync conflicts, and the triage, allocate, note and
-# handover forms.
-# The clock is fixed by CAREDESK_NOW, so no masking is needed.
+# monochrome vt100 in the C locale (ASCII only): the queue (at the demo's
+# morning, filtered to safeguarding concerns, and a week later with rows
+# working days and hours late), its help, the caseload (mine and the team's), handover, the case view and its
+# help, search as typed, the sync conflicts, and the triage, allocate, note
+# and handover forms.  tests/ui/golden/README says, one line a golden, what
+# each one shows and what a reviewer should check in it against DESIGN.md
+# and caredesk(1); the comparison reads only the .txt and .attr files.
+#
+# Each screen NAME-TERM has two goldens, both from one capture
+# (capture-pane -p -e -N, taken once two captures in a row agree):
+#   NAME-TERM.txt   the text as capture-pane -p gives it: trailing blanks
+#                   trimmed, 24 lines;
+#   NAME-TERM.attr  the same text with each change of attribute marked
+#                   where it happens: {bold+rev} starts a run, {} goes back
+#                   to plain.  A run names its attributes (bold dim italic
+#                   ul blink rev hidden strike, in that order), then its
+#                   foreground colour (red, yellow, colour196, ...), then
+#                   its background as on-COLOUR; any other SGR shows as
+#                   sgrN, never dropped.  Every line starts plain and ends
+#                   with {} if a run is open, so lines read on their own; a
+#                   literal "{" in the text is written "{{".  Trailing
+#                   blanks are kept when they carry an attribute (a
+#                   reverse-video title bar runs to column 80).
+# For example a queue row with the selection, a red late marker and a
+# safeguarding flag:
+#   {rev}>{}20/11 07:57 {bold+red}!1h late    {}-   {rev}Boateng, Ngozi ...
+# The clock is masked by fixing it: CAREDESK_NOW gives the desk its time
+# (the status line's clock and every lateness), so the goldens hold no
+# real time.  UPDATE_GOLDEN=1 writes the goldens instead of comparing:
+# review the diff of both files, and the README line, before committing.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/lib.sh"
 
 ui_setup
@@ -14,7 +39,7 @@ me=$(sqlite3 "$REPLICA" "SELECT w.login FROM worker w JOIN care_case c ON c.allo
 [ -n "$me" ] || fail "the demo has no practitioner with open cases"
 
 # visit NAME KEYS... TEXT: press KEYS, wait for TEXT, compare with the
-# golden NAME-$tag.
+# goldens NAME-$tag.txt and NAME-$tag.attr.
 visit() {
 	_name=$1
 	shift
@@ -25,7 +50,7 @@ visit() {
 	done
 	# shellcheck disable=SC2086
 	[ -n "$_keys" ] && keys $_keys
-	wait_for "$1" && expect_golden "$_name-$tag"
+	wait_for "$1" && expect_golden_attrs "$_name-$tag"
 }
 
 # Each terminal sees the same replica: opening a record writes an audit
@@ -39,6 +64,10 @@ for setting in "xterm xterm-256color C.UTF-8" "vt100 vt100 C"; do
 	cp "$T/pristine.db" "$REPLICA"
 	desk_start "$2" "$3"
 	visit queue "Referral queue: north"
+	# s: only safeguarding concerns, named in the title with the counts.
+	visit queue-sg s "safeguarding  17 open"
+	keys s
+	wait_gone "safeguarding  17 open"
 	visit queue-help '?' "Help: Referral queue"
 	visit conflicts q C "Sync conflicts"
 	visit handover q 3 "Handover: north-duty"
@@ -62,5 +91,18 @@ for setting in "xterm xterm-256color C.UTF-8" "vt100 vt100 C"; do
 	wait_for "Referral queue: north"
 	visit caseload 2 "Caseload: my cases"
 	visit caseload-team T "Caseload: north-"
+	# A week on, Monday 30/11 09:45, with nothing decided since: rows due
+	# on 23/11 are 5 working days late, those due on Friday 27/11 one
+	# (the weekend does not count), and this morning's a few hours or
+	# minutes late.  The selection is moved to the third row.
+	rm -f "$REPLICA" "$REPLICA-wal" "$REPLICA-shm"
+	cp "$T/pristine.db" "$REPLICA"
+	_now=$CAREDESK_NOW
+	CAREDESK_NOW=2026-11-30T09:45:00Z
+	desk_start "$2" "$3"
+	CAREDESK_NOW=$_now
+	wait_for "Referral queue: north" && wait_for "Mon 30/11 09:45" && wait_selected 3
+	keys j j
+	wait_selected 5 && expect_golden_attrs "queue-late-$tag"
 done
 finish
