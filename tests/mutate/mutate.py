@@ -182,6 +182,7 @@ class Mutant:
         self.desc, self.tests, self.why = desc, tests, why
         self.line = 0
         self.status, self.killer, self.seconds, self.note = 'not run', '', 0.0, ''
+        self.passed = []
 
     def key(self, text):
         """Two mutants that give the same file are the same mutant."""
@@ -565,6 +566,7 @@ def try_mutant(m, src, bld, args, tests, timeouts, logdir):
                 m.status, m.killer = 'killed', t
                 m.note = 'timed out' if rc is None else ''
                 return
+            m.passed.append(t)
     finally:
         write_file(path, orig)
         m.seconds += time.monotonic() - t0
@@ -620,8 +622,9 @@ def report(path, mutants, args, started, excluded, baseline_secs):
     if survived:
         lines += ['', '## Survivors', '']
         for m in survived:
-            lines.append('- **%s** %s:%d %s%s' % (m.id, m.path, m.line, m.desc,
-                                                  (' -- ' + m.why) if m.why else ''))
+            lines.append('- **%s** %s:%d %s%s; passed %s%s' % (
+                m.id, m.path, m.line, m.desc, (' -- ' + m.why) if m.why else '',
+                ' '.join(m.passed), ' and the whole suite' if m.status == 'survived' else ''))
     lines += ['', '## Every mutant', '',
               '| id | where | change | status | killed by | s |', '|---|---|---|---|---|---|']
     for m in mutants:
