@@ -10,7 +10,8 @@ configure arguments and builds it once.  Then, one mutant at a time, it:
 
   1. applies the mutant to the copy (one small textual change);
   2. rebuilds incrementally (`make all`); a mutant that does not compile is
-     INVALID, not killed;
+     INVALID, not killed (the copy is configured --disable-werror, so a mutant
+     that merely leaves a variable or parameter unused still counts);
   3. runs the related tests (tests/mutate/related.txt: source file or
      folder -> tests, cheapest first) one at a time and stops at the first
      that fails: the mutant is KILLED by that test;
@@ -503,11 +504,20 @@ def prepare(args, work):
         if rc != 0:
             sys.exit('mutate: autoreconf failed, see %s/autoreconf.log' % work)
     os.makedirs(bld, exist_ok=True)
-    if not os.path.exists(os.path.join(bld, 'Makefile')):
-        rc, _ = run([os.path.join(src, 'configure')] + configure_args(args.builddir), bld,
+    # This build's configure arguments, but warnings not fatal: a mutant
+    # that only leaves a variable unused is still a bug to be caught.
+    conf = [a for a in configure_args(args.builddir) if 'werror' not in a]
+    conf.append('--disable-werror')
+    stamp = os.path.join(work, 'configure.args')
+    old = open(stamp).read() if os.path.exists(stamp) else None
+    if old != '\n'.join(conf) or not os.path.exists(os.path.join(bld, 'Makefile')):
+        rc, _ = run([os.path.join(src, 'configure')] + conf, bld,
                     os.path.join(work, 'configure.log'))
         if rc != 0:
             sys.exit('mutate: configure failed, see %s/configure.log' % work)
+        run(['make', 'clean'], bld, os.path.join(work, 'clean.log'))
+        with open(stamp, 'w') as f:
+            f.write('\n'.join(conf))
     log('building the unmutated copy')
     rc, _ = run(['make', '-j%d' % args.jobs, 'check', 'TESTS='], bld, os.path.join(work, 'build.log'))
     if rc != 0:
