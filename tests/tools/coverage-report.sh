@@ -12,6 +12,9 @@
 # HTML report shows which lines and branches were never run.
 set -eu
 lcov=$1 genhtml=$2 srcdir=$3 out=$4
+# lcov names files by their resolved path; the build's abs_top_srcdir may
+# be ../ of it (a build configured with ../configure).
+srcdir=$(cd "$srcdir" && pwd -P)
 rc="--rc lcov_branch_coverage=1"
 
 mkdir -p "$out"
