@@ -80,6 +80,20 @@ START_TEST(test_valid_exhaustive_slice)
 }
 END_TEST
 
+/* Anything that is not exactly ten digits is not an NHS number, even when
+ * its first ten digits are one: a pasted "9434765919 1" trimmed of spaces
+ * must not match the record of 943 476 5919. */
+START_TEST(test_valid_rejects_wrong_length_and_null)
+{
+	ck_assert(nhs_valid("9434765919"));
+	ck_assert(!nhs_valid("94347659191"));
+	ck_assert(!nhs_valid("94347659190"));
+	ck_assert(!nhs_valid("943476591"));
+	ck_assert(!nhs_valid(""));
+	ck_assert(!nhs_valid(NULL));
+}
+END_TEST
+
 START_TEST(test_format)
 {
 	char out[16];
@@ -103,6 +117,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_parse, 0, (int)(sizeof(parse_cases) / sizeof(parse_cases[0])));
 	tcase_add_test(tc, test_check_digit);
 	tcase_add_test(tc, test_valid_exhaustive_slice);
+	tcase_add_test(tc, test_valid_rejects_wrong_length_and_null);
 	tcase_add_test(tc, test_format);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

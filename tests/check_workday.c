@@ -610,6 +610,45 @@ START_TEST(test_load_missing)
 }
 END_TEST
 
+/* A directory opens for reading but cannot be read: an I/O error, not an
+ * empty holiday file that would silently count closure days as working. */
+START_TEST(test_load_directory)
+{
+	struct workcal *c = workcal_new();
+	struct cd_error err;
+	const char *dir = getenv("TMPDIR");
+
+	cd_error_clear(&err);
+	ck_assert_int_eq(workcal_load(c, dir && *dir ? dir : "/tmp", &err), -1);
+	ck_assert_int_eq(err.code, CD_EX_IOERR);
+	ck_assert_msg(strstr(err.msg, "read error") != NULL, "message: %s", err.msg);
+	workcal_free(&c);
+}
+END_TEST
+
+/* The fingerprint is stamped on every due time a replica computes, so that
+ * two hosts with different closure days can be told apart.  Known answers
+ * from an independent FNV-1a over the little-endian day numbers (1970-01-01
+ * is day 0); the 1969 day is negative, so all eight bytes are used. */
+START_TEST(test_fingerprint_known_answers)
+{
+	struct workcal *c = workcal_new();
+	struct workcal *same = workcal_new();
+
+	ck_assert_uint_eq(workcal_fingerprint(c), 0xcbf29ce484222325ULL);
+	workcal_add(c, day_of("2026-06-01"));
+	ck_assert_uint_eq(workcal_fingerprint(c), 0x7e843a38e7f7e2c8ULL);
+	workcal_add(c, day_of("1969-12-25"));
+	ck_assert_uint_eq(workcal_fingerprint(c), 0x3cff2ac8bd2c0356ULL);
+	/* the order days were added in does not matter */
+	workcal_add(same, day_of("1969-12-25"));
+	workcal_add(same, day_of("2026-06-01"));
+	ck_assert_uint_eq(workcal_fingerprint(same), workcal_fingerprint(c));
+	workcal_free(&c);
+	workcal_free(&same);
+}
+END_TEST
+
 static Suite *workday_suite(void)
 {
 	Suite *s = suite_create("workday");
@@ -642,6 +681,8 @@ static Suite *workday_suite(void)
 	tcase_add_loop_test(tc, test_load_ok, 0, N_CASES(load_ok_cases));
 	tcase_add_test(tc, test_load_adds);
 	tcase_add_test(tc, test_load_missing);
+	tcase_add_test(tc, test_load_directory);
+	tcase_add_test(tc, test_fingerprint_known_answers);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -211,14 +211,16 @@ void ui_short_time(const char *iso, char *out, size_t size)
 }
 
 /* The due column: the due time, or how late in working days (hours when
- * less than a working day), marked with '!'. */
+ * less than a working day), marked with '!'.  A referral is late once its
+ * due time has passed, not at it: the same rule as the overdue count in the
+ * title and in `caredesk summary` (decision_due_at < now). */
 static void due_text(struct ui *ui, const char *iso, char *out, size_t size, bool *overdue)
 {
 	int64_t due, now = now_instant();
 	struct workcal *cal = replica_calendar(ui->r, NULL);
 
 	*overdue = false;
-	if (instant_parse(iso, &due) || due > now || !cal) {
+	if (instant_parse(iso, &due) || due >= now || !cal) {
 		ui_short_time(iso, out, size);
 		return;
 	}

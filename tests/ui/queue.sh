@@ -70,7 +70,9 @@ keys q
 # Lateness in the due column, with the clock fixed at Monday 23/11 09:30:
 # children's referrals are due one working day after receipt, so these are
 # two working days, one working day (only 17.5 working hours), three hours
-# and 25 minutes late, and one not yet due.
+# and 25 minutes late, one not yet due, and at the edges: exactly an hour
+# late, 59 minutes late, and due this very minute (not late: the overdue
+# count in the title agrees, decision_due_at < now).
 cat >"$T/late.csv" <<'CSV'
 received_at,family_name,given_name,date_of_birth,postcode,source,category,safeguarding,reason
 2026-11-18T10:00:00Z,Lateness,Twodays,2016-01-01,CD1 1AA,school,health,no,late
@@ -78,10 +80,13 @@ received_at,family_name,given_name,date_of_birth,postcode,source,category,safegu
 2026-11-20T06:00:00Z,Lateness,Hours,2016-01-01,CD1 1AA,school,health,no,late
 2026-11-20T09:05:00Z,Lateness,Minutes,2016-01-01,CD1 1AA,school,health,no,late
 2026-11-23T08:00:00Z,Lateness,Notyet,2016-01-01,CD1 1AA,school,health,no,late
+2026-11-20T08:30:00Z,Lateness,Onehour,2016-01-01,CD1 1AA,school,health,no,late
+2026-11-20T08:31:00Z,Lateness,Fiftynine,2016-01-01,CD1 1AA,school,health,no,late
+2026-11-20T09:30:00Z,Lateness,Duenow,2016-01-01,CD1 1AA,school,health,no,late
 CSV
 import_csv "$T/late.csv" || fail "importing the late referrals failed: $(cat "$T/import.out")"
 [ "$(sqlite3 "$REPLICA" "SELECT group_concat(f.decision_due_at, ' ') FROM (SELECT f.decision_due_at FROM referral f JOIN person p ON p.id = f.person_id WHERE p.family_name = 'Lateness' ORDER BY f.decision_due_at) f")" = \
-	"2026-11-19T10:00:00Z 2026-11-20T16:00:00Z 2026-11-23T06:00:00Z 2026-11-23T09:05:00Z 2026-11-24T08:00:00Z" ] ||
+	"2026-11-19T10:00:00Z 2026-11-20T16:00:00Z 2026-11-23T06:00:00Z 2026-11-23T08:30:00Z 2026-11-23T08:31:00Z 2026-11-23T09:05:00Z 2026-11-23T09:30:00Z 2026-11-24T08:00:00Z" ] ||
 	fail "the late referrals are not due when this test expects"
 desk_start xterm-256color C.UTF-8
 wait_for "Lateness, Notyet"
@@ -95,6 +100,9 @@ due_is Oneday "!1wd late"
 due_is Hours "!3h late"
 due_is Minutes "!25m late"
 due_is Notyet "24/11 08:00"
+due_is Onehour "!1h late"
+due_is Fiftynine "!59m late"
+due_is Duenow "23/11 09:30"
 keys q
 [ "$(exit_status)" = 0 ] || fail "q did not quit"
 
