@@ -74,19 +74,37 @@ static void ui_pop(struct ui *ui)
 	ui->full_repaint = true;
 }
 
-/* An unknown TERM must not crash or leave the terminal in a strange state:
- * ask terminfo first, quietly, and say what to try. */
+/* Whether the terminal set up by setupterm can put the cursor anywhere:
+ * without that (TERM=dumb, an editor's shell buffer) curses can draw only
+ * a line at a time and the desk would sit on a lone status line. */
+static bool can_address_cursor(void)
+{
+	const char *cup = tigetstr("cup");
+
+	return cup != NULL && cup != (const char *)-1;
+}
+
+/* An unknown TERM, or one that cannot address the cursor, must not crash,
+ * hang or leave the terminal in a strange state: ask terminfo first,
+ * quietly, and say what to try. */
 static int check_terminal(void)
 {
 	const char *term = getenv("TERM");
 	int err = 0;
+	bool usable;
 
 	if (!term || !*term || setupterm(term, STDOUT_FILENO, &err) != OK) {
 		fprintf(stderr, "caredesk: unknown terminal type '%.24s': try TERM=vt100 or "
 			"TERM=xterm-256color\n", term ? term : "");
 		return -1;
 	}
+	usable = can_address_cursor();
 	del_curterm(cur_term);
+	if (!usable) {
+		fprintf(stderr, "caredesk: TERM=%.24s cannot move the cursor; try TERM=vt100\n",
+			term);
+		return -1;
+	}
 	return 0;
 }
 

@@ -115,6 +115,16 @@ desk_start no-such-terminal C.UTF-8
 [ "$(exit_status)" = 2 ] || fail "unknown TERM did not exit 2"
 wait_for "try TERM=vt100"
 
+# A terminal that cannot address the cursor (an SSH client sending no
+# TERM gets "dumb", as does an editor's shell buffer) is refused the same
+# way, at once, instead of a lone status line that waits for ever.
+desk_start dumb C.UTF-8
+[ "$(exit_status)" = 2 ] || fail "TERM=dumb did not exit 2 (status: $(exit_status))"
+wait_for "TERM=dumb cannot move the cursor; try TERM=vt100"
+desk_start "" C.UTF-8
+[ "$(exit_status)" = 2 ] || fail "an empty TERM did not exit 2"
+wait_for "try TERM=vt100"
+
 # SIGTERM restores the terminal and exits.
 desk_start xterm-256color C.UTF-8
 wait_for "Referral queue: north"
