@@ -2,6 +2,8 @@
 #ifndef CAREDESK_DESK_H
 #define CAREDESK_DESK_H
 
+#include <stdbool.h>
+
 #include "caredesk/replica.h"
 
 struct desk_key_setting {
@@ -26,6 +28,7 @@ struct desk_options {
 	const struct desk_colour_setting *colours;	/* borrowed */
 	int colour_count;
 	double started_ms;		/* desk_clock_ms() when the process began */
+	bool cursor_hidden;		/* cursor = "hidden": no cursor on the selection */
 };
 
 /* A monotonic clock in milliseconds, for the timings the benchmark reads:

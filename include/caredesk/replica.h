@@ -110,6 +110,9 @@ int64_t replica_now(const struct replica *r);
  * be a string literal or otherwise outlive r).  Reset and cleared on return;
  * borrowed, never finalised by the caller. */
 sqlite3_stmt *replica_stmt(struct replica *r, const char *sql);
+/* The same, for reads that must survive a damaged or changed schema (the
+ * desk's lists): NULL with err instead of ending the program. */
+sqlite3_stmt *replica_stmt_checked(struct replica *r, const char *sql, struct cd_error *err);
 
 /* Integrity: quick_check, foreign keys, every audit chain, no stray
  * txn_context, a capture trigger set for every synced table.  Each problem

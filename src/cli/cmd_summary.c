@@ -55,7 +55,8 @@ int app_desk_or_summary(struct app *app, struct replica *r)
 	struct desk_options opt = { .escdelay_ms = app->cfg.escdelay_ms, .keys = app->cfg.keys,
 				    .key_count = app->cfg.key_count, .colours = app->cfg.colours,
 				    .colour_count = app->cfg.colour_count,
-				    .started_ms = app->started_ms };
+				    .started_ms = app->started_ms,
+				    .cursor_hidden = app->cfg.cursor_hidden };
 
 	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		return desk_run(r, &opt);

@@ -154,6 +154,23 @@ static int read_escdelay(config_setting_t *s, const char *file, struct config *c
 	return 0;
 }
 
+/* cursor = "shown" | "hidden": where the terminal cursor is left.  Shown
+ * (the default) it sits on the selected row, for screen readers and
+ * braille displays; some sighted workers find it a distraction. */
+static int read_cursor(config_setting_t *s, const char *file, struct config *cfg,
+		       struct cd_error *err)
+{
+	const char *v;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return setting_error(err, s, file, "cursor", "must be \"shown\" or \"hidden\"");
+	v = config_setting_get_string(s);
+	if (strcmp(v, "shown") != 0 && strcmp(v, "hidden") != 0)
+		return setting_error(err, s, file, "cursor", "must be \"shown\" or \"hidden\"");
+	cfg->cursor_hidden = strcmp(v, "hidden") == 0;
+	return 0;
+}
+
 /* keys = { page_down = ["C-f", "Space"]; };  The names are checked by the
  * desk against its action table; here only the shape. */
 static int read_keys(config_setting_t *g, const char *file, struct config *cfg,
@@ -289,6 +306,8 @@ static int apply(config_t *c, const char *file, struct config *cfg, struct cd_er
 			rc = read_closure_days(s, file, cfg, err);
 		else if (strcmp(name, "escdelay") == 0)
 			rc = read_escdelay(s, file, cfg, err);
+		else if (strcmp(name, "cursor") == 0)
+			rc = read_cursor(s, file, cfg, err);
 		else if (strcmp(name, "keys") == 0 && config_setting_is_group(s))
 			rc = read_keys(s, file, cfg, err);
 		else if (strcmp(name, "colours") == 0 && config_setting_is_group(s))

@@ -30,6 +30,7 @@ struct config {
 	struct civil_date *closure_days;	/* local closure days besides bank holidays */
 	int closure_count;
 	int escdelay_ms;		/* the desk's ESC delay; -1: default */
+	bool cursor_hidden;		/* cursor = "hidden" */
 	struct desk_key_setting *keys;	/* the keys group, checked by the desk */
 	int key_count;
 	struct desk_colour_setting *colours;	/* the colours group, checked by the desk */

@@ -28,4 +28,10 @@ void replica_now_iso(const struct replica *r, char out[21]);
 /* Copy column i of the current row as text into out (NULL -> ""). */
 void column_copy(sqlite3_stmt *st, int i, char *out, size_t size);
 
+/* After the last sqlite3_step of a read (rc its result): reset st, and
+ * true with err ("what: message") when that step failed rather than gave
+ * a row or the end. */
+int read_failed(struct replica *r, sqlite3_stmt *st, int rc, struct cd_error *err,
+		const char *what);
+
 #endif

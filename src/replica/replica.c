@@ -250,6 +250,16 @@ void replica_close(struct replica **rp)
 
 sqlite3_stmt *replica_stmt(struct replica *r, const char *sql)
 {
+	struct cd_error err;
+	sqlite3_stmt *st = replica_stmt_checked(r, sql, &err);
+
+	if (!st)
+		cd_die("%s\n%s", err.msg, sql);
+	return st;
+}
+
+sqlite3_stmt *replica_stmt_checked(struct replica *r, const char *sql, struct cd_error *err)
+{
 	struct stmt_cache *c = r->stmts;
 	sqlite3_stmt *st;
 
@@ -260,8 +270,11 @@ sqlite3_stmt *replica_stmt(struct replica *r, const char *sql)
 			return c->stmt[i];
 		}
 	}
-	if (sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
-		cd_die("cannot prepare statement: %s\n%s", sqlite3_errmsg(r->db), sql);
+	if (sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		cd_error_set(err, CD_EX_SOFTWARE, NULL, "cannot prepare a query: %s",
+			     sqlite3_errmsg(r->db));
+		return NULL;
+	}
 	if (c->count == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 32;
 		c->sql = cd_realloc(c->sql, (size_t)c->cap * sizeof(*c->sql));

@@ -3,40 +3,33 @@
  * Each action has a name (for caredesk.conf's keys group), default keys
  * (key names as keys_parse reads them: a plain or Ctrl key first, then any
  * aliases), the screens it belongs to, and help text.  The enum, the
- * default bindings, the config parser, the hint line, the help screen and
- * the manual's key table all come from this list, so they cannot drift. */
+ * default bindings, the config parser, the hint line and the help screen
+ * come from this list, so they cannot drift; tests/cli/man.sh checks the
+ * manual's key table against it both ways.  An action's screens are bits
+ * from the screen list (screens.h); check_screens proves that each screen
+ * handles every action its bit claims. */
 #ifndef CAREDESK_UI_ACTION_H
 #define CAREDESK_UI_ACTION_H
 
-/* Screens an action belongs to (bit flags). */
-#define ON_ALL 0xbf
-#define ON_QUEUE 0x01
-#define ON_CASELOAD 0x02
-#define ON_HANDOVER 0x04
-#define ON_CASE 0x08
-#define ON_SEARCH 0x10
-#define ON_HELP 0x20
-#define ON_FORM 0x40
-#define ON_CONFLICTS 0x80
-#define ON_LISTS (ON_QUEUE | ON_CASELOAD | ON_HANDOVER | ON_CASE | ON_HELP | ON_CONFLICTS)
+#include "ui/screens.h"
 
 /* X(ENUM, name, "keys", screens, hint, "help text")
  * hint: short label for the hint line, or NULL to keep it off the line. */
 #define ACTIONS(X) \
-	X(QUEUE, "queue", "1", ON_ALL & ~ON_SEARCH, NULL, "Referral queue") \
-	X(CASELOAD, "caseload", "2", ON_ALL & ~ON_SEARCH, NULL, "Caseload: my cases") \
-	X(HANDOVER, "handover", "3", ON_ALL & ~ON_SEARCH, NULL, "Shift handover of my team") \
-	X(CONFLICTS, "conflicts", "C", ON_ALL & ~ON_SEARCH, NULL, \
+	X(QUEUE, "queue", "1", ON_DESK & ~ON_SEARCH, NULL, "Referral queue") \
+	X(CASELOAD, "caseload", "2", ON_DESK & ~ON_SEARCH, NULL, "Caseload: my cases") \
+	X(HANDOVER, "handover", "3", ON_DESK & ~ON_SEARCH, NULL, "Shift handover of my team") \
+	X(CONFLICTS, "conflicts", "C", ON_DESK & ~ON_SEARCH, NULL, \
 	  "Sync conflicts kept for a person to decide") \
-	X(MOVE_DOWN, "move_down", "j Down", ON_LISTS, NULL, "Move down") \
-	X(MOVE_UP, "move_up", "k Up", ON_LISTS, NULL, "Move up") \
+	X(MOVE_DOWN, "move_down", "j C-n Down", ON_LISTS, NULL, "Move down") \
+	X(MOVE_UP, "move_up", "k C-p Up", ON_LISTS, NULL, "Move up") \
 	X(PAGE_DOWN, "page_down", "C-f Space PgDn", ON_LISTS, NULL, "Next page") \
 	X(PAGE_UP, "page_up", "C-b b PgUp", ON_LISTS, NULL, "Previous page") \
 	X(FIRST, "first", "g Home", ON_LISTS, NULL, "First row") \
 	X(LAST, "last", "G End", ON_LISTS, NULL, "Last row") \
 	X(OPEN, "open", "Enter", ON_QUEUE | ON_CASELOAD | ON_SEARCH, "Open", \
 	  "Open the person's record") \
-	X(SEARCH, "search", "/", ON_ALL & ~ON_SEARCH, "Find", \
+	X(SEARCH, "search", "/", ON_DESK & ~ON_SEARCH, "Find", \
 	  "Search people by name, NHS number or postcode") \
 	X(TRIAGE, "triage", "t", ON_QUEUE | ON_CASE, "Triage", \
 	  "Triage the referral: priority, decision and reason") \
@@ -65,11 +58,11 @@
 	X(FILTER_MINE, "filter_mine", "m", ON_QUEUE, "Mine", "Only my team's referrals") \
 	X(FILTER_SAFEGUARDING, "filter_safeguarding", "s", ON_QUEUE, "SG", \
 	  "Only safeguarding concerns") \
-	X(HELP, "help", "? F1", ON_ALL & ~ON_HELP, "Help", "Help for this screen") \
-	X(REPAINT, "repaint", "C-l", ON_ALL | ON_FORM, NULL, "Repaint the screen") \
-	X(SYNC_NOW, "sync_now", "S", ON_ALL & ~ON_SEARCH, NULL, "Ask the sync agent to run now") \
-	X(SUSPEND, "suspend", "C-z", ON_ALL | ON_FORM, NULL, "Suspend the desk (fg to return)") \
-	X(BACK, "back", "q C-c Esc", ON_ALL, "Quit", "Back; quit from the top screen")
+	X(HELP, "help", "? F1", ON_DESK & ~ON_HELP, "Help", "Help for this screen") \
+	X(REPAINT, "repaint", "C-l", ON_ALL, NULL, "Repaint the screen") \
+	X(SYNC_NOW, "sync_now", "S", ON_DESK & ~ON_SEARCH, NULL, "Ask the sync agent to run now") \
+	X(SUSPEND, "suspend", "C-z", ON_ALL, NULL, "Suspend the desk (fg to return)") \
+	X(BACK, "back", "q C-c Esc", ON_DESK, "Quit", "Back; quit from the top screen")
 
 enum action {
 	ACTION_NONE = 0,

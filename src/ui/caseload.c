@@ -7,99 +7,45 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caredesk/caseload.h"
 #include "caredesk/datetime.h"
-#include "caredesk/query.h"
 #include "ui/form.h"
-#include "ui/pager.h"
+#include "ui/list.h"
 #include "ui/ui.h"
 
-#define CASELOAD_SELECT \
-	"SELECT c.id, c.person_id, p.family_name || ', ' || p.given_name, p.date_of_birth, " \
-	"(SELECT group_concat(type, ' ') FROM flag g WHERE g.person_id = p.id AND g.end_date IS NULL), " \
-	"(SELECT max(n.created_at) FROM note n WHERE n.person_id = p.id), " \
-	"coalesce(c.next_review, ''), coalesce(w.login, '-') " \
-	"FROM care_case c JOIN person p ON p.id = c.person_id LEFT JOIN worker w ON w.id = c.allocated_to "
-#define MINE "WHERE c.allocated_to = ?3 AND c.closed_at IS NULL AND " LIVE
-#define TEAM "WHERE c.team = ?3 AND c.closed_at IS NULL AND " LIVE
-#define LIVE SQL_NOT_ARCHIVED("care_case", "c.id") " "
-#define FORWARD(op) "AND (coalesce(c.next_review, ''), c.id) " op " (?1, ?2) " \
-	"ORDER BY coalesce(c.next_review, ''), c.id LIMIT ?4"
-#define BACKWARD "AND (coalesce(c.next_review, ''), c.id) < (?1, ?2) " \
-	"ORDER BY coalesce(c.next_review, '') DESC, c.id DESC LIMIT ?4"
-
-/* [team][from, after, before] */
-static const char *const sql[2][3] = {
-	{ CASELOAD_SELECT MINE FORWARD(">="), CASELOAD_SELECT MINE FORWARD(">"),
-	  CASELOAD_SELECT MINE BACKWARD },
-	{ CASELOAD_SELECT TEAM FORWARD(">="), CASELOAD_SELECT TEAM FORWARD(">"),
-	  CASELOAD_SELECT TEAM BACKWARD },
-};
-
-
-struct case_row {
-	char id[UUID_STR_LEN];
-	char person[UUID_STR_LEN];
-	char name[420];
-	char dob[ISO_DATE_LEN];
-	char flags[128];
-	char last[ISO_INSTANT_LEN];
-	char review[ISO_DATE_LEN];
-	char worker[LOGIN_MAX];
-};
-
 struct caseload {
-	struct pager pg;	/* the page of struct case_row */
+	struct list list;	/* of struct case_row */
 	bool team;
-	long total;
 };
 
-static void copy(sqlite3_stmt *st, int i, char *out, size_t size)
+static struct caseload_owner owner_of(const struct screen *s)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
+	const struct caseload *c = s->state;
+	const struct actor *me = &s->ui->r->actor;
 
-	snprintf(out, size, "%s", s ? (const char *)s : "");
+	return (struct caseload_owner){ .team = c->team, .id = c->team ? me->team : me->worker_id };
 }
 
-static int fetch(struct screen *s, enum pager_fetch which, const void *keyp, int limit,
-		 void *outp)
+static int caseload_fetch(struct screen *s, enum page_dir dir, const void *key, int limit,
+			  void *out, struct cd_error *err)
 {
-	static const struct case_row start = { .review = "" }, end = { .review = "~" };
-	const struct case_row *key = keyp ? keyp : which == PAGER_BEFORE ? &end : &start;
-	struct case_row *out = outp;
-	struct caseload *c = s->state;
-	struct actor *me = &s->ui->r->actor;
-	sqlite3_stmt *st = replica_stmt(s->ui->r, sql[c->team][which]);
-	int n = 0;
+	struct caseload_owner o = owner_of(s);
 
-	sqlite3_bind_text(st, 1, key->review, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, c->team ? me->team : me->worker_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, limit);
-	while (n < limit && sqlite3_step(st) == SQLITE_ROW) {
-		struct case_row *r = &out[n++];
-
-		copy(st, 0, r->id, sizeof(r->id));
-		copy(st, 1, r->person, sizeof(r->person));
-		copy(st, 2, r->name, sizeof(r->name));
-		copy(st, 3, r->dob, sizeof(r->dob));
-		copy(st, 4, r->flags, sizeof(r->flags));
-		copy(st, 5, r->last, sizeof(r->last));
-		copy(st, 6, r->review, sizeof(r->review));
-		copy(st, 7, r->worker, sizeof(r->worker));
-	}
-	sqlite3_reset(st);
-	for (int i = 0; which == PAGER_BEFORE && i < n / 2; i++) {
-		struct case_row t = out[i];
-
-		out[i] = out[n - 1 - i];
-		out[n - 1 - i] = t;
-	}
-	return n;
+	return caseload_page(s->ui->r, &o, dir, key, limit, out, err);
 }
 
-static int page_rows(const struct screen *s)
+static long caseload_before(struct screen *s, const void *key, struct cd_error *err)
 {
-	return pager_rows(s->ui);
+	struct caseload_owner o = owner_of(s);
+
+	return caseload_rows_before(s->ui->r, &o, key, err);
+}
+
+static long caseload_total(struct screen *s, struct cd_error *err)
+{
+	struct caseload_owner o = owner_of(s);
+
+	return caseload_count(s->ui->r, &o, err);
 }
 
 static const char *row_id(const void *row)
@@ -107,34 +53,36 @@ static const char *row_id(const void *row)
 	return ((const struct case_row *)row)->id;
 }
 
-static void count_cases(struct screen *s)
+static int page_rows(const struct screen *s)
 {
-	struct caseload *c = s->state;
-	struct actor *me = &s->ui->r->actor;
-	sqlite3_stmt *st = replica_stmt(s->ui->r,
-		"SELECT count(*) FROM care_case WHERE closed_at IS NULL AND "
-		"CASE WHEN ?2 THEN team = ?1 ELSE allocated_to = ?1 END AND "
-		SQL_NOT_ARCHIVED("care_case", "care_case.id"));
-
-	sqlite3_bind_text(st, 1, c->team ? me->team : me->worker_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, c->team);
-	c->total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	return layout_list_rows(s->ui->rows);
 }
+
+static void draw_row(struct screen *s, WINDOW *w, int y, const void *row, bool selected);
+
+static const struct list_source caseload_rows = {
+	.row_size = sizeof(struct case_row),
+	.fetch = caseload_fetch,
+	.id_of = row_id,
+	.rows_before = caseload_before,
+	.total = caseload_total,
+	.page_rows = page_rows,
+	.draw_row = draw_row,
+	.empty = " No open cases.",
+};
 
 static void caseload_reload(struct screen *s)
 {
 	struct caseload *c = s->state;
 
-	pager_reload(s, &c->pg, page_rows(s));
-	count_cases(s);
+	list_reload(s, &c->list);
 }
 
 static int caseload_open(struct screen *s)
 {
 	struct caseload *c = cd_calloc(1, sizeof(*c));
 
-	pager_init(&c->pg, sizeof(struct case_row), fetch, row_id);
+	list_init(&c->list, &caseload_rows);
 	s->state = c;
 	caseload_reload(s);
 	return 0;
@@ -144,13 +92,14 @@ static void caseload_close(struct screen *s)
 {
 	struct caseload *c = s->state;
 
-	pager_free(&c->pg);
+	list_free(&c->list);
 	free(c);
 	s->state = NULL;
 }
 
-static void draw_row(struct screen *s, WINDOW *w, int y, const struct case_row *r, bool selected)
+static void draw_row(struct screen *s, WINDOW *w, int y, const void *row, bool selected)
 {
+	const struct case_row *r = row;
 	struct ui *ui = s->ui;
 	struct civil_date dob, review, today = local_from_instant(now_instant()).date;
 	char group[2] = "?", last[32] = "-", due[16] = "-";
@@ -182,48 +131,22 @@ static void caseload_draw(struct screen *s, WINDOW *w, int rows, int cols)
 {
 	struct caseload *c = s->state;
 	struct ui *ui = s->ui;
-	char left[160], right[64], header[160];
-	int list = layout_list_rows(rows);
+	char left[160], right[96], header[160], at[48];
 
+	(void)rows;
 	snprintf(left, sizeof(left), " Caseload: %s", c->team ? ui->r->actor.team : "my cases");
-	snprintf(right, sizeof(right), "%ld open ", c->total);
+	list_position(&c->list, at, sizeof(at));
+	snprintf(right, sizeof(right), "%s%s%ld open ", at, at[0] ? "  " : "",
+		 c->list.total > 0 ? c->list.total : 0);
 	draw_title(ui, w, left, right);
 	snprintf(header, sizeof(header), " %-*s%-2s%-18s%-13s%-12s%s", cols - 62, "Person", "",
 		 "Flags", "Last contact", " Review", "Worker");
 	draw_text(ui, w, 1, 0, cols, header, theme_attr(&ui->theme, ROLE_HEADER));
-	for (int i = 0; i < list; i++) {
-		if (i < c->pg.count)
-			draw_row(s, w, 2 + i, pager_row(&c->pg, i), i == c->pg.sel);
-		else
-			draw_text(ui, w, 2 + i, 0, cols, i == 0 && c->pg.count == 0 ? " No open cases." : "",
-				  A_NORMAL);
-	}
+	list_draw(s, &c->list, w, 2);
 }
 
-static int caseload_action(struct screen *s, enum action a)
+static int selected_action(struct screen *s, enum action a, const struct case_row *r)
 {
-	struct caseload *c = s->state;
-	const struct case_row *r = pager_selected(&c->pg);
-	int rows = page_rows(s);
-
-	switch (a) {
-	case ACTION_MOVE_DOWN: return pager_step(s, &c->pg, rows, 1);
-	case ACTION_MOVE_UP: return pager_step(s, &c->pg, rows, -1);
-	case ACTION_PAGE_DOWN: return pager_page(s, &c->pg, rows, true);
-	case ACTION_PAGE_UP: return pager_page(s, &c->pg, rows, false);
-	case ACTION_FIRST: return pager_jump(s, &c->pg, rows, false);
-	case ACTION_LAST: return pager_jump(s, &c->pg, rows, true);
-	case ACTION_CASELOAD: return ACT_HANDLED;
-	case ACTION_TEAM_TOGGLE:
-		c->team = !c->team;
-		pager_rewind(&c->pg);
-		caseload_reload(s);
-		return ACT_HANDLED | ACT_REDRAW;
-	default:
-		break;
-	}
-	if (!r)
-		return 0;
 	switch (a) {
 	case ACTION_OPEN: ui_push(s->ui, &case_screen, r->person); break;
 	case ACTION_NOTE: form_note(s->ui, r->person, NULL); break;
@@ -235,9 +158,36 @@ static int caseload_action(struct screen *s, enum action a)
 	return ACT_HANDLED | ACT_REDRAW;
 }
 
+static int caseload_action(struct screen *s, enum action a)
+{
+	struct caseload *c = s->state;
+	const struct case_row *r = list_selected(&c->list);
+	int flags = list_action(s, &c->list, a);
+
+	if (flags)
+		return flags;
+	switch (a) {
+	case ACTION_CASELOAD:
+		return ACT_HANDLED;
+	case ACTION_TEAM_TOGGLE:
+		c->team = !c->team;
+		list_restart(s, &c->list);
+		return ACT_HANDLED | ACT_REDRAW;
+	case ACTION_OPEN:
+	case ACTION_NOTE:
+	case ACTION_REVIEW:
+	case ACTION_CLOSE_CASE:
+	case ACTION_ALLOCATE:
+		/* On an empty list these keys do nothing, quietly. */
+		return r ? selected_action(s, a, r) : ACT_HANDLED;
+	default:
+		return 0;
+	}
+}
+
 const struct screen_ops caseload_screen = {
 	.title = "Caseload",
-	.where = ON_CASELOAD,
+	.id = SCREEN_CASELOAD,
 	.open = caseload_open,
 	.reload = caseload_reload,
 	.draw = caseload_draw,

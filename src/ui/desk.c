@@ -39,41 +39,6 @@ static void restore_terminal(void)
 		endwin();
 }
 
-int ui_push(struct ui *ui, const struct screen_ops *ops, const char *arg)
-{
-	struct screen *s;
-
-	if (ui->depth == SCREEN_STACK_MAX)
-		return -1;
-	s = &ui->stack[ui->depth];
-	memset(s, 0, sizeof(*s));
-	s->ops = ops;
-	s->ui = ui;
-	snprintf(s->arg, sizeof(s->arg), "%s", arg ? arg : "");
-	if (ops->open && ops->open(s) != 0)
-		return -1;
-	ui->depth++;
-	ui->full_repaint = true;
-	return 0;
-}
-
-struct screen *ui_top(struct ui *ui)
-{
-	return ui->depth ? &ui->stack[ui->depth - 1] : NULL;
-}
-
-static void ui_pop(struct ui *ui)
-{
-	struct screen *s = ui_top(ui);
-
-	if (!s)
-		return;
-	if (s->ops->close)
-		s->ops->close(s);
-	ui->depth--;
-	ui->full_repaint = true;
-}
-
 /* Whether the terminal set up by setupterm can put the cursor anywhere:
  * without that (TERM=dumb, an editor's shell buffer) curses can draw only
  * a line at a time and the desk would sit on a lone status line. */
@@ -129,6 +94,7 @@ static SCREEN *start_terminal(struct ui *ui, const struct desk_options *opt)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	ui->cursor_hidden = opt && opt->cursor_hidden;
 	curs_set(0);
 	if (!getenv("ESCDELAY"))
 		set_escdelay(opt && opt->escdelay_ms >= 0 ? opt->escdelay_ms : DEFAULT_ESCDELAY_MS);
@@ -145,6 +111,21 @@ static void draw_too_small(struct ui *ui)
 	mvwaddnstr(stdscr, 1, 0, "caredesk needs 80x24.", ui->cols);
 }
 
+/* The terminal cursor follows the selection (or the typing), so that a
+ * screen reader or braille display reads what the worker is on; hidden
+ * when there is no such place, or when the worker asked for it hidden. */
+static void place_cursor(struct ui *ui)
+{
+	bool show = !ui->cursor_hidden && ui->cursor_y >= 0 && ui->cursor_y < ui->rows &&
+		    ui->rows >= MIN_ROWS && ui->cols >= MIN_COLS;
+
+	if (show)
+		wmove(stdscr, ui->cursor_y, ui->cursor_x);
+	/* leaveok: ncurses need not put the cursor back when it is hidden. */
+	leaveok(stdscr, !show);
+	curs_set(show ? 1 : 0);
+}
+
 static void draw(struct ui *ui)
 {
 	struct screen *s = ui_top(ui);
@@ -156,10 +137,12 @@ static void draw(struct ui *ui)
 	if (ui->rows < MIN_ROWS || ui->cols < MIN_COLS) {
 		draw_too_small(ui);
 	} else if (s) {
+		ui_cursor(ui, -1, 0);
 		s->ops->draw(s, stdscr, ui->rows, ui->cols);
-		draw_hints(ui, stdscr, s->ops->where, s->ops->key != NULL);
+		draw_hints(ui, stdscr, screen_bit(s), s->ops->key != NULL);
 		draw_status(ui, stdscr);
 	}
+	place_cursor(ui);
 	wnoutrefresh(stdscr);
 	doupdate();
 }
@@ -222,11 +205,14 @@ static void reload_all(struct ui *ui)
 			ui->stack[i].ops->reload(&ui->stack[i]);
 }
 
+/* SIGTSTP, as the shell's own Ctrl-Z would send: a desk started where
+ * there is no job control (SIGTSTP ignored) stays put rather than stopping
+ * with nobody to continue it. */
 static void suspend(struct ui *ui)
 {
 	def_prog_mode();
 	endwin();
-	kill(getpid(), SIGSTOP);
+	kill(getpid(), SIGTSTP);
 	reset_prog_mode();
 	ui->full_repaint = true;
 	clearok(curscr, TRUE);
@@ -263,7 +249,7 @@ static int global_action(struct ui *ui, enum action a)
 		suspend(ui);
 		return ACT_HANDLED | ACT_REDRAW;
 	case ACTION_HELP:
-		ui_push(ui, &help_screen, NULL);
+		ui_push(ui, screen_registry[SCREEN_HELP], NULL);
 		return ACT_HANDLED | ACT_REDRAW;
 	case ACTION_SYNC_NOW:
 		ask_for_sync(ui);
@@ -273,7 +259,41 @@ static int global_action(struct ui *ui, enum action a)
 	}
 }
 
+/* What the top screen left to the desk: back (or quit), a top-level
+ * screen from the screen list, search. */
+static int desk_action(struct ui *ui, enum action a)
+{
+	const struct screen_ops *top = screen_opened_by(a);
+
+	if (a == ACTION_BACK)
+		return ACT_HANDLED | (ui->depth > 1 ? ACT_POP : ACT_QUIT);
+	if (top) {
+		while (ui->depth > 1)
+			ui_pop(ui);
+		/* The queue is at the bottom of the stack: it is back already. */
+		if (ui_top(ui)->ops == top)
+			return ACT_HANDLED | ACT_RELOAD;
+		return ui_push(ui, top, NULL) == 0 ? ACT_HANDLED | ACT_REDRAW : ACT_HANDLED;
+	}
+	if (a == ACTION_SEARCH)
+		return ui_push(ui, screen_registry[SCREEN_SEARCH], NULL) == 0 ?
+			       ACT_HANDLED | ACT_REDRAW : ACT_HANDLED;
+	return 0;
+}
+
 static int finish_action(struct ui *ui, int flags);
+
+int desk_do(struct ui *ui, enum action a)
+{
+	struct screen *s = ui_top(ui);
+	int flags = global_action(ui, a);
+
+	if (!flags)
+		flags = s->ops->action(s, a);
+	if (!(flags & ACT_HANDLED))
+		flags = desk_action(ui, a);
+	return finish_action(ui, flags);
+}
 
 static int dispatch(struct ui *ui, int key)
 {
@@ -283,33 +303,11 @@ static int dispatch(struct ui *ui, int key)
 
 	if (flags)
 		return finish_action(ui, flags);
-	a = bindings_lookup(&ui->keys, key, s->ops->where);
+	a = bindings_lookup(&ui->keys, key, screen_bit(s));
 	if (a == ACTION_NONE)
 		return 0;
 	ui->message[0] = '\0';
-	flags = global_action(ui, a);
-	if (!flags)
-		flags = s->ops->action(s, a);
-	if (!(flags & ACT_HANDLED) && a == ACTION_BACK)
-		flags = ACT_HANDLED | (ui->depth > 1 ? ACT_POP : ACT_QUIT);
-	if (!(flags & ACT_HANDLED) && a == ACTION_QUEUE) {
-		while (ui->depth > 1)
-			ui_pop(ui);
-		flags = ACT_HANDLED | ACT_RELOAD;
-	}
-	if (!(flags & ACT_HANDLED) &&
-	    (a == ACTION_CASELOAD || a == ACTION_HANDOVER || a == ACTION_CONFLICTS)) {
-		const struct screen_ops *ops = a == ACTION_CASELOAD ? &caseload_screen :
-					       a == ACTION_HANDOVER ? &handover_screen :
-								      &conflicts_screen;
-
-		while (ui->depth > 1)
-			ui_pop(ui);
-		flags = ui_push(ui, ops, NULL) == 0 ? ACT_HANDLED | ACT_REDRAW : ACT_HANDLED;
-	}
-	if (!(flags & ACT_HANDLED) && a == ACTION_SEARCH)
-		flags = ui_push(ui, &search_screen, NULL) == 0 ? ACT_HANDLED | ACT_REDRAW : ACT_HANDLED;
-	return finish_action(ui, flags);
+	return desk_do(ui, a);
 }
 
 static int finish_action(struct ui *ui, int flags)

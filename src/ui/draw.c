@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "caredesk/datetime.h"
 #include "ui/ui.h"
@@ -50,6 +51,32 @@ void ui_message(struct ui *ui, const char *fmt, ...)
 	va_end(ap);
 }
 
+void ui_error(struct ui *ui, const struct cd_error *err)
+{
+	ui_message(ui, "%s", err->msg);
+	syslog(LOG_ERR, "caredesk desk (%s): %s", ui->r->actor.worker_login, err->msg);
+}
+
+void ui_cursor(struct ui *ui, int y, int x)
+{
+	ui->cursor_y = y;
+	ui->cursor_x = x;
+}
+
+/* "23/11 08:15" in local time. */
+void ui_short_time(const char *iso, char *out, size_t size)
+{
+	int64_t t;
+	struct local_time lt;
+
+	if (instant_parse(iso, &t)) {
+		snprintf(out, size, "?");
+		return;
+	}
+	lt = local_from_instant(t);
+	snprintf(out, size, "%02d/%02d %02d:%02d", lt.date.day, lt.date.month, lt.hour, lt.minute);
+}
+
 int layout_list_rows(int screen_rows)
 {
 	/* title, column header, message, hint, status */
@@ -71,6 +98,18 @@ void draw_title(struct ui *ui, WINDOW *w, const char *left, const char *right)
 		rlen = limit;
 	draw_text(ui, w, 0, 0, ui->cols - rlen, left, theme_attr(&ui->theme, ROLE_TITLE));
 	draw_text(ui, w, 0, ui->cols - rlen, rlen, right, theme_attr(&ui->theme, ROLE_TITLE) & ~(attr_t)A_BOLD);
+}
+
+/* A title whose right part comes in forms from fullest to shortest: the
+ * first that fits beside the left part is drawn, the shortest if none. */
+void draw_title_fit(struct ui *ui, WINDOW *w, const char *left, const char *const *rights, int n)
+{
+	int room = ui->cols - text_display_width(left, ui->mode) - 1;
+	int i = 0;
+
+	while (i < n - 1 && text_display_width(rights[i], ui->mode) > room)
+		i++;
+	draw_title(ui, w, left, rights[i]);
 }
 
 /* The key to show for an action on the hint line: the first bound to it,

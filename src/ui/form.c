@@ -67,9 +67,13 @@ static void draw_field(struct ui *ui, WINDOW *w, int y, const struct form_field 
 			shown = text_display_width(start, ui->mode);
 		}
 		snprintf(value, sizeof(value), "%s_", start);
+		/* The terminal cursor on the '_', where the next character goes. */
+		ui_cursor(ui, y, LABEL_COLS + shown);
 	} else {
 		snprintf(value, sizeof(value), "%s", x->text);
 	}
+	if (focus && x->kind == FIELD_CHOICE)
+		ui_cursor(ui, y, LABEL_COLS);
 	draw_text(ui, w, y, LABEL_COLS, cols - LABEL_COLS, value, attr);
 }
 
@@ -251,9 +255,9 @@ static void restore_draft(struct ui *ui, struct form *f)
 	free(values);
 }
 
-static const struct screen_ops form_screen = {
+const struct screen_ops form_screen = {
 	.title = "Form",
-	.where = ON_FORM,
+	.id = SCREEN_FORM,
 	.draw = form_draw,
 	.action = form_action,
 	.close = form_close,

@@ -7,92 +7,102 @@
 #include <string.h>
 
 #include "caredesk/datetime.h"
-#include "caredesk/query.h"
+#include "caredesk/desk_lists.h"
 #include "ui/form.h"
+#include "ui/list.h"
 #include "ui/ui.h"
 
 #define LIST_ROWS 5		/* the rest of the screen shows the selected item */
-
-/* My team's items nobody has acknowledged yet, oldest first, then today's
- * acknowledged ones; both sets are small and recent, so a limit is the
- * only paging needed. */
-static const char *const sql_items =
-	"SELECT h.id, h.priority, h.created_at, coalesce(w.login, '?'), h.situation, h.background, "
-	"h.assessment, h.recommendation, "
-	"(SELECT group_concat(aw.login, ', ') FROM handover_ack a JOIN worker aw ON aw.id = a.worker_id "
-	" WHERE a.item_id = h.id), "
-	"(SELECT p.given_name || ' ' || p.family_name FROM person p WHERE p.id = h.person_id), "
-	"EXISTS (SELECT 1 FROM handover_ack a WHERE a.item_id = h.id AND a.worker_id = ?2) "
-	"FROM handover_item h LEFT JOIN worker w ON w.id = h.author "
-	"WHERE h.team = ?1 AND (NOT EXISTS (SELECT 1 FROM handover_ack a WHERE a.item_id = h.id) "
-	"OR h.created_at >= ?3) AND " SQL_NOT_ARCHIVED("handover_item", "h.id") " "
-	"ORDER BY EXISTS (SELECT 1 FROM handover_ack a WHERE a.item_id = h.id), h.created_at "
-	"LIMIT ?4";
-
-struct item {
-	char id[UUID_STR_LEN];
-	char priority[8];
-	char at[ISO_INSTANT_LEN];
-	char author[LOGIN_MAX];
-	char sbar[4][1024];
-	char acked[256];	/* who has acknowledged it, or "" */
-	char person[256];
-	bool mine;		/* I have acknowledged it */
-};
+/* Today's items and those not yet acknowledged: few, so read whole. */
+#define ITEMS_MAX 200
 
 struct handover {
-	struct item *items;
-	int count, sel, first;
+	struct handover_row *items;
+	int count;
 	long unacked;
+	struct list list;	/* pages over items */
 };
 
-static void copy(sqlite3_stmt *st, int i, char *out, size_t size)
+static const char *item_id(const void *row)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	snprintf(out, size, "%s", s ? (const char *)s : "");
+	return ((const struct handover_row *)row)->id;
 }
 
-#define ITEMS_MAX 200
+static int items_fetch(struct screen *s, enum page_dir dir, const void *key, int limit, void *out,
+		       struct cd_error *err)
+{
+	struct handover *h = s->state;
+
+	(void)err;
+	return list_array_fetch(h->list.src, h->items, h->count, dir, key, limit, out);
+}
+
+static long items_before(struct screen *s, const void *key, struct cd_error *err)
+{
+	struct handover *h = s->state;
+
+	(void)err;
+	return list_array_before(h->list.src, h->items, h->count, key);
+}
+
+static long items_total(struct screen *s, struct cd_error *err)
+{
+	(void)err;
+	return ((struct handover *)s->state)->count;
+}
+
+static int page_rows(const struct screen *s)
+{
+	(void)s;
+	return LIST_ROWS;
+}
+
+static void draw_item_row(struct screen *s, WINDOW *w, int y, const void *row, bool selected);
+
+static const struct list_source handover_items = {
+	.row_size = sizeof(struct handover_row),
+	.fetch = items_fetch,
+	.id_of = item_id,
+	.rows_before = items_before,
+	.total = items_total,
+	.page_rows = page_rows,
+	.draw_row = draw_item_row,
+	.empty = " Nothing to hand over.",
+};
+
+/* Read the items again; on failure keep the ones shown, and the list says
+ * what failed.  0 or -1. */
+static int read_items(struct screen *s)
+{
+	struct handover *h = s->state;
+	struct replica *r = s->ui->r;
+	struct local_time lt = local_from_instant(now_instant());
+	char since[ISO_INSTANT_LEN];
+	struct cd_error err;
+	int n;
+
+	instant_format(local_to_instant(lt.date, 0, 0, 0), since);
+	cd_error_clear(&err);
+	n = handover_rows(r, r->actor.team, r->actor.worker_id, since, h->items, ITEMS_MAX, &err);
+	if (n < 0) {
+		snprintf(h->list.failed, sizeof(h->list.failed), "%s", err.msg);
+		ui_error(s->ui, &err);
+		return -1;
+	}
+	h->count = n;
+	h->unacked = 0;
+	for (int i = 0; i < n; i++)
+		if (!h->items[i].acked[0])
+			h->unacked++;
+	return 0;
+}
 
 static void handover_reload(struct screen *s)
 {
 	struct handover *h = s->state;
-	struct replica *r = s->ui->r;
-	sqlite3_stmt *st = replica_stmt(r, sql_items);
-	struct local_time lt = local_from_instant(now_instant());
-	char since[ISO_INSTANT_LEN], keep[UUID_STR_LEN] = "";
 
-	if (h->count)
-		memcpy(keep, h->items[h->sel].id, sizeof(keep));
-	instant_format(local_to_instant(lt.date, 0, 0, 0), since);
-	sqlite3_bind_text(st, 1, r->actor.team, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->actor.worker_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, since, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 4, ITEMS_MAX);
-	h->count = 0;
-	h->unacked = 0;
-	while (h->count < ITEMS_MAX && sqlite3_step(st) == SQLITE_ROW) {
-		struct item *it = &h->items[h->count++];
-
-		copy(st, 0, it->id, sizeof(it->id));
-		copy(st, 1, it->priority, sizeof(it->priority));
-		copy(st, 2, it->at, sizeof(it->at));
-		copy(st, 3, it->author, sizeof(it->author));
-		for (int k = 0; k < 4; k++)
-			copy(st, 4 + k, it->sbar[k], sizeof(it->sbar[k]));
-		copy(st, 8, it->acked, sizeof(it->acked));
-		copy(st, 9, it->person, sizeof(it->person));
-		it->mine = sqlite3_column_int(st, 10);
-		if (!it->acked[0])
-			h->unacked++;
-	}
-	sqlite3_reset(st);
-	for (int i = 0; keep[0] && i < h->count; i++)
-		if (strcmp(h->items[i].id, keep) == 0)
-			h->sel = i;
-	if (h->sel >= h->count)
-		h->sel = h->count ? h->count - 1 : 0;
+	if (read_items(s) == 0)
+		list_reload(s, &h->list);
 }
 
 static int handover_open(struct screen *s)
@@ -100,6 +110,7 @@ static int handover_open(struct screen *s)
 	struct handover *h = cd_calloc(1, sizeof(*h));
 
 	h->items = cd_calloc(ITEMS_MAX, sizeof(*h->items));
+	list_init(&h->list, &handover_items);
 	s->state = h;
 	handover_reload(s);
 	return 0;
@@ -109,6 +120,7 @@ static void handover_close(struct screen *s)
 {
 	struct handover *h = s->state;
 
+	list_free(&h->list);
 	free(h->items);
 	free(h);
 	s->state = NULL;
@@ -152,7 +164,7 @@ static int draw_wrapped(struct ui *ui, WINDOW *w, int y, int x, int cols, const 
 	return used;
 }
 
-static void draw_item(struct ui *ui, WINDOW *w, int y, int rows, const struct item *it)
+static void draw_item(struct ui *ui, WINDOW *w, int y, int rows, const struct handover_row *it)
 {
 	static const char *const labels[] = { "S ", "B ", "A ", "R " };
 	char line[1024];
@@ -172,79 +184,73 @@ static void draw_item(struct ui *ui, WINDOW *w, int y, int rows, const struct it
 		draw_text(ui, w, y++, 0, ui->cols, "", A_NORMAL);
 }
 
+/* Column 1 holds the '*' of an item nobody has acknowledged. */
+static void draw_item_row(struct screen *s, WINDOW *w, int y, const void *row, bool selected)
+{
+	const struct handover_row *it = row;
+	struct ui *ui = s->ui;
+	attr_t sel = theme_attr(&ui->theme, ROLE_SELECTED);
+	char line[1200], when[32];
+
+	ui_short_time(it->at, when, sizeof(when));
+	snprintf(line, sizeof(line), "%s%-6s %-12s %-13s %s", it->acked[0] ? " " : "*",
+		 it->priority, when, it->author, it->sbar[0]);
+	draw_text(ui, w, y, 0, 1, selected ? ">" : " ", selected ? sel : A_NORMAL);
+	draw_text(ui, w, y, 1, ui->cols - 1, line, selected ? sel : priority_attr(ui, it->priority));
+}
+
 static void handover_draw(struct screen *s, WINDOW *w, int rows, int cols)
 {
 	struct handover *h = s->state;
 	struct ui *ui = s->ui;
-	char left[128], right[64], line[1200], when[32];
+	const struct handover_row *sel = list_selected(&h->list);
+	char left[128], right[96], at[48];
 	int list = layout_list_rows(rows);
 
 	snprintf(left, sizeof(left), " Handover: %s", ui->r->actor.team);
-	snprintf(right, sizeof(right), "%ld to acknowledge ", h->unacked);
+	list_position(&h->list, at, sizeof(at));
+	snprintf(right, sizeof(right), "%s%s%ld to acknowledge ", at, at[0] ? "  " : "", h->unacked);
 	draw_title(ui, w, left, right);
-	/* Column 1 holds the '*' of an item nobody has acknowledged, so the
-	 * headings start one further in, over the columns they name. */
+	/* The headings start one further in, over the columns they name. */
 	draw_text(ui, w, 1, 0, cols, "  Pri    Written      From          Situation",
 		  theme_attr(&ui->theme, ROLE_HEADER));
-	if (h->sel < h->first)
-		h->first = h->sel;
-	if (h->sel >= h->first + LIST_ROWS)
-		h->first = h->sel - LIST_ROWS + 1;
-	for (int i = 0; i < LIST_ROWS; i++) {
-		int k = h->first + i;
-
-		if (k >= h->count) {
-			draw_text(ui, w, 2 + i, 0, cols, i == 0 && h->count == 0 ?
-				  " Nothing to hand over." : "", A_NORMAL);
-			continue;
-		}
-		ui_short_time(h->items[k].at, when, sizeof(when));
-		snprintf(line, sizeof(line), "%s%-6s %-12s %-13s %s", h->items[k].acked[0] ? " " : "*",
-			 h->items[k].priority, when, h->items[k].author, h->items[k].sbar[0]);
-		draw_text(ui, w, 2 + i, 0, 1, k == h->sel ? ">" : " ", k == h->sel ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL);
-		draw_text(ui, w, 2 + i, 1, cols - 1, line,
-			  k == h->sel ? theme_attr(&ui->theme, ROLE_SELECTED) : priority_attr(ui, h->items[k].priority));
-	}
-	if (h->count)
-		draw_item(ui, w, 2 + LIST_ROWS, list - LIST_ROWS, &h->items[h->sel]);
+	list_draw(s, &h->list, w, 2);
+	if (sel)
+		draw_item(ui, w, 2 + LIST_ROWS, list - LIST_ROWS, sel);
 	else
 		for (int y = 2 + LIST_ROWS; y < 2 + list; y++)
 			draw_text(ui, w, y, 0, cols, "", A_NORMAL);
+	/* The cursor stays on the selected row, not in the detail. */
+	ui_cursor(ui, ui->cursor_y, 0);
+}
+
+static int acknowledge(struct screen *s, const struct handover_row *it)
+{
+	if (!it)
+		return ACT_HANDLED;
+	if (it->mine) {
+		ui_message(s->ui, "You acknowledged this item already.");
+		return ACT_HANDLED | ACT_REDRAW;
+	}
+	form_acknowledge(s->ui, it->id);
+	return ACT_HANDLED | ACT_REDRAW;
 }
 
 static int handover_action(struct screen *s, enum action a)
 {
 	struct handover *h = s->state;
+	int flags = list_action(s, &h->list, a);
 
+	if (flags)
+		return flags;
 	switch (a) {
-	case ACTION_MOVE_DOWN:
-		if (h->sel + 1 < h->count)
-			h->sel++;
-		return ACT_HANDLED | ACT_REDRAW;
-	case ACTION_MOVE_UP:
-		if (h->sel > 0)
-			h->sel--;
-		return ACT_HANDLED | ACT_REDRAW;
-	case ACTION_FIRST:
-		h->sel = 0;
-		return ACT_HANDLED | ACT_REDRAW;
-	case ACTION_LAST:
-		h->sel = h->count ? h->count - 1 : 0;
-		return ACT_HANDLED | ACT_REDRAW;
 	case ACTION_HANDOVER:
 		return ACT_HANDLED;
 	case ACTION_WRITE_HANDOVER:
 		form_handover(s->ui);
 		return ACT_HANDLED | ACT_REDRAW;
 	case ACTION_ACKNOWLEDGE:
-		if (!h->count)
-			return ACT_HANDLED;
-		if (h->items[h->sel].mine) {
-			ui_message(s->ui, "You acknowledged this item already.");
-			return ACT_HANDLED | ACT_REDRAW;
-		}
-		form_acknowledge(s->ui, h->items[h->sel].id);
-		return ACT_HANDLED | ACT_REDRAW;
+		return acknowledge(s, list_selected(&h->list));
 	default:
 		return 0;
 	}
@@ -252,7 +258,7 @@ static int handover_action(struct screen *s, enum action a)
 
 const struct screen_ops handover_screen = {
 	.title = "Handover",
-	.where = ON_HANDOVER,
+	.id = SCREEN_HANDOVER,
 	.open = handover_open,
 	.reload = handover_reload,
 	.draw = handover_draw,

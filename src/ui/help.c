@@ -1,39 +1,83 @@
 /* Help: generated from the action table for the screen below it, with
- * the keys as they are bound now (defaults or caredesk.conf). */
+ * the keys as they are bound now (defaults or caredesk.conf).  A list like
+ * any other, so it moves with the same keys. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui/list.h"
 #include "ui/ui.h"
+
+struct help_line {
+	char name[32];		/* the action's name: the row's id */
+	char keys[96];
+	const char *help;
+};
 
 struct help {
 	unsigned where;		/* the screen whose keys are shown */
 	const char *title;
-	int first;		/* first line shown */
-	int lines;
+	struct help_line *lines;
+	int count;
+	struct list list;
 };
 
-static int help_open(struct screen *s)
+static const char *line_id(const void *row)
 {
+	return ((const struct help_line *)row)->name;
+}
+
+static int lines_fetch(struct screen *s, enum page_dir dir, const void *key, int limit, void *out,
+		       struct cd_error *err)
+{
+	struct help *h = s->state;
+
+	(void)err;
+	return list_array_fetch(h->list.src, h->lines, h->count, dir, key, limit, out);
+}
+
+static long lines_before(struct screen *s, const void *key, struct cd_error *err)
+{
+	struct help *h = s->state;
+
+	(void)err;
+	return list_array_before(h->list.src, h->lines, h->count, key);
+}
+
+static long lines_total(struct screen *s, struct cd_error *err)
+{
+	(void)err;
+	return ((struct help *)s->state)->count;
+}
+
+static int page_rows(const struct screen *s)
+{
+	return layout_list_rows(s->ui->rows);
+}
+
+static void draw_line(struct screen *s, WINDOW *w, int y, const void *row, bool selected)
+{
+	const struct help_line *l = row;
 	struct ui *ui = s->ui;
-	struct help *h = cd_calloc(1, sizeof(*h));
-	struct screen *below = ui_top(ui);
+	char line[256];
 
-	h->where = below ? below->ops->where : ON_QUEUE;
-	h->title = below ? below->ops->title : "";
-	for (int a = 1; a < ACTION_COUNT; a++)
-		if (action_info((enum action)a)->screens & h->where)
-			h->lines++;
-	s->state = h;
-	return 0;
+	snprintf(line, sizeof(line), "%s%-15s %s", selected ? ">" : " ", l->keys, l->help);
+	draw_text(ui, w, y, 0, ui->cols, line,
+		  selected ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL);
 }
 
-static void help_close(struct screen *s)
-{
-	free(s->state);
-	s->state = NULL;
-}
+static const struct list_source help_lines = {
+	.row_size = sizeof(struct help_line),
+	.fetch = lines_fetch,
+	.id_of = line_id,
+	.rows_before = lines_before,
+	.total = lines_total,
+	.page_rows = page_rows,
+	.draw_row = draw_line,
+	.empty = " No keys.",
+};
 
+/* Every key bound to an action, as named in caredesk.conf. */
 static void all_keys(struct ui *ui, enum action a, char *out, size_t size)
 {
 	size_t used = 0;
@@ -49,63 +93,72 @@ static void all_keys(struct ui *ui, enum action a, char *out, size_t size)
 	}
 }
 
+static void add_lines(struct ui *ui, struct help *h)
+{
+	h->lines = cd_calloc(ACTION_COUNT, sizeof(*h->lines));
+	for (int a = 1; a < ACTION_COUNT; a++) {
+		const struct action_info *info = action_info((enum action)a);
+		struct help_line *l = &h->lines[h->count];
+
+		if (!(info->screens & h->where))
+			continue;
+		snprintf(l->name, sizeof(l->name), "%s", info->name);
+		all_keys(ui, (enum action)a, l->keys, sizeof(l->keys));
+		l->help = info->help;
+		h->count++;
+	}
+}
+
+static int help_open(struct screen *s)
+{
+	struct ui *ui = s->ui;
+	struct help *h = cd_calloc(1, sizeof(*h));
+	struct screen *below = ui_top(ui);
+
+	h->where = below ? screen_bit(below) : ON_QUEUE;
+	h->title = below ? below->ops->title : "";
+	add_lines(ui, h);
+	list_init(&h->list, &help_lines);
+	s->state = h;
+	list_reload(s, &h->list);
+	return 0;
+}
+
+static void help_close(struct screen *s)
+{
+	struct help *h = s->state;
+
+	list_free(&h->list);
+	free(h->lines);
+	free(h);
+	s->state = NULL;
+}
+
 static void help_draw(struct screen *s, WINDOW *w, int rows, int cols)
 {
 	struct help *h = s->state;
 	struct ui *ui = s->ui;
-	char title[128], keys[96], line[256];
-	int list = layout_list_rows(rows), y = 2, n = 0;
+	char title[128], right[64], at[48];
 
+	(void)rows;
 	snprintf(title, sizeof(title), " Help: %s", h->title);
-	draw_title(ui, w, title, "q back ");
+	list_position(&h->list, at, sizeof(at));
+	snprintf(right, sizeof(right), "%s%sq back ", at, at[0] ? "  " : "");
+	draw_title(ui, w, title, right);
 	draw_text(ui, w, 1, 0, cols, " Keys            What they do", theme_attr(&ui->theme, ROLE_HEADER));
-	for (int a = 1; a < ACTION_COUNT && y < 2 + list; a++) {
-		const struct action_info *info = action_info((enum action)a);
-
-		if (!(info->screens & h->where) || n++ < h->first)
-			continue;
-		all_keys(ui, (enum action)a, keys, sizeof(keys));
-		snprintf(line, sizeof(line), " %-15s %s", keys, info->help);
-		draw_text(ui, w, y++, 0, cols, line, A_NORMAL);
-	}
-	while (y < 2 + list)
-		draw_text(ui, w, y++, 0, cols, "", A_NORMAL);
+	list_draw(s, &h->list, w, 2);
 }
 
 static int help_action(struct screen *s, enum action a)
 {
 	struct help *h = s->state;
-	int list = layout_list_rows(s->ui->rows);
-	int last = h->lines > list ? h->lines - list : 0;
 
-	switch (a) {
-	case ACTION_MOVE_DOWN:
-	case ACTION_PAGE_DOWN:
-		h->first += a == ACTION_MOVE_DOWN ? 1 : list;
-		break;
-	case ACTION_MOVE_UP:
-	case ACTION_PAGE_UP:
-		h->first -= a == ACTION_MOVE_UP ? 1 : list;
-		break;
-	case ACTION_FIRST:
-		h->first = 0;
-		break;
-	case ACTION_LAST:
-		h->first = last;
-		break;
-	default:
-		return 0;
-	}
-	if (h->first > last)
-		h->first = last;
-	if (h->first < 0)
-		h->first = 0;
-	return ACT_HANDLED | ACT_REDRAW;
+	return list_action(s, &h->list, a);
 }
 
 const struct screen_ops help_screen = {
 	.title = "Help",
-	.where = ON_HELP,
+	.id = SCREEN_HELP,
 	.open = help_open,
 	.draw = help_draw,
 	.action = help_action,

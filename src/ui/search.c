@@ -1,170 +1,127 @@
 /* Search: people by name, NHS number or postcode, as you type.
  *
- * Every key re-runs one FTS5 query (person_search, with 2- and 3-letter
- * prefix indexes) for the first screenful.  What is typed is turned into
- * quoted prefix terms, so no input can be FTS5 syntax: "o'brien" and
- * "AND" are just text.  Digits also match NHS numbers without their
- * spaces, and a postcode matches with or without its space.  Restricted
- * people show by name only. */
-#include <ctype.h>
+ * Every key reads the best few screenfuls of matches again (person_search
+ * in the replica says how); they are a list like any other, moved with
+ * the arrows (letters are text here).  Restricted people show by name
+ * only. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "caredesk/nhs.h"
-#include "caredesk/query.h"
+#include "caredesk/person_search.h"
+#include "ui/list.h"
 #include "ui/ui.h"
 
 #define QUERY_MAX 64
-#define MATCH_MAX 1024
-
-/* Ranking sorts every match, and "999" (every NHS number) or "a" matches
- * most of the borough: 1.3 s on the L tier.  So matches are counted up to
- * RANKED_MAX first; more than that are listed in index order, which FTS5
- * gives without a sort, and the worker is asked to type more. */
-#define RANKED_MAX 500
 #define STR_(x) #x
 #define STR(x) STR_(x)
-
-static const char *const sql_count =
-	"SELECT count(*) FROM (SELECT 1 FROM person_search WHERE person_search MATCH ?1 LIMIT ?2)";
-
-#define SQL_SEARCH(order) \
-	"SELECT p.id, p.family_name, p.given_name, p.date_of_birth, p.nhs_number, p.postcode, " \
-	"p.locality, p.restricted FROM person_search s JOIN person p ON p.rowid = s.rowid " \
-	"WHERE person_search MATCH ?1 AND " SQL_NOT_ARCHIVED("person", "p.id") " " \
-	"ORDER BY " order " LIMIT ?2"
-static const char *const sql_search_ranked = SQL_SEARCH("rank");
-static const char *const sql_search_many = SQL_SEARCH("s.rowid");
-
-struct result {
-	char id[UUID_STR_LEN];
-	char name[420];
-	char details[96];	/* born, NHS number, postcode, locality; "" if restricted */
-};
 
 struct search {
 	char query[QUERY_MAX * 4 + 1];	/* UTF-8 as typed */
 	size_t len;
-	struct result *results;
-	int count, cap, sel;
-	bool many;		/* more than RANKED_MAX match */
+	struct person_match *results;
+	int count, cap;
+	bool many;		/* more than PERSON_SEARCH_RANKED_MAX match */
+	struct list list;	/* pages over results */
 };
 
-/* Append `"term"*` (quotes doubled) for one token, or a column-limited
- * form with `col`.  Returns false if it would not fit. */
-static bool add_term(char *out, size_t size, const char *col, const char *tok, size_t n)
+static const char *match_id(const void *row)
 {
-	size_t used = strlen(out);
-
-	if (used + n * 2 + 32 >= size)
-		return false;
-	if (col)
-		used += (size_t)snprintf(out + used, size - used, "%s : ", col);
-	out[used++] = '"';
-	for (size_t i = 0; i < n; i++) {
-		if (tok[i] == '"')
-			out[used++] = '"';
-		out[used++] = tok[i];
-	}
-	memcpy(out + used, "\"*", 3);
-	return true;
+	return ((const struct person_match *)row)->id;
 }
 
-/* The MATCH expression for what was typed; "" when there is nothing to
- * look for. */
-static void match_expression(const char *q, char *out, size_t size)
+static int results_fetch(struct screen *s, enum page_dir dir, const void *key, int limit,
+			 void *out, struct cd_error *err)
 {
-	char squashed[QUERY_MAX * 4 + 1];
-	size_t n = 0, terms = 0;
-	const char *p = q;
+	struct search *se = s->state;
 
-	out[0] = '\0';
-	strcat(out, "(");
-	while (*p) {
-		const char *start;
-
-		while (*p && (isspace((unsigned char)*p) || *p == ',' || *p == '-'))
-			p++;
-		start = p;
-		while (*p && !isspace((unsigned char)*p) && *p != ',' && *p != '-')
-			p++;
-		if (p > start) {
-			if (terms++)
-				strcat(out, " AND ");
-			if (!add_term(out, size, NULL, start, (size_t)(p - start)))
-				break;
-		}
-	}
-	if (!terms) {
-		out[0] = '\0';
-		return;
-	}
-	strcat(out, ")");
-	for (p = q; *p && n < sizeof(squashed) - 1; p++)
-		if (!isspace((unsigned char)*p))
-			squashed[n++] = (char)toupper((unsigned char)*p);
-	squashed[n] = '\0';
-	if (terms > 1 && n >= 2) {
-		strcat(out, " OR ");
-		add_term(out, size, "postcode", squashed, n);
-		strcat(out, " OR ");
-		add_term(out, size, "nhs_number", squashed, n);
-	}
+	(void)err;
+	return list_array_fetch(se->list.src, se->results, se->count, dir, key, limit, out);
 }
+
+static long results_before(struct screen *s, const void *key, struct cd_error *err)
+{
+	struct search *se = s->state;
+
+	(void)err;
+	return list_array_before(se->list.src, se->results, se->count, key);
+}
+
+static long results_total(struct screen *s, struct cd_error *err)
+{
+	(void)err;
+	return ((struct search *)s->state)->count;
+}
+
+static int page_rows(const struct screen *s)
+{
+	return layout_list_rows(s->ui->rows);
+}
+
+static void draw_result(struct screen *s, WINDOW *w, int y, const void *row, bool selected)
+{
+	const struct person_match *m = row;
+	struct ui *ui = s->ui;
+	attr_t sel = selected ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL;
+	char name[420], details[96], nhs[16] = "-";
+
+	snprintf(name, sizeof(name), "%s, %s", m->family, m->given);
+	if (m->nhs[0])
+		nhs_format(m->nhs, nhs, sizeof(nhs));
+	if (m->restricted)
+		snprintf(details, sizeof(details), "(restricted record)");
+	else
+		snprintf(details, sizeof(details), "%s  NHS %-12s %-9.9s %.12s", m->dob, nhs,
+			 m->postcode, m->locality);
+	draw_text(ui, w, y, 0, 1, selected ? ">" : " ", sel);
+	draw_text(ui, w, y, 1, 32, name, sel);
+	draw_text(ui, w, y, 33, ui->cols - 33, details, A_NORMAL);
+}
+
+static const struct list_source search_results = {
+	.row_size = sizeof(struct person_match),
+	.fetch = results_fetch,
+	.id_of = match_id,
+	.rows_before = results_before,
+	.total = results_total,
+	.page_rows = page_rows,
+	.draw_row = draw_result,
+	.empty = " Nobody matches.",
+};
+
+/* Up to a few screenfuls of the best matches, read again on every key. */
+#define RESULTS_PAGES 4
 
 static void run_search(struct screen *s)
 {
 	struct search *se = s->state;
-	struct ui *ui = s->ui;
-	char match[MATCH_MAX];
-	int limit = layout_list_rows(ui->rows) - 1;
-	sqlite3_stmt *st;
+	int limit = page_rows(s) * RESULTS_PAGES;
+	struct cd_error err;
+	int n;
 
-	se->count = 0;
-	se->sel = 0;
-	se->many = false;
-	match_expression(se->query, match, sizeof(match));
-	if (!match[0] || limit < 1)
-		return;
+	if (limit < 1)
+		limit = 1;
 	if (limit > se->cap) {
 		se->results = cd_realloc(se->results, (size_t)limit * sizeof(*se->results));
 		se->cap = limit;
 	}
-	st = replica_stmt(ui->r, sql_count);
-	sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, RANKED_MAX + 1);
-	se->many = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > RANKED_MAX;
-	sqlite3_reset(st);
-	st = replica_stmt(ui->r, se->many ? sql_search_many : sql_search_ranked);
-	sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, limit);
-	while (se->count < limit && sqlite3_step(st) == SQLITE_ROW) {
-		struct result *r = &se->results[se->count++];
-		const char *nhs = (const char *)sqlite3_column_text(st, 4);
-		char nhs_text[16] = "-";
-
-		snprintf(r->id, sizeof(r->id), "%s", (const char *)sqlite3_column_text(st, 0));
-		snprintf(r->name, sizeof(r->name), "%s, %s", (const char *)sqlite3_column_text(st, 1),
-			 (const char *)sqlite3_column_text(st, 2));
-		if (nhs)
-			nhs_format(nhs, nhs_text, sizeof(nhs_text));
-		if (sqlite3_column_int(st, 7))
-			snprintf(r->details, sizeof(r->details), "(restricted record)");
-		else
-			snprintf(r->details, sizeof(r->details), "%s  NHS %-12s %-9.9s %.12s",
-				 (const char *)sqlite3_column_text(st, 3), nhs_text,
-				 (const char *)sqlite3_column_text(st, 5),
-				 (const char *)sqlite3_column_text(st, 6));
+	cd_error_clear(&err);
+	n = person_search(s->ui->r, se->query, se->results, limit, &se->many, &err);
+	if (n < 0) {
+		snprintf(se->list.failed, sizeof(se->list.failed), "%s", err.msg);
+		ui_error(s->ui, &err);
+		return;
 	}
-	sqlite3_reset(st);
-	if (sqlite3_errcode(ui->r->db) != SQLITE_OK && sqlite3_errcode(ui->r->db) != SQLITE_DONE &&
-	    sqlite3_errcode(ui->r->db) != SQLITE_ROW)
-		ui_message(ui, "Search could not run: %s", sqlite3_errmsg(ui->r->db));
+	se->count = n;
+	list_rewind(s, &se->list);
 }
 
 static int search_open(struct screen *s)
 {
-	s->state = cd_calloc(1, sizeof(struct search));
+	struct search *se = cd_calloc(1, sizeof(struct search));
+
+	list_init(&se->list, &search_results);
+	s->state = se;
 	return 0;
 }
 
@@ -172,6 +129,7 @@ static void search_close(struct screen *s)
 {
 	struct search *se = s->state;
 
+	list_free(&se->list);
 	free(se->results);
 	free(se);
 	s->state = NULL;
@@ -186,26 +144,26 @@ static void search_draw(struct screen *s, WINDOW *w, int rows, int cols)
 {
 	struct search *se = s->state;
 	struct ui *ui = s->ui;
-	char prompt[QUERY_MAX * 4 + 64];
-	int list = layout_list_rows(rows);
+	char prompt[QUERY_MAX * 4 + 64], right[96], at[48];
+	int x;
 
-	draw_title(ui, w, " Search people", "Enter open  C-c back ");
+	(void)rows;
+	list_position(&se->list, at, sizeof(at));
+	snprintf(right, sizeof(right), "%s%sEnter open  C-c back ", at, at[0] ? "  " : "");
+	draw_title(ui, w, " Search people", right);
 	snprintf(prompt, sizeof(prompt), " Find: %s_%s", se->query,
-		 se->many ? "   (over " STR(RANKED_MAX) " match: type more)" : "");
+		 se->many ? "   (over " STR(PERSON_SEARCH_RANKED_MAX) " match: type more)" : "");
 	draw_text(ui, w, 1, 0, cols, prompt, theme_attr(&ui->theme, ROLE_LABEL));
-	for (int i = 0; i < list; i++) {
-		int y = 2 + i;
-
-		if (i >= se->count) {
-			draw_text(ui, w, y, 0, cols,
-				  i == 0 ? (se->len ? " Nobody matches." :
-					    " Type a name, an NHS number or a postcode.") : "", A_NORMAL);
-			continue;
-		}
-		draw_text(ui, w, y, 0, 1, i == se->sel ? ">" : " ", i == se->sel ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL);
-		draw_text(ui, w, y, 1, 32, se->results[i].name, i == se->sel ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL);
-		draw_text(ui, w, y, 33, cols - 33, se->results[i].details, A_NORMAL);
+	if (!se->len && !se->list.failed[0]) {
+		draw_text(ui, w, 2, 0, cols, " Type a name, an NHS number or a postcode.", A_NORMAL);
+		for (int y = 3; y < 2 + layout_list_rows(rows); y++)
+			draw_text(ui, w, y, 0, cols, "", A_NORMAL);
+	} else {
+		list_draw(s, &se->list, w, 2);
 	}
+	/* Typing goes on at the prompt, so the cursor waits there. */
+	x = 7 + text_display_width(se->query, ui->mode);
+	ui_cursor(ui, 1, x < cols ? x : cols - 1);
 }
 
 /* Remove the last character (not byte) typed. */
@@ -220,24 +178,14 @@ static void delete_char(struct search *se)
 	se->query[se->len] = '\0';
 }
 
-/* Typing: printable characters, Backspace, Ctrl-U; the list moves with
- * the arrows and Ctrl-N/Ctrl-P, as letters are text here. */
+/* Typing: printable characters, Backspace, Ctrl-U; other keys (the
+ * arrows, Ctrl-N and Ctrl-P among them) go to the bindings. */
 static int search_key(struct screen *s, int key)
 {
 	struct search *se = s->state;
 	char utf8[4];
 	size_t n;
 
-	if (key == (KEY_FUNCTION | KEY_DOWN) || key == 14) {
-		if (se->sel + 1 < se->count)
-			se->sel++;
-		return ACT_HANDLED | ACT_REDRAW;
-	}
-	if (key == (KEY_FUNCTION | KEY_UP) || key == 16) {
-		if (se->sel > 0)
-			se->sel--;
-		return ACT_HANDLED | ACT_REDRAW;
-	}
 	if (key == 27)
 		return ACT_HANDLED | ACT_POP;
 	if (key == (KEY_FUNCTION | KEY_BACKSPACE) || key == 127 || key == 8) {
@@ -263,20 +211,26 @@ static int search_key(struct screen *s, int key)
 static int search_action(struct screen *s, enum action a)
 {
 	struct search *se = s->state;
+	const struct person_match *sel = list_selected(&se->list);
+	int flags = list_action(s, &se->list, a);
 
-	if (a == ACTION_OPEN && se->count) {
+	if (flags)
+		return flags;
+	if (a != ACTION_OPEN)
+		return 0;
+	if (sel) {
+		/* A copy: opening the record may reload this list. */
 		char id[UUID_STR_LEN];
 
-		memcpy(id, se->results[se->sel].id, sizeof(id));
+		memcpy(id, sel->id, sizeof(id));
 		ui_push(s->ui, &case_screen, id);
-		return ACT_HANDLED | ACT_REDRAW;
 	}
-	return 0;
+	return ACT_HANDLED | ACT_REDRAW;
 }
 
 const struct screen_ops search_screen = {
 	.title = "Search",
-	.where = ON_SEARCH,
+	.id = SCREEN_SEARCH,
 	.open = search_open,
 	.reload = search_reload,
 	.draw = search_draw,

@@ -3,8 +3,9 @@
  * A screen is data plus a table of operations (as tig's views and tmux's
  * window modes): open, reload (the data changed: query again, keep the
  * selection by record id), draw, action (returns flags, never draws) and
- * close.  Screens stack: queue -> case.  One loop (loop.c) owns the
- * terminal; screens draw only when asked. */
+ * close.  Screens stack: queue -> case (stack.c).  The screens are listed
+ * once, in screens.h.  One loop (desk.c) owns the terminal; screens draw
+ * only when asked, lists through the list driver (list.h). */
 #ifndef CAREDESK_UI_UI_H
 #define CAREDESK_UI_UI_H
 
@@ -36,7 +37,7 @@ enum {
 
 struct screen_ops {
 	const char *title;
-	unsigned where;		/* ON_* flag for key lookup */
+	enum screen_id id;	/* its line in screens.h */
 	int (*open)(struct screen *s);
 	void (*reload)(struct screen *s);
 	void (*draw)(struct screen *s, WINDOW *w, int rows, int cols);
@@ -70,15 +71,42 @@ struct ui {
 	char last_person[UUID_STR_LEN];	/* the record opened last, to link handover to */
 	bool full_repaint;
 	struct sync_status sync;	/* for the status line */
+	/* Where the terminal cursor is left after a draw: the selected row of
+	 * a list, the insertion point of a text field; -1: nowhere. */
+	int cursor_y, cursor_x;
+	bool cursor_hidden;	/* cursor = "hidden" in caredesk.conf */
 };
 
-/* Push a screen about record `arg` (may be NULL) and open it; -1 (and a
- * message) if it could not open. */
+/* A screen's bit in the action table's masks. */
+static inline unsigned screen_bit(const struct screen *s)
+{
+	return 1u << s->ops->id;
+}
+
+/* The screens by id, from the screen list (screens.c). */
+extern const struct screen_ops *const screen_registry[SCREEN_COUNT];
+/* The top-level screen an action opens (QUEUE, CASELOAD, ...), or NULL. */
+const struct screen_ops *screen_opened_by(enum action a);
+
+/* The screen stack (stack.c).  Push a screen about record `arg` (may be
+ * NULL) and open it; -1 (and a message) if it could not open. */
 int ui_push(struct ui *ui, const struct screen_ops *ops, const char *arg);
 struct screen *ui_top(struct ui *ui);
+void ui_pop(struct ui *ui);
+
+/* Do action a on the top screen as its key would: the desk's own actions
+ * (help, repaint, sync, suspend), then the screen's, then back and the
+ * top-level screens.  Returns ACT_* flags; ACT_HANDLED is set whenever the
+ * action meant something there (check_screens relies on it). */
+int desk_do(struct ui *ui, enum action a);
 
 /* Set the one-line message shown above the hint line. */
 void ui_message(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A read or write failed: the message line says what, and it is logged
+ * (syslog) for whoever looks after the host. */
+void ui_error(struct ui *ui, const struct cd_error *err);
+/* Leave the terminal cursor at (y, x) after this draw. */
+void ui_cursor(struct ui *ui, int y, int x);
 
 /* The one way data reaches the screen: sanitised, clipped to `cols`
  * display columns and padded, at (y, x), with attributes. */
@@ -89,6 +117,7 @@ attr_t priority_attr(const struct ui *ui, const char *priority);
 
 /* The title bar (top row), hint line and status line (bottom rows). */
 void draw_title(struct ui *ui, WINDOW *w, const char *left, const char *right);
+void draw_title_fit(struct ui *ui, WINDOW *w, const char *left, const char *const *rights, int n);
 void draw_hints(struct ui *ui, WINDOW *w, unsigned where, bool typing);
 void draw_status(struct ui *ui, WINDOW *w);
 /* The sync state in a few words for the status line. */
@@ -98,15 +127,11 @@ void sync_summary(const struct sync_status *s, char *out, size_t size);
  * lines (pure arithmetic, unit tested). */
 int layout_list_rows(int screen_rows);
 
-extern const struct screen_ops queue_screen;
-extern const struct screen_ops help_screen;
-extern const struct screen_ops case_screen;
-extern const struct screen_ops caseload_screen;
-extern const struct screen_ops handover_screen;
-extern const struct screen_ops conflicts_screen;
-extern const struct screen_ops search_screen;
+#define X(id, ops, how) extern const struct screen_ops ops;
+SCREENS(X)
+#undef X
 
-/* Format an ISO instant as local "dd/mm HH:MM". */
+/* Format an ISO instant as local "dd/mm HH:MM" ("?" if it is not one). */
 void ui_short_time(const char *iso, char *out, size_t size);
 
 #endif

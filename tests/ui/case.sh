@@ -61,7 +61,8 @@ screen | sed -n 1p | grep -qF "$family" || fail "Enter on a search result did no
 # Paging through the chronology, a page being 10 notes at 80x24: newest
 # first; G selects the oldest on the last line; g the newest again; Space
 # shows the 11th newest first and selects it; b shows the first page again
-# with its last (the 10th newest) selected.  Each compared, from the kind
+# with the newest selected (a page move keeps the selection's line, so
+# Space then b comes back to the same note).  Each compared, from the kind
 # on, with the replica's note at that place.
 person_id=$(echo "$person" | cut -d'|' -f5)
 notes=$(sqlite3 "$REPLICA" "SELECT count(*) FROM note WHERE person_id = '$person_id'")
@@ -83,8 +84,13 @@ expect_selected "$top" "$(note_at 0)"
 keys Space
 expect_selected "$top" "$(note_at 10)"
 keys b
-expect_selected $((top + 9)) "$(note_at 9)"
+expect_selected "$top" "$(note_at 0)"
 screen | sed -n "${top}p" | grep -qF -- "$(note_at 0)" || fail "page up did not show the newest note first"
+# A page move keeps the selection's line: from the page's third row.
+keys j j Space
+expect_selected $((top + 2)) "$(note_at 12)"
+keys b
+expect_selected $((top + 2)) "$(note_at 2)"
 # Amending the newest note: a new note of kind amendment pointing at it;
 # the original is kept unchanged.
 keys g

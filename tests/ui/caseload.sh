@@ -73,17 +73,22 @@ keys C-c
 wait_for "Caseload: my cases"
 
 # My team's cases: the title names the team and, at its right end, the
-# count of the team's open cases in the replica.
+# count of the team's open cases in the replica.  The case selected in my
+# cases stays selected (it is one of the team's too), and is where "n of m"
+# says it is.
+mine_selected=$(screen | grep '^>' | cut -c2-19)
 keys T
 wait_for "Caseload: $team"
+[ "$(screen | grep '^>' | cut -c2-19)" = "$mine_selected" ] ||
+	fail "T lost the selected case: '$mine_selected' became '$(screen | grep '^>' | cut -c2-19)'"
 team_open=$(q "SELECT count(*) FROM care_case WHERE team = '$team' AND closed_at IS NULL")
 [ "$team_open" -gt "$((open - 1))" ] || fail "the team has only $team_open open cases"
 i=0
-until screen | sed -n 1p | sed 's/ *$//' | grep -qx " Caseload: $team  *$team_open open" || [ $i -ge 30 ]; do
+until screen | sed -n 1p | sed 's/ *$//' | grep -qx " Caseload: $team  *[1-9][0-9]* of $team_open  $team_open open" || [ $i -ge 30 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-screen | sed -n 1p | sed 's/ *$//' | grep -qx " Caseload: $team  *$team_open open" ||
+screen | sed -n 1p | sed 's/ *$//' | grep -qx " Caseload: $team  *[1-9][0-9]* of $team_open  $team_open open" ||
 	fail "the team view's title does not end with '$team_open open': $(screen | sed -n 1p)"
 keys 1
 wait_for "Referral queue"

@@ -2,8 +2,9 @@
 # Two desks on one replica, and the keys every screen shares:
 # - another desk's commit shows within 2 s with the selection kept;
 # - a resize in a form or in search keeps what was typed;
-# - Ctrl-L repaints everything; Ctrl-Z suspends (the terminal restored)
-#   and SIGCONT brings the desk back redrawn;
+# - Ctrl-L repaints everything; Ctrl-Z under a job-control shell suspends
+#   (the terminal restored) and fg brings the desk back redrawn; without
+#   job control Ctrl-Z leaves the desk running;
 # - Esc then a key within the ESC delay is Alt with that key; Esc alone
 #   goes back; ESCDELAY and the escdelay setting change the delay;
 # - SIGINT from outside restores the terminal.
@@ -175,32 +176,71 @@ tmux -L "$SOCK" pipe-pane -t a
 painted=$(wc -c <"$T/raw")
 [ "$painted" -ge 1000 ] || fail "Ctrl-L wrote only $painted bytes: not a full repaint"
 for part in "Referral queue: north" "Received" "duty.north, north-duty"; do
-	grep -q "$part" "$T/raw" || fail "Ctrl-L did not redraw '$part'"
+	grep -q "$part" "$T/raw" || { fail "Ctrl-L did not redraw '$part'"; cat -v "$T/raw" | fold -w 200 | sed 's/^/    | /'; }
 done
 
-# --- Ctrl-Z suspends with the terminal restored; SIGCONT resumes ---------
+# --- Ctrl-Z: no job control, no stop ------------------------------------
+# The pane's desk runs under a shell without job control, so nobody could
+# continue it (an "ssh host caredesk" login is the same): Ctrl-Z must
+# leave it running and answering, never frozen.
 pid=$(desk_pid)
 line=$(selected_row)
-[ "$(tmux -L "$SOCK" display-message -p -t a '#{alternate_on}')" = 1 ] ||
-	fail "the desk is not on the alternate screen"
 keys C-z
-i=0
-while [ "$(ps -o stat= -p "$pid" | cut -c1)" != T ] && [ $i -lt 30 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ "$(ps -o stat= -p "$pid" | cut -c1)" = T ] || fail "Ctrl-Z did not stop the desk"
-[ "$(tmux -L "$SOCK" display-message -p -t a '#{alternate_on}')" = 0 ] ||
-	fail "suspended, the desk left the terminal on its alternate screen"
-kill -CONT "$pid"
-wait_for "Referral queue: north"
-[ "$(tmux -L "$SOCK" display-message -p -t a '#{alternate_on}')" = 1 ] ||
-	fail "resumed, the desk is not back on its screen"
-# Still answering keys, selection where it was.
+sleep 0.5
+[ "$(ps -o stat= -p "$pid" | cut -c1)" = T ] &&
+	{ fail "Ctrl-Z stopped a desk that nothing could continue"; kill -CONT "$pid"; }
 keys k
 wait_selected $((line - 1))
 keys j
 wait_selected "$line"
+
+# --- Ctrl-Z under a job-control shell: stop, terminal restored, fg ------
+# As a duty worker's login shell runs it: Ctrl-Z gives the shell back with
+# the terminal off the alternate screen; fg brings the desk back redrawn.
+tmux -L "$SOCK" new-session -d -s j -x 80 -y 24 \
+	"env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 CAREDESK_NOW=$CAREDESK_NOW \
+	CAREDESK_DATADIR=$CAREDESK_DATADIR XDG_CONFIG_HOME=$XDG_CONFIG_HOME PS1='shell> ' sh -i"
+screen_j() {
+	tmux -L "$SOCK" capture-pane -p -t j
+}
+wait_j() {
+	i=0
+	while ! screen_j | grep -qF -- "$1" && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	screen_j | grep -qF -- "$1" || { fail "the job-control pane never showed '$1'"; screen_j | sed 's/^/    | /'; }
+}
+wait_j "shell>"
+tmux -L "$SOCK" send-keys -t j -l "$CAREDESK_BIN --replica $REPLICA --as duty.north"
+tmux -L "$SOCK" send-keys -t j Enter
+wait_j "Referral queue: north"
+jsh=$(tmux -L "$SOCK" display-message -p -t j '#{pane_pid}')
+jpid=$(pgrep -P "$jsh" caredesk | head -n 1)
+[ "$(tmux -L "$SOCK" display-message -p -t j '#{alternate_on}')" = 1 ] ||
+	fail "the desk is not on the alternate screen"
+tmux -L "$SOCK" send-keys -t j C-z
+i=0
+while [ "$(ps -o stat= -p "$jpid" | cut -c1)" != T ] && [ $i -lt 30 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ "$(ps -o stat= -p "$jpid" | cut -c1)" = T ] || fail "Ctrl-Z did not stop the desk under a job-control shell"
+[ "$(tmux -L "$SOCK" display-message -p -t j '#{alternate_on}')" = 0 ] ||
+	fail "suspended, the desk left the terminal on its alternate screen"
+tmux -L "$SOCK" send-keys -t j -l "fg"
+tmux -L "$SOCK" send-keys -t j Enter
+wait_j "Referral queue: north"
+[ "$(tmux -L "$SOCK" display-message -p -t j '#{alternate_on}')" = 1 ] ||
+	fail "resumed, the desk is not back on its screen"
+# Still answering keys.
+tmux -L "$SOCK" send-keys -t j q
+i=0
+while kill -0 "$jpid" 2>/dev/null && [ $i -lt 30 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -0 "$jpid" 2>/dev/null && fail "resumed, the desk did not answer q"
 
 # --- Esc x is Alt-x; Esc alone goes back --------------------------------
 keys Enter

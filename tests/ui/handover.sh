@@ -82,4 +82,54 @@ keys y
 wait_for "Handover: north-duty"
 keys q q
 [ "$(exit_status)" = 0 ] || fail "q q did not quit"
+
+# Paging: more items than the five rows shown.  Space and C-f (which ?
+# advertises as "Next page") page by what is shown; at the last page they
+# go to the last item; b, C-b and g come back; "n of m" says where.
+for i in 1 2 3 4; do
+	"$CAREDESK_BIN" --replica "$REPLICA" --as duty.north handover add --priority green \
+		--situation "Paging item $i" --background "b" --assessment "a" --recommendation "r" >/dev/null ||
+		fail "could not add handover item $i"
+done
+total=$(q "SELECT count(*) FROM handover_item h WHERE h.team = 'north-duty' AND NOT EXISTS (SELECT 1 FROM handover_ack a WHERE a.item_id = h.id)")
+[ "$total" -ge 8 ] || fail "only $total handover items to page through"
+title() {
+	screen | sed -n 1p | sed 's/  */ /g'
+}
+expect_at() {
+	_i=0
+	while ! title | grep -qF " $1 of $total " && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	title | grep -qF " $1 of $total " || fail "$2: the title reads '$(title)', not '$1 of $total'"
+}
+desk_start vt100 C
+wait_for "Referral queue: north"
+keys 3
+wait_for "Handover: north-duty"
+expect_at 1 "opened"
+keys Space
+expect_at 6 "Space"
+[ "$(selected_row)" = 3 ] || fail "Space did not select the first row of the next page (line $(selected_row))"
+# The second page is 6-10: Space goes on to a third page, or to the last
+# item if there is none.  A page move keeps the selection's place on the
+# screen, so b from there goes back five rows.
+if [ "$total" -le 10 ]; then second=$total; else second=11; fi
+back=$((second - 5))
+keys Space
+expect_at "$second" "Space again"
+# vt100 has no PgUp/PgDn keys: its page keys are C-b/b and C-f.
+keys b
+expect_at "$back" "b (previous page)"
+keys g
+expect_at 1 "g"
+keys C-f
+expect_at 6 "C-f (next page)"
+keys C-b
+expect_at 1 "C-b (previous page)"
+keys G
+expect_at "$total" "G"
+keys q q
+[ "$(exit_status)" = 0 ] || fail "q q did not quit"
 finish

@@ -33,7 +33,10 @@ plain=$(name_where "f.safeguarding = 0")
 sg_count=$(sqlite3 "$REPLICA" "SELECT count(*) FROM referral WHERE status IN ('new', 'triaged') AND safeguarding = 1")
 [ -n "$sg" ] && [ -n "$plain" ] || fail "the demo queue needs a safeguarding and another referral"
 keys s
-wait_for "safeguarding  $open open"
+wait_for "north  safeguarding"
+# "n of m" counts the filtered list; the counts beside it the whole queue.
+screen | sed -n 1p | grep -qF "1 of $sg_count  $open open" ||
+	fail "the filtered title does not read '1 of $sg_count  $open open': $(screen | sed -n 1p)"
 wait_line 3 "$sg"
 screen | grep -qF -- "$plain" && fail "the safeguarding filter shows '$plain', not a safeguarding referral"
 [ "$(screen | sed -n '3,21p' | grep -c '^[> ][0-9]')" = "$sg_count" ] ||
@@ -131,8 +134,9 @@ screen | grep '^>' | grep -qF "$last" || fail "G did not select the last referra
 keys k
 wait_selected 20
 # A page is 19 rows (lines 3-21): page down from the top shows the 20th
-# referral first and selects it; page up shows the first page again with
-# its last row (the 19th) selected.
+# referral first and selects it; page up shows the first page again and
+# selects its first row: a page move keeps the selection's place on the
+# screen, so PgDn then PgUp comes back to the same record.
 # nth N: the name of the open referral at OFFSET N in the queue's order.
 nth() {
 	sqlite3 "$REPLICA" "SELECT substr(p.family_name || ', ' || p.given_name, 1, 20) FROM referral f JOIN person p ON p.id = f.person_id WHERE f.status IN ('new', 'triaged') ORDER BY f.decision_due_at, f.id LIMIT 1 OFFSET $1"
@@ -144,7 +148,14 @@ wait_line 3 "$(nth 19)"
 expect_selected 3 "$(nth 19)"
 keys C-b
 wait_line 3 "$(nth 0)"
-expect_selected 21 "$(nth 18)"
+expect_selected 3 "$(nth 0)"
+# From the middle of a page: the selection stays on its line.
+keys j j j C-f
+wait_line 3 "$(nth 19)"
+expect_selected 6 "$(nth 22)"
+keys C-b
+wait_line 3 "$(nth 0)"
+expect_selected 6 "$(nth 3)"
 # One row at a time past the bottom scrolls the list by exactly one.
 keys g
 wait_selected 3

@@ -65,9 +65,9 @@ for setting in "xterm xterm-256color C.UTF-8" "vt100 vt100 C"; do
 	desk_start "$2" "$3"
 	visit queue "Referral queue: north"
 	# s: only safeguarding concerns, named in the title with the counts.
-	visit queue-sg s "safeguarding  17 open"
+	visit queue-sg s "north  safeguarding"
 	keys s
-	wait_gone "safeguarding  17 open"
+	wait_gone "north  safeguarding"
 	visit queue-help '?' "Help: Referral queue"
 	visit conflicts q C "Sync conflicts"
 	visit handover q 3 "Handover: north-duty"

@@ -1,0 +1,210 @@
+/* The desk's case view reads (see record_view.h). */
+#include <stdio.h>
+
+#include "caredesk/record_view.h"
+#include "replica/internal.h"
+
+static const char *const sql_header =
+	"SELECT family_name, given_name, nhs_number, date_of_birth, locality, postcode, restricted "
+	"FROM person WHERE id = ?1";
+static const char *const sql_flags =
+	"SELECT type FROM flag WHERE person_id = ?1 AND end_date IS NULL ORDER BY type";
+static const char *const sql_referrals =
+	"SELECT id, received_at, status, coalesce(priority, '-'), category, team FROM referral "
+	"WHERE person_id = ?1 AND (status = 'new' OR status = 'triaged') "
+	"ORDER BY decision_due_at LIMIT ?2";
+static const char *const sql_cases =
+	"SELECT c.team, coalesce(w.login, 'unallocated'), coalesce(c.next_review, '-') "
+	"FROM care_case c LEFT JOIN worker w ON w.id = c.allocated_to "
+	"WHERE c.person_id = ?1 AND c.closed_at IS NULL ORDER BY c.opened_at LIMIT ?2";
+static const char *const sql_family =
+	"SELECT CASE WHEN l.person_id = ?1 THEN l.kind ELSE 'related (' || l.kind || ')' END, "
+	"p.given_name || ' ' || p.family_name "
+	"FROM relationship l JOIN person p ON p.id = CASE WHEN l.person_id = ?1 "
+	"THEN l.related_id ELSE l.person_id END "
+	"WHERE l.person_id = ?1 OR l.related_id = ?1 LIMIT ?2";
+
+#define NOTE_SELECT \
+	"SELECT n.rowid, n.created_at, n.kind, coalesce(w.login, '?'), n.body, n.id " \
+	"FROM note n LEFT JOIN worker w ON w.id = n.author WHERE n.person_id = ?1 "
+/* Newest first: "from" and "after" read down the index, "before" up it. */
+static const char *const sql_notes[] = {
+	[PAGE_FROM] = NOTE_SELECT "AND (n.created_at, n.rowid) <= (?2, ?3) "
+		      "ORDER BY n.created_at DESC, n.rowid DESC LIMIT ?4",
+	[PAGE_AFTER] = NOTE_SELECT "AND (n.created_at, n.rowid) < (?2, ?3) "
+		       "ORDER BY n.created_at DESC, n.rowid DESC LIMIT ?4",
+	[PAGE_BEFORE] = NOTE_SELECT "AND (n.created_at, n.rowid) > (?2, ?3) "
+			"ORDER BY n.created_at, n.rowid LIMIT ?4",
+};
+static const char *const sql_note_count = "SELECT count(*) FROM note WHERE person_id = ?1";
+static const char *const sql_notes_newer =
+	"SELECT count(*) FROM note WHERE person_id = ?1 AND (created_at, rowid) > (?2, ?3)";
+
+int person_header_read(struct replica *r, const char *person_id, struct person_header *out,
+		       struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt_checked(r, sql_header, err);
+	int rc;
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, person_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		column_copy(st, 0, out->family, sizeof(out->family));
+		column_copy(st, 1, out->given, sizeof(out->given));
+		column_copy(st, 2, out->nhs, sizeof(out->nhs));
+		column_copy(st, 3, out->dob, sizeof(out->dob));
+		column_copy(st, 4, out->locality, sizeof(out->locality));
+		column_copy(st, 5, out->postcode, sizeof(out->postcode));
+		out->restricted = sqlite3_column_int(st, 6) != 0;
+	}
+	if (read_failed(r, st, rc, err, "the person's record"))
+		return -1;
+	return rc == SQLITE_ROW;
+}
+
+int person_flags_read(struct replica *r, const char *person_id, char *out, size_t size,
+		      struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt_checked(r, sql_flags, err);
+	size_t used = 0;
+	int rc = SQLITE_DONE;
+
+	out[0] = '\0';
+	if (!st)
+		return -1;
+	bind_text(st, 1, person_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && used + 2 < size) {
+		int n = snprintf(out + used, size - used, "%s%s", used ? ", " : "",
+				 (const char *)sqlite3_column_text(st, 0));
+
+		used = n > 0 && (size_t)n < size - used ? used + (size_t)n : size - 1;
+	}
+	return read_failed(r, st, rc, err, "the person's flags") ? -1 : 0;
+}
+
+int person_open_referrals(struct replica *r, const char *person_id,
+			  struct open_referral_line *out, int max, struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt_checked(r, sql_referrals, err);
+	int n = 0, rc = SQLITE_DONE;
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, person_id);
+	sqlite3_bind_int(st, 2, max);
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct open_referral_line *l = &out[n++];
+
+		column_copy(st, 0, l->id, sizeof(l->id));
+		column_copy(st, 1, l->received, sizeof(l->received));
+		column_copy(st, 2, l->status, sizeof(l->status));
+		column_copy(st, 3, l->priority, sizeof(l->priority));
+		column_copy(st, 4, l->category, sizeof(l->category));
+		column_copy(st, 5, l->team, sizeof(l->team));
+	}
+	return read_failed(r, st, rc, err, "the person's referrals") ? -1 : n;
+}
+
+int person_open_cases(struct replica *r, const char *person_id, struct open_case_line *out,
+		      int max, struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt_checked(r, sql_cases, err);
+	int n = 0, rc = SQLITE_DONE;
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, person_id);
+	sqlite3_bind_int(st, 2, max);
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct open_case_line *l = &out[n++];
+
+		column_copy(st, 0, l->team, sizeof(l->team));
+		column_copy(st, 1, l->worker, sizeof(l->worker));
+		column_copy(st, 2, l->next_review, sizeof(l->next_review));
+	}
+	return read_failed(r, st, rc, err, "the person's cases") ? -1 : n;
+}
+
+int person_family(struct replica *r, const char *person_id, struct family_line *out, int max,
+		  struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt_checked(r, sql_family, err);
+	int n = 0, rc = SQLITE_DONE;
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, person_id);
+	sqlite3_bind_int(st, 2, max);
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		column_copy(st, 0, out[n].kind, sizeof(out[n].kind));
+		column_copy(st, 1, out[n].name, sizeof(out[n].name));
+		n++;
+	}
+	return read_failed(r, st, rc, err, "the person's family") ? -1 : n;
+}
+
+static void read_note(sqlite3_stmt *st, struct note_row *row)
+{
+	row->rowid = sqlite3_column_int64(st, 0);
+	column_copy(st, 1, row->at, sizeof(row->at));
+	column_copy(st, 2, row->kind, sizeof(row->kind));
+	column_copy(st, 3, row->author, sizeof(row->author));
+	column_copy(st, 4, row->body, sizeof(row->body));
+	column_copy(st, 5, row->id, sizeof(row->id));
+}
+
+int chronology_page(struct replica *r, const char *person_id, enum page_dir dir,
+		    const struct note_row *key, int limit, struct note_row *out,
+		    struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt_checked(r, sql_notes[dir], err);
+	int n = 0, rc = SQLITE_DONE;
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, person_id);
+	/* No key: from the newest ("~" after every instant), or back from
+	 * the oldest ("" before them all). */
+	bind_text(st, 2, key ? key->at : dir == PAGE_BEFORE ? "" : "~");
+	sqlite3_bind_int64(st, 3, key ? key->rowid : dir == PAGE_BEFORE ? 0 : INT64_MAX);
+	sqlite3_bind_int(st, 4, limit);
+	while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		read_note(st, &out[n++]);
+	if (read_failed(r, st, rc, err, "the chronology"))
+		return -1;
+	if (dir == PAGE_BEFORE)
+		page_reverse(out, n, sizeof(*out));
+	return n;
+}
+
+static long count_notes(struct replica *r, const char *sql, const char *person_id,
+			const struct note_row *key, struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt_checked(r, sql, err);
+	long n;
+	int rc;
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, person_id);
+	if (key) {
+		bind_text(st, 2, key->at);
+		sqlite3_bind_int64(st, 3, key->rowid);
+	}
+	rc = sqlite3_step(st);
+	n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+	return read_failed(r, st, rc, err, "the chronology") ? -1 : n;
+}
+
+long chronology_count(struct replica *r, const char *person_id, struct cd_error *err)
+{
+	return count_notes(r, sql_note_count, person_id, NULL, err);
+}
+
+long chronology_rows_before(struct replica *r, const char *person_id, const struct note_row *key,
+			    struct cd_error *err)
+{
+	return count_notes(r, sql_notes_newer, person_id, key, err);
+}

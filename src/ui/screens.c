@@ -1,0 +1,29 @@
+/* The registry of screens, generated from the screen list (screens.h). */
+#include <stddef.h>
+
+#include "ui/ui.h"
+
+const struct screen_ops *const screen_registry[SCREEN_COUNT] = {
+#define X(id, ops, how) [SCREEN_##id] = &ops,
+	SCREENS(X)
+#undef X
+};
+
+/* TOP(action) -> that action; PUSHED -> none. */
+#define TOP(action) ACTION_##action
+#define PUSHED ACTION_NONE
+static const enum action opened_by[SCREEN_COUNT] = {
+#define X(id, ops, how) [SCREEN_##id] = how,
+	SCREENS(X)
+#undef X
+};
+#undef TOP
+#undef PUSHED
+
+const struct screen_ops *screen_opened_by(enum action a)
+{
+	for (int i = 0; a != ACTION_NONE && i < SCREEN_COUNT; i++)
+		if (opened_by[i] == a)
+			return screen_registry[i];
+	return NULL;
+}
