@@ -159,6 +159,12 @@ while [ $n -lt $((ROUNDS / 2)) ]; do
 	left_answered=$(outbox_after north "$at")
 	central_crash_at north "$at" "$fate"
 	whole north
+	# An embedded central killed mid-write is a file to check too.
+	if [ "$CENTRAL_KIND" = embedded ]; then
+		[ "$(q "$CENTRAL" "PRAGMA integrity_check")" = ok ] &&
+			[ -z "$(q "$CENTRAL" "PRAGMA foreign_key_check")" ] ||
+			fail "central round $n (FAULT_SEED=$SEED): the central file is damaged"
+	fi
 	at_central=$(waiting_at_central north)
 	if [ "$CRASH_ANSWERED" = yes ]; then
 		left=$left_answered

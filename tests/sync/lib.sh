@@ -140,6 +140,7 @@ central_crash_at() {
 				kill -9 "$_agent"
 			fi
 		else
+			kill -9 "$_agent" 2>/dev/null
 			fail "central never reached commit $2: $(cat "$T/sync.err")"
 		fi
 	fi
@@ -150,11 +151,14 @@ central_crash_at() {
 }
 
 # wait_stopped PID: wait (at most 60 s) until the process is stopped by a
-# signal; false if it ended first or never stopped.
+# signal; false if it ended first or never stopped.  The state is read
+# with the shell's own read, not a new process per poll.
 wait_stopped() {
 	_i=0
 	while [ $_i -lt 6000 ]; do
-		_state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+		_state=
+		{ read -r _stat <"/proc/$1/stat"; } 2>/dev/null && _state=${_stat##*) } &&
+			_state=${_state%% *}
 		case $_state in
 		T | t) return 0 ;;
 		'' | Z | X) return 1 ;;
