@@ -1,6 +1,7 @@
 /* The desk's key names, bindings and layout arithmetic. */
 #include <check.h>
 #include <curses.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@ static const struct {
 	{ "PgDn", KEY_FUNCTION | KEY_NPAGE }, { "Home", KEY_FUNCTION | KEY_HOME },
 	{ "F1", KEY_FUNCTION | KEY_F(1) }, { "F12", KEY_FUNCTION | KEY_F(12) },
 	{ "F13", -1 }, { "F0", -1 }, { "C-", -1 }, { "C-1", -1 }, { "", -1 }, { "ab", -1 },
-	{ " ", -1 }, { "\x1b", -1 }, { "Fx", -1 },
+	{ " ", ' ' }, { "\x1b", -1 }, { "Fx", -1 },
 };
 
 START_TEST(test_parse)
@@ -49,7 +50,17 @@ START_TEST(test_name_round_trip)
 END_TEST
 
 /* The contract: every action has a plain or Ctrl key first, because vt100
- * has no function keys; PgDn and friends are only aliases. */
+ * has no function keys; PgDn and friends are only aliases.  The arrows are
+ * allowed first: vt100 has them (its terminfo's kcub1, kcuf1, kcuu1, kcud1),
+ * and the line editor's Left and Right have no Ctrl key free in search,
+ * where C-b and C-f page the results. */
+static bool every_terminal_has(int key)
+{
+	return !(key & (KEY_FUNCTION | KEY_ALT)) || key == (KEY_FUNCTION | KEY_LEFT) ||
+	       key == (KEY_FUNCTION | KEY_RIGHT) || key == (KEY_FUNCTION | KEY_UP) ||
+	       key == (KEY_FUNCTION | KEY_DOWN);
+}
+
 START_TEST(test_every_action_has_a_plain_key)
 {
 	for (int a = 1; a < ACTION_COUNT; a++) {
@@ -59,8 +70,8 @@ START_TEST(test_every_action_has_a_plain_key)
 
 		sscanf(info->keys, "%31s", first);
 		ck_assert_msg(keys_parse(first, &key) == 0, "%s: bad key '%s'", info->name, first);
-		ck_assert_msg(!(key & (KEY_FUNCTION | KEY_ALT)) || key == '\r',
-			      "%s: first key %s is not a plain or Ctrl key", info->name, first);
+		ck_assert_msg(every_terminal_has(key),
+			      "%s: first key %s is not a plain, Ctrl or arrow key", info->name, first);
 		ck_assert_msg(key != 0x13 && key != 0x11, "%s: Ctrl-S/Ctrl-Q are flow control",
 			      info->name);
 	}

@@ -9,7 +9,7 @@
 
 #include "caredesk/datetime.h"
 #include "caredesk/ids.h"
-#include "caredesk/page.h"
+#include "caredesk/keyset.h"
 #include "caredesk/replica.h"
 
 /* Whose cases: one worker's (by worker id) or one team's. */
@@ -29,15 +29,7 @@ struct case_row {
 	char worker[LOGIN_MAX];	/* allocated worker's login, or "-" */
 };
 
-/* Up to `limit` rows around key (NULL: the start or the end), in review
- * order; how many, or -1 with err. */
-int caseload_page(struct replica *r, const struct caseload_owner *o, enum page_dir dir,
-		  const struct case_row *key, int limit, struct case_row *out,
-		  struct cd_error *err);
-
-/* All the owner's open cases, and those before key; -1 with err. */
-long caseload_count(struct replica *r, const struct caseload_owner *o, struct cd_error *err);
-long caseload_rows_before(struct replica *r, const struct caseload_owner *o,
-			  const struct case_row *key, struct cd_error *err);
+/* The rows are read through caseload_keyset (keyset.h), in review order,
+ * with a struct caseload_owner. */
 
 #endif

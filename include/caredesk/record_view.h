@@ -11,7 +11,7 @@
 
 #include "caredesk/datetime.h"
 #include "caredesk/ids.h"
-#include "caredesk/page.h"
+#include "caredesk/keyset.h"
 #include "caredesk/replica.h"
 
 struct person_header {
@@ -61,14 +61,7 @@ struct note_row {
 	char body[512];
 };
 
-/* The chronology around key (NULL: the newest or the oldest), newest
- * first; how many, or -1 with err. */
-int chronology_page(struct replica *r, const char *person_id, enum page_dir dir,
-		    const struct note_row *key, int limit, struct note_row *out,
-		    struct cd_error *err);
-long chronology_count(struct replica *r, const char *person_id, struct cd_error *err);
-/* Notes newer than key: those listed above it. */
-long chronology_rows_before(struct replica *r, const char *person_id, const struct note_row *key,
-			    struct cd_error *err);
+/* The chronology is read through chronology_keyset (keyset.h), newest
+ * first, filtered by the person's id. */
 
 #endif

@@ -9,7 +9,7 @@
 
 #include "caredesk/datetime.h"
 #include "caredesk/ids.h"
-#include "caredesk/page.h"
+#include "caredesk/keyset.h"
 #include "caredesk/replica.h"
 
 /* NULL (or false) leaves a filter off. */
@@ -31,16 +31,8 @@ struct queue_row {
 	char person_id[UUID_STR_LEN];
 };
 
-/* Up to `limit` rows around key (NULL: the start or the end), in queue
- * order; how many, or -1 with err. */
-int queue_page(struct replica *r, const struct queue_filter *f, enum page_dir dir,
-	       const struct queue_row *key, int limit, struct queue_row *out, struct cd_error *err);
-
-/* How many rows match the filter, and how many of them come before key;
- * -1 with err. */
-long queue_count(struct replica *r, const struct queue_filter *f, struct cd_error *err);
-long queue_rows_before(struct replica *r, const struct queue_filter *f,
-		       const struct queue_row *key, struct cd_error *err);
+/* The queue's rows are read through referral_queue_keyset (keyset.h), in
+ * due order, with a struct queue_filter. */
 
 /* The title's figures over every open referral: overdue is due before
  * `now`, due today between `now` and `tomorrow` (local midnight), both

@@ -106,6 +106,11 @@ struct workcal *replica_calendar(struct replica *r, struct cd_error *err);
 /* The current instant for records: fixed_now when set, else now_instant(). */
 int64_t replica_now(const struct replica *r);
 
+/* SQLite's PRAGMA data_version: it changes when another connection (a
+ * second desk, an import, the sync agent) commits; -1 if it could not be
+ * read. */
+int64_t replica_data_version(struct replica *r);
+
 /* A prepared statement for sql, cached for the life of the replica (sql must
  * be a string literal or otherwise outlive r).  Reset and cleared on return;
  * borrowed, never finalised by the caller. */

@@ -2,6 +2,7 @@
 #include "caredesk/caseload.h"
 #include "caredesk/query.h"
 #include "replica/internal.h"
+#include "replica/keyset.h"
 
 #define CASELOAD_SELECT \
 	"SELECT c.id, c.person_id, p.family_name || ', ' || p.given_name, p.date_of_birth, " \
@@ -33,8 +34,35 @@ static const char *const sql_count[2][2] = {
 	{ COUNT TEAM, COUNT TEAM BEFORE },
 };
 
-static void read_row(sqlite3_stmt *st, struct case_row *row)
+static const char *page_sql(const void *filter, enum page_dir dir)
 {
+	return sql_page[((const struct caseload_owner *)filter)->team][dir];
+}
+
+static const char *count_sql(const void *filter, bool before)
+{
+	return sql_count[((const struct caseload_owner *)filter)->team][before];
+}
+
+/* Review dates: "" (none) sorts first, "~" after every date. */
+static void bind_key(sqlite3_stmt *st, enum page_dir dir, const void *key)
+{
+	const struct case_row *k = key;
+
+	bind_text(st, 1, k ? k->review : dir == PAGE_BEFORE ? "~" : "");
+	bind_text(st, 2, k ? k->id : "");
+}
+
+static void bind_filter(sqlite3_stmt *st, const void *filter, int limit)
+{
+	bind_text(st, 3, ((const struct caseload_owner *)filter)->id);
+	sqlite3_bind_int(st, 4, limit);
+}
+
+static void read_row(sqlite3_stmt *st, void *out)
+{
+	struct case_row *row = out;
+
 	column_copy(st, 0, row->id, sizeof(row->id));
 	column_copy(st, 1, row->person, sizeof(row->person));
 	column_copy(st, 2, row->name, sizeof(row->name));
@@ -45,55 +73,12 @@ static void read_row(sqlite3_stmt *st, struct case_row *row)
 	column_copy(st, 7, row->worker, sizeof(row->worker));
 }
 
-int caseload_page(struct replica *r, const struct caseload_owner *o, enum page_dir dir,
-		  const struct case_row *key, int limit, struct case_row *out,
-		  struct cd_error *err)
-{
-	sqlite3_stmt *st = replica_stmt_checked(r, sql_page[o->team][dir], err);
-	int n = 0, rc = SQLITE_DONE;
-
-	if (!st)
-		return -1;
-	/* Review dates: "" (none) sorts first, "~" after every date. */
-	bind_text(st, 1, key ? key->review : dir == PAGE_BEFORE ? "~" : "");
-	bind_text(st, 2, key ? key->id : "");
-	bind_text(st, 3, o->id);
-	sqlite3_bind_int(st, 4, limit);
-	while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		read_row(st, &out[n++]);
-	if (read_failed(r, st, rc, err, "the caseload"))
-		return -1;
-	if (dir == PAGE_BEFORE)
-		page_reverse(out, n, sizeof(*out));
-	return n;
-}
-
-static long count_cases(struct replica *r, const struct caseload_owner *o,
-			const struct case_row *key, struct cd_error *err)
-{
-	sqlite3_stmt *st = replica_stmt_checked(r, sql_count[o->team][key != NULL], err);
-	long n;
-	int rc;
-
-	if (!st)
-		return -1;
-	if (key) {
-		bind_text(st, 1, key->review);
-		bind_text(st, 2, key->id);
-	}
-	bind_text(st, 3, o->id);
-	rc = sqlite3_step(st);
-	n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-	return read_failed(r, st, rc, err, "the caseload") ? -1 : n;
-}
-
-long caseload_count(struct replica *r, const struct caseload_owner *o, struct cd_error *err)
-{
-	return count_cases(r, o, NULL, err);
-}
-
-long caseload_rows_before(struct replica *r, const struct caseload_owner *o,
-			  const struct case_row *key, struct cd_error *err)
-{
-	return count_cases(r, o, key, err);
-}
+const struct keyset caseload_keyset = {
+	.what = "the caseload",
+	.row_size = sizeof(struct case_row),
+	.page_sql = page_sql,
+	.count_sql = count_sql,
+	.bind_key = bind_key,
+	.bind_filter = bind_filter,
+	.read_row = read_row,
+};

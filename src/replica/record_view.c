@@ -3,6 +3,7 @@
 
 #include "caredesk/record_view.h"
 #include "replica/internal.h"
+#include "replica/keyset.h"
 
 static const char *const sql_header =
 	"SELECT family_name, given_name, nhs_number, date_of_birth, locality, postcode, restricted "
@@ -145,8 +146,38 @@ int person_family(struct replica *r, const char *person_id, struct family_line *
 	return read_failed(r, st, rc, err, "the person's family") ? -1 : n;
 }
 
-static void read_note(sqlite3_stmt *st, struct note_row *row)
+static const char *notes_page_sql(const void *filter, enum page_dir dir)
 {
+	(void)filter;
+	return sql_notes[dir];
+}
+
+static const char *notes_count_sql(const void *filter, bool before)
+{
+	(void)filter;
+	return before ? sql_notes_newer : sql_note_count;
+}
+
+/* No key: from the newest ("~" after every instant), or back from the
+ * oldest ("" before them all). */
+static void bind_note_key(sqlite3_stmt *st, enum page_dir dir, const void *key)
+{
+	const struct note_row *k = key;
+
+	bind_text(st, 2, k ? k->at : dir == PAGE_BEFORE ? "" : "~");
+	sqlite3_bind_int64(st, 3, k ? k->rowid : dir == PAGE_BEFORE ? 0 : INT64_MAX);
+}
+
+static void bind_person(sqlite3_stmt *st, const void *filter, int limit)
+{
+	bind_text(st, 1, filter);
+	sqlite3_bind_int(st, 4, limit);
+}
+
+static void read_note(sqlite3_stmt *st, void *out)
+{
+	struct note_row *row = out;
+
 	row->rowid = sqlite3_column_int64(st, 0);
 	column_copy(st, 1, row->at, sizeof(row->at));
 	column_copy(st, 2, row->kind, sizeof(row->kind));
@@ -155,56 +186,12 @@ static void read_note(sqlite3_stmt *st, struct note_row *row)
 	column_copy(st, 5, row->id, sizeof(row->id));
 }
 
-int chronology_page(struct replica *r, const char *person_id, enum page_dir dir,
-		    const struct note_row *key, int limit, struct note_row *out,
-		    struct cd_error *err)
-{
-	sqlite3_stmt *st = replica_stmt_checked(r, sql_notes[dir], err);
-	int n = 0, rc = SQLITE_DONE;
-
-	if (!st)
-		return -1;
-	bind_text(st, 1, person_id);
-	/* No key: from the newest ("~" after every instant), or back from
-	 * the oldest ("" before them all). */
-	bind_text(st, 2, key ? key->at : dir == PAGE_BEFORE ? "" : "~");
-	sqlite3_bind_int64(st, 3, key ? key->rowid : dir == PAGE_BEFORE ? 0 : INT64_MAX);
-	sqlite3_bind_int(st, 4, limit);
-	while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		read_note(st, &out[n++]);
-	if (read_failed(r, st, rc, err, "the chronology"))
-		return -1;
-	if (dir == PAGE_BEFORE)
-		page_reverse(out, n, sizeof(*out));
-	return n;
-}
-
-static long count_notes(struct replica *r, const char *sql, const char *person_id,
-			const struct note_row *key, struct cd_error *err)
-{
-	sqlite3_stmt *st = replica_stmt_checked(r, sql, err);
-	long n;
-	int rc;
-
-	if (!st)
-		return -1;
-	bind_text(st, 1, person_id);
-	if (key) {
-		bind_text(st, 2, key->at);
-		sqlite3_bind_int64(st, 3, key->rowid);
-	}
-	rc = sqlite3_step(st);
-	n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-	return read_failed(r, st, rc, err, "the chronology") ? -1 : n;
-}
-
-long chronology_count(struct replica *r, const char *person_id, struct cd_error *err)
-{
-	return count_notes(r, sql_note_count, person_id, NULL, err);
-}
-
-long chronology_rows_before(struct replica *r, const char *person_id, const struct note_row *key,
-			    struct cd_error *err)
-{
-	return count_notes(r, sql_notes_newer, person_id, key, err);
-}
+const struct keyset chronology_keyset = {
+	.what = "the chronology",
+	.row_size = sizeof(struct note_row),
+	.page_sql = notes_page_sql,
+	.count_sql = notes_count_sql,
+	.bind_key = bind_note_key,
+	.bind_filter = bind_person,
+	.read_row = read_note,
+};

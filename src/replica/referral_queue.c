@@ -4,6 +4,7 @@
 #include "caredesk/query.h"
 #include "caredesk/referral_queue.h"
 #include "replica/internal.h"
+#include "replica/keyset.h"
 
 /* Open, matching the filters ?3..?6, not moved away. */
 #define QUEUE_WHERE \
@@ -37,16 +38,42 @@ static const char *const sql_counts =
 static const char *const sql_category_after =
 	"SELECT code FROM category_code WHERE code > ?1 ORDER BY code LIMIT 1";
 
-static void bind_filter(sqlite3_stmt *st, const struct queue_filter *f)
+static const char *page_sql(const void *filter, enum page_dir dir)
 {
+	(void)filter;
+	return sql_page[dir];
+}
+
+static const char *count_sql(const void *filter, bool before)
+{
+	(void)filter;
+	return before ? sql_before : sql_count;
+}
+
+/* Due times are ISO instants: "" sorts before all of them, "~" after. */
+static void bind_key(sqlite3_stmt *st, enum page_dir dir, const void *key)
+{
+	const struct queue_row *k = key;
+
+	bind_text(st, 1, k ? k->due : dir == PAGE_BEFORE ? "~" : "");
+	bind_text(st, 2, k ? k->id : "");
+}
+
+static void bind_filter(sqlite3_stmt *st, const void *filter, int limit)
+{
+	const struct queue_filter *f = filter;
+
 	bind_text_or_null(st, 3, f->priority);
 	bind_text_or_null(st, 4, f->category);
 	bind_text_or_null(st, 5, f->team);
 	sqlite3_bind_int(st, 6, f->safeguarding);
+	sqlite3_bind_int(st, 7, limit);
 }
 
-static void read_row(sqlite3_stmt *st, struct queue_row *row)
+static void read_row(sqlite3_stmt *st, void *out)
 {
+	struct queue_row *row = out;
+
 	column_copy(st, 0, row->id, sizeof(row->id));
 	column_copy(st, 1, row->received, sizeof(row->received));
 	column_copy(st, 2, row->due, sizeof(row->due));
@@ -60,57 +87,15 @@ static void read_row(sqlite3_stmt *st, struct queue_row *row)
 	column_copy(st, 10, row->person_id, sizeof(row->person_id));
 }
 
-int queue_page(struct replica *r, const struct queue_filter *f, enum page_dir dir,
-	       const struct queue_row *key, int limit, struct queue_row *out, struct cd_error *err)
-{
-	sqlite3_stmt *st = replica_stmt_checked(r, sql_page[dir], err);
-	int n = 0, rc = SQLITE_DONE;
-
-	if (!st)
-		return -1;
-	/* Due times are ISO instants: "" sorts before all of them, "~" after. */
-	bind_text(st, 1, key ? key->due : dir == PAGE_BEFORE ? "~" : "");
-	bind_text(st, 2, key ? key->id : "");
-	bind_filter(st, f);
-	sqlite3_bind_int(st, 7, limit);
-	while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		read_row(st, &out[n++]);
-	if (read_failed(r, st, rc, err, "the referral queue"))
-		return -1;
-	if (dir == PAGE_BEFORE)
-		page_reverse(out, n, sizeof(*out));
-	return n;
-}
-
-static long count_rows(struct replica *r, const char *sql, const struct queue_filter *f,
-		       const struct queue_row *key, struct cd_error *err)
-{
-	sqlite3_stmt *st = replica_stmt_checked(r, sql, err);
-	long n;
-	int rc;
-
-	if (!st)
-		return -1;
-	if (key) {
-		bind_text(st, 1, key->due);
-		bind_text(st, 2, key->id);
-	}
-	bind_filter(st, f);
-	rc = sqlite3_step(st);
-	n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-	return read_failed(r, st, rc, err, "the referral queue") ? -1 : n;
-}
-
-long queue_count(struct replica *r, const struct queue_filter *f, struct cd_error *err)
-{
-	return count_rows(r, sql_count, f, NULL, err);
-}
-
-long queue_rows_before(struct replica *r, const struct queue_filter *f,
-		       const struct queue_row *key, struct cd_error *err)
-{
-	return count_rows(r, sql_before, f, key, err);
-}
+const struct keyset referral_queue_keyset = {
+	.what = "the referral queue",
+	.row_size = sizeof(struct queue_row),
+	.page_sql = page_sql,
+	.count_sql = count_sql,
+	.bind_key = bind_key,
+	.bind_filter = bind_filter,
+	.read_row = read_row,
+};
 
 int queue_counts(struct replica *r, const char *now, const char *tomorrow,
 		 struct queue_counts *out, struct cd_error *err)

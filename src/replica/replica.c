@@ -479,3 +479,17 @@ int replica_bulk_mode(struct replica *r, bool on, struct cd_error *err)
 	return exec(r->db, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
 		    "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2000; PRAGMA optimize;", err);
 }
+
+int64_t replica_data_version(struct replica *r)
+{
+	struct cd_error err;
+	sqlite3_stmt *st = replica_stmt_checked(r, "PRAGMA data_version", &err);
+	int64_t v = -1;
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return v;
+}

@@ -58,6 +58,28 @@
 	X(FILTER_MINE, "filter_mine", "m", ON_QUEUE, "Mine", "Only my team's referrals") \
 	X(FILTER_SAFEGUARDING, "filter_safeguarding", "s", ON_QUEUE, "SG", \
 	  "Only safeguarding concerns") \
+	X(SAVE, "save", "C-o", ON_FORM, "Save", "Save the form") \
+	X(NEXT_FIELD, "next_field", "Tab C-n Down", ON_FORM, "Next", "Next field") \
+	X(PREVIOUS_FIELD, "previous_field", "C-p BTab Up", ON_FORM, NULL, "Previous field") \
+	X(NEXT_OR_SAVE, "next_or_save", "Enter", ON_FORM, NULL, \
+	  "Next field; on the last field, save") \
+	X(CANCEL, "cancel", "C-c Esc", ON_FORM, "Cancel", \
+	  "Leave the form (asks first if anything was typed)") \
+	X(EDIT_LEFT, "edit_left", "Left", ON_FORM | ON_SEARCH, NULL, \
+	  "Back one character; in a choice, the previous one") \
+	X(EDIT_RIGHT, "edit_right", "Right", ON_FORM | ON_SEARCH, NULL, \
+	  "On one character; in a choice, the next one") \
+	X(EDIT_HOME, "edit_home", "C-a", ON_FORM | ON_SEARCH, NULL, "To the start of the text") \
+	X(EDIT_END, "edit_end", "C-e", ON_FORM | ON_SEARCH, NULL, "To the end of the text") \
+	X(DELETE_BACK, "delete_back", "C-h Backspace DEL", ON_FORM | ON_SEARCH, NULL, \
+	  "Delete the character before the cursor") \
+	X(DELETE_CHAR, "delete_char", "C-d Delete", ON_FORM | ON_SEARCH, NULL, \
+	  "Delete the character under the cursor") \
+	X(KILL_LINE, "kill_line", "C-u", ON_FORM | ON_SEARCH, NULL, "Clear the text") \
+	X(KILL_TO_END, "kill_to_end", "C-k", ON_FORM | ON_SEARCH, NULL, \
+	  "Delete from the cursor to the end") \
+	X(KILL_WORD, "kill_word", "C-w", ON_FORM | ON_SEARCH, NULL, \
+	  "Delete the word before the cursor") \
 	X(HELP, "help", "? F1", ON_DESK & ~ON_HELP, "Help", "Help for this screen") \
 	X(REPAINT, "repaint", "C-l", ON_ALL, NULL, "Repaint the screen") \
 	X(SYNC_NOW, "sync_now", "S", ON_DESK & ~ON_SEARCH, NULL, "Ask the sync agent to run now") \

@@ -147,27 +147,6 @@ static int note_rows(const struct screen *s)
 	return layout_list_rows(s->ui->rows) - 3 - SUMMARY_LINES;
 }
 
-static int notes_fetch(struct screen *s, enum page_dir dir, const void *key, int limit,
-		       void *out, struct cd_error *err)
-{
-	return chronology_page(s->ui->r, s->arg, dir, key, limit, out, err);
-}
-
-static long notes_before(struct screen *s, const void *key, struct cd_error *err)
-{
-	return chronology_rows_before(s->ui->r, s->arg, key, err);
-}
-
-static long notes_total(struct screen *s, struct cd_error *err)
-{
-	return chronology_count(s->ui->r, s->arg, err);
-}
-
-static const char *note_id(const void *row)
-{
-	return ((const struct note_row *)row)->id;
-}
-
 static void draw_note(struct screen *s, WINDOW *w, int y, const void *row, bool selected)
 {
 	const struct note_row *r = row;
@@ -183,10 +162,8 @@ static void draw_note(struct screen *s, WINDOW *w, int y, const void *row, bool 
 
 static const struct list_source chronology = {
 	.row_size = sizeof(struct note_row),
-	.fetch = notes_fetch,
-	.id_of = note_id,
-	.rows_before = notes_before,
-	.total = notes_total,
+	.id_offset = offsetof(struct note_row, id),
+	.keyset = &chronology_keyset,
 	.page_rows = note_rows,
 	.draw_row = draw_note,
 	.empty = " No notes yet.",
@@ -210,6 +187,7 @@ static int cv_open(struct screen *s)
 
 	s->state = c;
 	list_init(&c->notes, &chronology);
+	c->notes.filter = s->arg;	/* the person's notes */
 	if (load_person(s) <= 0) {
 		if (!s->ui->message[0])
 			ui_message(s->ui, "That person is no longer on this replica.");

@@ -4,6 +4,7 @@
  * through the case_open_by_worker/team indexes of migration 3.  Each row:
  * person, age group, current flags, last contact (the newest note), next
  * review (overdue marked '!') and the allocated worker. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,57 +17,23 @@
 struct caseload {
 	struct list list;	/* of struct case_row */
 	bool team;
+	struct caseload_owner owner;	/* the list's filter */
 };
 
-static struct caseload_owner owner_of(const struct screen *s)
+/* Whose cases the list reads: mine, or my team's. */
+static void set_owner(const struct screen *s, struct caseload *c)
 {
-	const struct caseload *c = s->state;
 	const struct actor *me = &s->ui->r->actor;
 
-	return (struct caseload_owner){ .team = c->team, .id = c->team ? me->team : me->worker_id };
-}
-
-static int caseload_fetch(struct screen *s, enum page_dir dir, const void *key, int limit,
-			  void *out, struct cd_error *err)
-{
-	struct caseload_owner o = owner_of(s);
-
-	return caseload_page(s->ui->r, &o, dir, key, limit, out, err);
-}
-
-static long caseload_before(struct screen *s, const void *key, struct cd_error *err)
-{
-	struct caseload_owner o = owner_of(s);
-
-	return caseload_rows_before(s->ui->r, &o, key, err);
-}
-
-static long caseload_total(struct screen *s, struct cd_error *err)
-{
-	struct caseload_owner o = owner_of(s);
-
-	return caseload_count(s->ui->r, &o, err);
-}
-
-static const char *row_id(const void *row)
-{
-	return ((const struct case_row *)row)->id;
-}
-
-static int page_rows(const struct screen *s)
-{
-	return layout_list_rows(s->ui->rows);
+	c->owner = (struct caseload_owner){ .team = c->team, .id = c->team ? me->team : me->worker_id };
 }
 
 static void draw_row(struct screen *s, WINDOW *w, int y, const void *row, bool selected);
 
 static const struct list_source caseload_rows = {
 	.row_size = sizeof(struct case_row),
-	.fetch = caseload_fetch,
-	.id_of = row_id,
-	.rows_before = caseload_before,
-	.total = caseload_total,
-	.page_rows = page_rows,
+	.id_offset = offsetof(struct case_row, id),
+	.keyset = &caseload_keyset,
 	.draw_row = draw_row,
 	.empty = " No open cases.",
 };
@@ -83,6 +50,8 @@ static int caseload_open(struct screen *s)
 	struct caseload *c = cd_calloc(1, sizeof(*c));
 
 	list_init(&c->list, &caseload_rows);
+	set_owner(s, c);
+	c->list.filter = &c->owner;
 	s->state = c;
 	caseload_reload(s);
 	return 0;
@@ -171,6 +140,7 @@ static int caseload_action(struct screen *s, enum action a)
 		return ACT_HANDLED;
 	case ACTION_TEAM_TOGGLE:
 		c->team = !c->team;
+		set_owner(s, c);
 		list_restart(s, &c->list);
 		return ACT_HANDLED | ACT_REDRAW;
 	case ACTION_OPEN:

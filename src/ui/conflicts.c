@@ -3,6 +3,7 @@
  * list.  K keeps central's value, O takes the other one: a manager's or
  * an admin's choice, through the same conflict_resolve as caredesk
  * conflicts resolve. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,32 +21,12 @@ struct conflicts {
 	struct list list;	/* pages over rows */
 };
 
-static const char *conflict_id(const void *row)
+static const void *conflict_array(struct screen *s, int *n)
 {
-	return ((const struct conflict_row *)row)->id;
-}
+	const struct conflicts *st = s->state;
 
-static int conflicts_fetch(struct screen *s, enum page_dir dir, const void *key, int limit,
-			   void *out, struct cd_error *err)
-{
-	struct conflicts *c = s->state;
-
-	(void)err;
-	return list_array_fetch(c->list.src, c->rows, c->count, dir, key, limit, out);
-}
-
-static long conflicts_before(struct screen *s, const void *key, struct cd_error *err)
-{
-	struct conflicts *c = s->state;
-
-	(void)err;
-	return list_array_before(c->list.src, c->rows, c->count, key);
-}
-
-static long conflicts_total(struct screen *s, struct cd_error *err)
-{
-	(void)err;
-	return ((struct conflicts *)s->state)->count;
+	*n = st->count;
+	return st->rows;
 }
 
 static int page_rows(const struct screen *s)
@@ -68,14 +49,15 @@ static void draw_row(struct screen *s, WINDOW *w, int y, const void *row, bool s
 	draw_text(ui, w, y, 1, cols - 1, line, attr);
 }
 
+static void draw_detail(struct screen *s, WINDOW *w, int y, int rows, const void *row);
+
 static const struct list_source conflict_list = {
 	.row_size = sizeof(struct conflict_row),
-	.fetch = conflicts_fetch,
-	.id_of = conflict_id,
-	.rows_before = conflicts_before,
-	.total = conflicts_total,
+	.id_offset = offsetof(struct conflict_row, id),
+	.array = conflict_array,
 	.page_rows = page_rows,
 	.draw_row = draw_row,
+	.draw_detail = draw_detail,
 	.empty = " No conflicts: nothing waits for a decision.",
 };
 
@@ -118,8 +100,10 @@ static void conflicts_close(struct screen *s)
 	s->state = NULL;
 }
 
-static void draw_detail(struct ui *ui, WINDOW *w, int y, int rows, const struct conflict_row *r)
+static void draw_detail(struct screen *s, WINDOW *w, int y, int rows, const void *row)
 {
+	struct ui *ui = s->ui;
+	const struct conflict_row *r = row;
 	char line[640], when[32];
 	int end = y + rows;
 
@@ -139,22 +123,15 @@ static void conflicts_draw(struct screen *s, WINDOW *w, int rows, int cols)
 {
 	struct conflicts *c = s->state;
 	struct ui *ui = s->ui;
-	const struct conflict_row *sel = list_selected(&c->list);
 	char right[96], at[48];
-	int list = layout_list_rows(rows);
 
+	(void)rows;
 	list_position(&c->list, at, sizeof(at));
 	snprintf(right, sizeof(right), "%s%s%d open ", at, at[0] ? "  " : "", c->count);
 	draw_title(ui, w, " Sync conflicts", right);
 	draw_text(ui, w, 1, 0, cols, " Record      Field          Kept            Other",
 		  theme_attr(&ui->theme, ROLE_HEADER));
 	list_draw(s, &c->list, w, 2);
-	if (sel)
-		draw_detail(ui, w, 2 + LIST_ROWS, list - LIST_ROWS, sel);
-	else
-		for (int y = 2 + LIST_ROWS; y < 2 + list; y++)
-			draw_text(ui, w, y, 0, cols, "", A_NORMAL);
-	ui_cursor(ui, ui->cursor_y, 0);
 }
 
 static int resolve(struct screen *s, const char *keep)

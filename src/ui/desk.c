@@ -150,12 +150,14 @@ static void draw(struct ui *ui)
 /* Another process committed (a second desk, an import, the sync agent)? */
 static bool replica_changed(struct ui *ui)
 {
-	sqlite3_stmt *st = replica_stmt(ui->r, "PRAGMA data_version");
-	int64_t v = 0;
+	int64_t v = replica_data_version(ui->r);
 
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	/* Unreadable: nothing to go on (reading everything each tick would
+	 * flood the log); once readable again, read everything. */
+	if (v < 0) {
+		ui->data_version = -1;
+		return false;
+	}
 	if (v == ui->data_version)
 		return false;
 	ui->data_version = v;
@@ -336,9 +338,16 @@ static int read_key(bool *got)
 		return KEY_FUNCTION | (int)ch;
 	if (ch == 27) {
 		wint_t next;
+		int next_rc = wget_wch(stdscr, &next);
 
-		if (wget_wch(stdscr, &next) == OK && next > ' ' && next < 127)
+		if (next_rc == OK && next > ' ' && next < 127)
 			return KEY_ALT | (int)next;
+		/* Not Alt: the key that followed (a resize, an arrow, Ctrl-L)
+		 * is kept for the next read, never dropped. */
+		if (next_rc == KEY_CODE_YES)
+			ungetch((int)next);
+		else if (next_rc == OK)
+			unget_wch((wchar_t)next);
 	}
 	return (int)ch;
 }

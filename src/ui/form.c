@@ -21,11 +21,11 @@ const char *form_value(const struct form *f, int field)
 	const struct form_field *x = &f->fields[field];
 
 	if (x->kind == FIELD_TEXT)
-		return x->text;
+		return x->edit.text;
 	return x->count ? x->values[x->choice] : "";
 }
 
-static void form_free(struct form *f)
+void form_discard(struct form *f)
 {
 	for (int i = 0; i < f->count; i++) {
 		for (int c = 0; c < f->fields[i].count; c++) {
@@ -40,8 +40,39 @@ static void form_free(struct form *f)
 
 static void form_close(struct screen *s)
 {
-	form_free(s->state);
+	form_discard(s->state);
 	s->state = NULL;
+}
+
+/* A focused text field shows the stretch of its text around the point
+ * (the end of a long text while typing at the end), then '_' for the end
+ * of the field; the terminal cursor sits at the point. */
+static void draw_text_field(struct ui *ui, WINDOW *w, int y, const struct form_field *x,
+			    int cols, attr_t attr)
+{
+	char value[FORM_TEXT_MAX + 64];
+	int width = cols - LABEL_COLS - 2;
+	size_t start = x->edit.point;
+	int before = 0;
+
+	/* Back from the point, a character at a time, while they fit. */
+	while (start > 0) {
+		size_t from = start;
+		char one[8] = "";
+		int cw;
+
+		while (from > 0 && ((unsigned char)x->edit.text[--from] & 0xc0) == 0x80)
+			;
+		memcpy(one, x->edit.text + from, start - from < 4 ? start - from : 4);
+		cw = text_display_width(one, ui->mode);
+		if (before + cw > width)
+			break;
+		before += cw;
+		start = from;
+	}
+	snprintf(value, sizeof(value), "%s_", x->edit.text + start);
+	ui_cursor(ui, y, LABEL_COLS + before);
+	draw_text(ui, w, y, LABEL_COLS, cols - LABEL_COLS, value, attr);
 }
 
 static void draw_field(struct ui *ui, WINDOW *w, int y, const struct form_field *x, bool focus,
@@ -51,28 +82,16 @@ static void draw_field(struct ui *ui, WINDOW *w, int y, const struct form_field 
 	attr_t attr = focus ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL;
 
 	draw_text(ui, w, y, 0, LABEL_COLS, x->label, theme_attr(&ui->theme, ROLE_LABEL));
+	if (x->kind == FIELD_TEXT && focus) {
+		draw_text_field(ui, w, y, x, cols, attr);
+		return;
+	}
 	if (x->kind == FIELD_CHOICE)
 		snprintf(value, sizeof(value), "%s %s %s", focus ? "<" : " ",
 			 x->count ? x->choices[x->choice] : "(none)", focus ? ">" : " ");
-	else if (focus) {
-		/* Show the end of a long text, where the typing is. */
-		int width = cols - LABEL_COLS - 2;
-		const char *start = x->text;
-		int shown = text_display_width(start, ui->mode);
-
-		while (shown > width && *start) {
-			start++;
-			while ((*start & 0xc0) == 0x80)
-				start++;
-			shown = text_display_width(start, ui->mode);
-		}
-		snprintf(value, sizeof(value), "%s_", start);
-		/* The terminal cursor on the '_', where the next character goes. */
-		ui_cursor(ui, y, LABEL_COLS + shown);
-	} else {
-		snprintf(value, sizeof(value), "%s", x->text);
-	}
-	if (focus && x->kind == FIELD_CHOICE)
+	else
+		snprintf(value, sizeof(value), "%s", x->edit.text);
+	if (focus)
 		ui_cursor(ui, y, LABEL_COLS);
 	draw_text(ui, w, y, LABEL_COLS, cols - LABEL_COLS, value, attr);
 }
@@ -109,29 +128,6 @@ static int save(struct screen *s)
 	return ACT_HANDLED | ACT_POP;
 }
 
-static void type_char(struct form_field *x, int key)
-{
-	char utf8[4];
-	size_t n = text_utf8_encode((wchar_t)key, utf8);
-
-	if (x->len + n > FORM_TEXT_MAX)
-		return;
-	memcpy(x->text + x->len, utf8, n);
-	x->len += n;
-	x->text[x->len] = '\0';
-}
-
-static void delete_char(struct form_field *x)
-{
-	while (x->len > 0) {
-		unsigned char c = (unsigned char)x->text[--x->len];
-
-		if ((c & 0xc0) != 0x80)
-			break;
-	}
-	x->text[x->len] = '\0';
-}
-
 static int confirm_key(struct screen *s, int key)
 {
 	struct form *f = s->state;
@@ -151,67 +147,82 @@ static int move_focus(struct form *f, int delta)
 	return ACT_HANDLED | ACT_REDRAW;
 }
 
-static int edit_key(struct form *f, struct form_field *x, int key)
+/* In a choice, Space and the letters h and l (as Left and Right) change
+ * the choice; nothing else typed means anything there. */
+static int choice_key(struct form_field *x, int key)
 {
-	if (x->kind == FIELD_CHOICE) {
-		if (x->count == 0)
-			return 0;
-		if (key == ' ' || key == (KEY_FUNCTION | KEY_RIGHT) || key == 'l')
-			x->choice = (x->choice + 1) % x->count;
-		else if (key == (KEY_FUNCTION | KEY_LEFT) || key == 'h')
-			x->choice = (x->choice + x->count - 1) % x->count;
-		else
-			return 0;
-	} else if (key == (KEY_FUNCTION | KEY_BACKSPACE) || key == 127 || key == 8) {
-		delete_char(x);
-	} else if (key == 21) {
-		x->len = 0;
-		x->text[0] = '\0';
-	} else if (key >= 32 && !(key & (KEY_FUNCTION | KEY_ALT)) &&
-		   text_is_safe_codepoint((wchar_t)key)) {
-		type_char(x, key);
-	} else {
-		return 0;
-	}
-	f->dirty = true;
+	if (x->count && (key == ' ' || key == 'l'))
+		x->choice = (x->choice + 1) % x->count;
+	else if (x->count && key == 'h')
+		x->choice = (x->choice + x->count - 1) % x->count;
+	else
+		return ACT_HANDLED;
 	return ACT_HANDLED | ACT_REDRAW;
 }
 
-/* A form takes every key: nothing typed may fall through to a list
- * binding (typing "q" in a reason must not close the form). */
+/* Text goes into the focused field; every other key is looked up in the
+ * bindings (form_action).  While asking whether to discard, only y and n. */
 static int form_key(struct screen *s, int key)
 {
 	struct form *f = s->state;
-	int handled;
+	struct form_field *x = &f->fields[f->focus];
 
 	if (f->confirming)
 		return confirm_key(s, key);
-	if (key == 3 || key == 27) {	/* Ctrl-C, Esc */
-		if (!f->dirty)
-			return ACT_HANDLED | ACT_POP;
-		f->confirming = true;
-		return ACT_HANDLED | ACT_REDRAW;
-	}
-	if (key == 15)			/* Ctrl-O */
-		return save(s);
-	if (key == '\t' || key == (KEY_FUNCTION | KEY_DOWN))
-		return move_focus(f, 1);
-	if (key == (KEY_FUNCTION | KEY_BTAB) || key == (KEY_FUNCTION | KEY_UP))
-		return move_focus(f, -1);
-	if (key == '\r' || key == '\n' || key == (KEY_FUNCTION | KEY_ENTER))
-		return f->focus == f->count - 1 ? save(s) : move_focus(f, 1);
-	handled = edit_key(f, &f->fields[f->focus], key);
-	/* Other control keys (Ctrl-L, Ctrl-Z) keep their meaning. */
-	if (!handled && (key < 32 || (key & KEY_FUNCTION)))
+	if (key < 32 || (key & (KEY_FUNCTION | KEY_ALT)))
 		return 0;
-	return handled ? handled : ACT_HANDLED;
+	if (x->kind == FIELD_CHOICE)
+		return choice_key(x, key);
+	if (line_edit_type(&x->edit, key))
+		f->dirty = true;
+	return ACT_HANDLED | ACT_REDRAW;
+}
+
+static int step_choice(struct form_field *x, int delta)
+{
+	if (x->count)
+		x->choice = (x->choice + delta + x->count) % x->count;
+	return ACT_HANDLED | ACT_REDRAW;
 }
 
 static int form_action(struct screen *s, enum action a)
 {
-	(void)s;
-	(void)a;
-	return 0;
+	struct form *f = s->state;
+	struct form_field *x = &f->fields[f->focus];
+
+	switch (a) {
+	case ACTION_SAVE:
+		return save(s);
+	case ACTION_NEXT_FIELD:
+		return move_focus(f, 1);
+	case ACTION_PREVIOUS_FIELD:
+		return move_focus(f, -1);
+	case ACTION_NEXT_OR_SAVE:
+		return f->focus == f->count - 1 ? save(s) : move_focus(f, 1);
+	case ACTION_CANCEL:
+		if (!f->dirty)
+			return ACT_HANDLED | ACT_POP;
+		f->confirming = true;
+		return ACT_HANDLED | ACT_REDRAW;
+	case ACTION_EDIT_LEFT:
+	case ACTION_EDIT_RIGHT:
+		if (x->kind == FIELD_CHOICE)
+			return step_choice(x, a == ACTION_EDIT_LEFT ? -1 : 1);
+		break;
+	default:
+		break;
+	}
+	if (x->kind == FIELD_TEXT) {
+		size_t was = x->edit.len;
+
+		if (!line_edit_do(&x->edit, a))
+			return 0;
+		f->dirty |= x->edit.len != was;
+		return ACT_HANDLED | ACT_REDRAW;
+	}
+	/* An editing key in a choice (whose text is always empty): nothing to
+	 * edit, but the key is the form's. */
+	return line_edit_do(&x->edit, a) ? ACT_HANDLED : 0;
 }
 
 /* Hang-up with typing in a form that keeps drafts: keep it, to be offered
@@ -241,10 +252,8 @@ static void restore_draft(struct ui *ui, struct form *f)
 		for (int i = 0; i < f->count && i < DRAFT_FIELDS; i++) {
 			struct form_field *x = &f->fields[i];
 
-			if (x->kind == FIELD_TEXT) {
-				snprintf(x->text, sizeof(x->text), "%s", values[i]);
-				x->len = strlen(x->text);
-			}
+			if (x->kind == FIELD_TEXT)
+				line_edit_set(&x->edit, values[i]);
 			for (int c = 0; x->kind == FIELD_CHOICE && c < x->count; c++)
 				if (strcmp(x->values[c], values[i]) == 0)
 					x->choice = c;
@@ -270,7 +279,7 @@ int form_push(struct ui *ui, struct form *f)
 	struct screen *s;
 
 	if (ui_push(ui, &form_screen, f->record)) {
-		form_free(f);
+		form_discard(f);
 		return -1;
 	}
 	s = ui_top(ui);

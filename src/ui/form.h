@@ -1,18 +1,20 @@
 /* Forms: a few labelled fields (choices and text), filled with the
  * keyboard alone, saved through one replica action.
  *
- * Tab, Down or Enter move to the next field; Up and Back-Tab to the
- * previous; Space, Left and Right change a choice; typing edits text,
- * Backspace deletes, Ctrl-U clears.  Enter on the last field, or Ctrl-O
- * anywhere, saves.  Ctrl-C or Esc with changes asks before discarding.
- * A failed save keeps everything typed and says what was wrong. */
+ * Every key but text is an action of the action table (action.h):
+ * next_field, previous_field, next_or_save (Enter: save on the last
+ * field), save, cancel (asks before discarding what was typed), and the
+ * line editor's keys (line_edit.h) in text fields; in a choice, Space,
+ * Left and Right change the choice.  A failed save keeps everything typed
+ * and says what was wrong. */
 #ifndef CAREDESK_UI_FORM_H
 #define CAREDESK_UI_FORM_H
 
+#include "ui/line_edit.h"
 #include "ui/ui.h"
 
 #define FORM_FIELDS_MAX 6
-#define FORM_TEXT_MAX 4000
+#define FORM_TEXT_MAX LINE_EDIT_BYTES
 
 enum field_kind { FIELD_CHOICE, FIELD_TEXT };
 
@@ -22,8 +24,7 @@ struct form_field {
 	char **choices;		/* owned: shown text of each choice */
 	char **values;		/* owned: the value each choice stands for */
 	int count, choice;
-	char text[FORM_TEXT_MAX + 1];
-	size_t len;
+	struct line_edit edit;	/* a text field's text */
 };
 
 struct form {
@@ -43,6 +44,9 @@ void form_add_choice(struct form_field *f, const char *shown, const char *value)
 
 /* The value of the chosen entry, or the typed text. */
 const char *form_value(const struct form *f, int field);
+
+/* Free a form that was not pushed (its choices could not be read). */
+void form_discard(struct form *f);
 
 /* Push a form screen; the form (allocated by the caller with cd_calloc)
  * becomes the screen's and is freed when it closes. */

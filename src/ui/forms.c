@@ -3,18 +3,13 @@
  * allocate, note add), so the rules, the audit event and the outbox are
  * the same whichever way a worker works. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "caredesk/actions.h"
 #include "caredesk/datetime.h"
+#include "caredesk/form_choices.h"
 #include "ui/form.h"
-
-static const char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? (const char *)s : "";
-}
 
 static struct form *new_form(const char *title, const char *record)
 {
@@ -23,6 +18,15 @@ static struct form *new_form(const char *title, const char *record)
 	snprintf(f->title, sizeof(f->title), " %s", title);
 	snprintf(f->record, sizeof(f->record), "%s", record ? record : "");
 	return f;
+}
+
+/* A form that could not read its choices does not open: the message line
+ * says why (a form offering no choice would look as if there were none). */
+static int not_opened(struct ui *ui, struct form *f, const struct cd_error *err)
+{
+	ui_error(ui, err);
+	form_discard(f);
+	return -1;
 }
 
 static struct form_field *add_field(struct form *f, const char *label, enum field_kind kind)
@@ -48,7 +52,9 @@ int form_triage(struct ui *ui, const char *referral_id)
 {
 	struct form *f = new_form("Triage", referral_id);
 	struct form_field *x;
-	sqlite3_stmt *st;
+	struct code_choice *codes;
+	struct cd_error err;
+	int n;
 
 	x = add_field(f, "Priority", FIELD_CHOICE);
 	form_add_choice(x, "red: act today", "red");
@@ -57,15 +63,19 @@ int form_triage(struct ui *ui, const char *referral_id)
 	x->choice = 1;
 	x = add_field(f, "Decision", FIELD_CHOICE);
 	form_add_choice(x, "(not yet decided)", "");
-	st = replica_stmt(ui->r, "SELECT code, label, closes FROM decision_code ORDER BY closes, code");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char shown[160];
+	codes = cd_calloc(CHOICES_MAX, sizeof(*codes));
+	cd_error_clear(&err);
+	n = decision_choices(ui->r, codes, CHOICES_MAX, &err);
+	for (int i = 0; i < n; i++) {
+		char shown[224];
 
-		snprintf(shown, sizeof(shown), "%s: %s%s", col(st, 0), col(st, 1),
-			 sqlite3_column_int(st, 2) ? " (closes the referral)" : "");
-		form_add_choice(x, shown, col(st, 0));
+		snprintf(shown, sizeof(shown), "%s: %s%s", codes[i].code, codes[i].label,
+			 codes[i].closes ? " (closes the referral)" : "");
+		form_add_choice(x, shown, codes[i].code);
 	}
-	sqlite3_reset(st);
+	free(codes);
+	if (n < 0)
+		return not_opened(ui, f, &err);
 	add_field(f, "Reason", FIELD_TEXT);
 	f->save = save_triage;
 	f->saved_message = "Triage saved.";
@@ -79,35 +89,41 @@ static int save_allocation(struct ui *ui, struct form *f, struct cd_error *err)
 	return referral_allocate(ui->r, f->record, form_value(f, 0), err);
 }
 
-/* Fill a choice with the workers a query returns (login, name, team, open
- * cases), shown with their open cases so the load is visible. */
-static void add_worker_choices(struct form_field *x, sqlite3_stmt *st, const char *record_id)
+/* A choice of workers, each shown with their open cases so the load is
+ * visible; read by `read` about record_id. */
+static int add_worker_choices(struct ui *ui, struct form *f, const char *record_id,
+			      int (*read)(struct replica *, const char *, struct worker_choice *,
+					  int, struct cd_error *))
 {
-	sqlite3_bind_text(st, 1, record_id, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	struct form_field *x = add_field(f, "Worker", FIELD_CHOICE);
+	struct worker_choice *w = cd_calloc(CHOICES_MAX, sizeof(*w));
+	struct cd_error err;
+	int n;
+
+	cd_error_clear(&err);
+	n = read(ui->r, record_id, w, CHOICES_MAX, &err);
+	for (int i = 0; i < n; i++) {
 		char shown[256];
 
-		snprintf(shown, sizeof(shown), "%s (%s), %s, %d open case%s", col(st, 1), col(st, 0),
-			 col(st, 2), sqlite3_column_int(st, 3),
-			 sqlite3_column_int(st, 3) == 1 ? "" : "s");
-		form_add_choice(x, shown, col(st, 0));
+		snprintf(shown, sizeof(shown), "%s (%s), %s, %d open case%s", w[i].name, w[i].login,
+			 w[i].team, w[i].open_cases, w[i].open_cases == 1 ? "" : "s");
+		form_add_choice(x, shown, w[i].login);
 	}
-	sqlite3_reset(st);
+	free(w);
+	if (n < 0)
+		ui_error(ui, &err);
+	return n < 0 ? -1 : 0;
 }
 
-/* Workers of the person's locality teams and of the referral's own team,
- * each with their open cases, fewest first within a team. */
+/* The workers allocation_choices offers (form_choices.h). */
 int form_allocate(struct ui *ui, const char *referral_id)
 {
 	struct form *f = new_form("Allocate", referral_id);
 
-	add_worker_choices(add_field(f, "Worker", FIELD_CHOICE), replica_stmt(ui->r,
-		"SELECT w.login, w.name, w.team, (SELECT count(*) FROM care_case c "
-		"WHERE c.allocated_to = w.id AND c.closed_at IS NULL) AS open_cases "
-		"FROM referral f JOIN person p ON p.id = f.person_id "
-		"JOIN worker w ON w.active = 1 JOIN team t ON t.code = w.team "
-		"WHERE f.id = ?1 AND (t.locality = p.locality OR w.team = f.team) "
-		"ORDER BY w.team, open_cases, w.login"), referral_id);
+	if (add_worker_choices(ui, f, referral_id, allocation_choices)) {
+		form_discard(f);
+		return -1;
+	}
 	f->save = save_allocation;
 	f->saved_message = "Allocated.";
 	return form_push(ui, f);
@@ -157,13 +173,17 @@ int form_amend(struct ui *ui, const char *note_id)
 {
 	struct form *f = new_form("Amend the note (the original is kept)", note_id);
 	struct form_field *x = add_field(f, "Corrected", FIELD_TEXT);
-	sqlite3_stmt *st = replica_stmt(ui->r, "SELECT body FROM note WHERE id = ?1");
+	char *text = cd_malloc(LINE_EDIT_BYTES + 1);
+	struct cd_error err;
+	int found;
 
-	sqlite3_bind_text(st, 1, note_id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(x->text, sizeof(x->text), "%s", col(st, 0));
-	sqlite3_reset(st);
-	x->len = strlen(x->text);
+	cd_error_clear(&err);
+	found = note_text(ui->r, note_id, text, LINE_EDIT_BYTES + 1, &err);
+	if (found > 0)
+		line_edit_set(&x->edit, text);
+	free(text);
+	if (found < 0)
+		return not_opened(ui, f, &err);
 	f->save = save_amendment;
 	f->saved_message = "Amendment added; the original note is kept.";
 	return form_push(ui, f);
@@ -181,10 +201,11 @@ int form_review(struct ui *ui, const char *case_id)
 	struct form *f = new_form("Next review", case_id);
 	struct form_field *x = add_field(f, "Review on", FIELD_TEXT);
 	struct civil_date d = date_add_days(local_from_instant(now_instant()).date, 28);
+	char day[ISO_DATE_LEN];
 
 	/* Four weeks on as a starting point; the worker types over it. */
-	date_format(d, x->text);
-	x->len = strlen(x->text);
+	date_format(d, day);
+	line_edit_set(&x->edit, day);
 	f->save = save_review;
 	f->saved_message = "Review date set.";
 	return form_push(ui, f);
@@ -199,12 +220,17 @@ int form_close_case(struct ui *ui, const char *case_id)
 {
 	struct form *f = new_form("Close the case", case_id);
 	struct form_field *x = add_field(f, "Reason", FIELD_CHOICE);
-	sqlite3_stmt *st = replica_stmt(ui->r, "SELECT code, label FROM closure_reason_code ORDER BY "
-					      "code = 'other', code");
+	struct code_choice *reasons = cd_calloc(CHOICES_MAX, sizeof(*reasons));
+	struct cd_error err;
+	int n;
 
-	while (sqlite3_step(st) == SQLITE_ROW)
-		form_add_choice(x, col(st, 1), col(st, 0));
-	sqlite3_reset(st);
+	cd_error_clear(&err);
+	n = closure_reason_choices(ui->r, reasons, CHOICES_MAX, &err);
+	for (int i = 0; i < n; i++)
+		form_add_choice(x, reasons[i].label, reasons[i].code);
+	free(reasons);
+	if (n < 0)
+		return not_opened(ui, f, &err);
 	f->save = save_close;
 	f->saved_message = "Case closed.";
 	return form_push(ui, f);
@@ -215,19 +241,15 @@ static int save_reallocation(struct ui *ui, struct form *f, struct cd_error *err
 	return case_allocate(ui->r, f->record, form_value(f, 0), "reallocated", err);
 }
 
-/* Workers of the case's team and of its locality's teams, fewest open
- * cases first within each team. */
+/* The workers reallocation_choices offers (form_choices.h). */
 int form_reallocate(struct ui *ui, const char *case_id)
 {
 	struct form *f = new_form("Reallocate the case", case_id);
 
-	add_worker_choices(add_field(f, "Worker", FIELD_CHOICE), replica_stmt(ui->r,
-		"SELECT w.login, w.name, w.team, (SELECT count(*) FROM care_case o "
-		"WHERE o.allocated_to = w.id AND o.closed_at IS NULL) AS open_cases "
-		"FROM care_case c JOIN worker w ON w.active = 1 JOIN team t ON t.code = w.team "
-		"WHERE c.id = ?1 AND (w.team = c.team OR t.locality = c.locality) "
-		"AND w.id IS NOT c.allocated_to ORDER BY w.team <> c.team, w.team, open_cases, w.login"),
-		case_id);
+	if (add_worker_choices(ui, f, case_id, reallocation_choices)) {
+		form_discard(f);
+		return -1;
+	}
 	f->save = save_reallocation;
 	f->saved_message = "Case reallocated.";
 	return form_push(ui, f);
@@ -265,13 +287,16 @@ int form_handover(struct ui *ui)
 	x = add_field(f, "About", FIELD_CHOICE);
 	form_add_choice(x, "nobody in particular", "");
 	if (ui->last_person[0]) {
-		sqlite3_stmt *st = replica_stmt(ui->r, "SELECT given_name || ' ' || family_name "
-						      "FROM person WHERE id = ?1");
+		char name[420];
+		struct cd_error err;
+		int found;
 
-		sqlite3_bind_text(st, 1, ui->last_person, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			form_add_choice(x, col(st, 0), ui->last_person);
-		sqlite3_reset(st);
+		cd_error_clear(&err);
+		found = person_display_name(ui->r, ui->last_person, name, sizeof(name), &err);
+		if (found < 0)
+			return not_opened(ui, f, &err);
+		if (found)
+			form_add_choice(x, name, ui->last_person);
 	}
 	add_field(f, "Situation", FIELD_TEXT);
 	add_field(f, "Background", FIELD_TEXT);

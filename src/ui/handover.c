@@ -3,6 +3,7 @@
  * background, assessment and recommendation shown in full below the list.
  * w writes an item for the next shift; a acknowledges the selected one
  * with a read-back, recorded with who and when. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,32 +24,12 @@ struct handover {
 	struct list list;	/* pages over items */
 };
 
-static const char *item_id(const void *row)
+static const void *item_array(struct screen *s, int *n)
 {
-	return ((const struct handover_row *)row)->id;
-}
+	const struct handover *st = s->state;
 
-static int items_fetch(struct screen *s, enum page_dir dir, const void *key, int limit, void *out,
-		       struct cd_error *err)
-{
-	struct handover *h = s->state;
-
-	(void)err;
-	return list_array_fetch(h->list.src, h->items, h->count, dir, key, limit, out);
-}
-
-static long items_before(struct screen *s, const void *key, struct cd_error *err)
-{
-	struct handover *h = s->state;
-
-	(void)err;
-	return list_array_before(h->list.src, h->items, h->count, key);
-}
-
-static long items_total(struct screen *s, struct cd_error *err)
-{
-	(void)err;
-	return ((struct handover *)s->state)->count;
+	*n = st->count;
+	return st->items;
 }
 
 static int page_rows(const struct screen *s)
@@ -59,14 +40,15 @@ static int page_rows(const struct screen *s)
 
 static void draw_item_row(struct screen *s, WINDOW *w, int y, const void *row, bool selected);
 
+static void draw_item(struct screen *s, WINDOW *w, int y, int rows, const void *row);
+
 static const struct list_source handover_items = {
 	.row_size = sizeof(struct handover_row),
-	.fetch = items_fetch,
-	.id_of = item_id,
-	.rows_before = items_before,
-	.total = items_total,
+	.id_offset = offsetof(struct handover_row, id),
+	.array = item_array,
 	.page_rows = page_rows,
 	.draw_row = draw_item_row,
+	.draw_detail = draw_item,
 	.empty = " Nothing to hand over.",
 };
 
@@ -164,8 +146,10 @@ static int draw_wrapped(struct ui *ui, WINDOW *w, int y, int x, int cols, const 
 	return used;
 }
 
-static void draw_item(struct ui *ui, WINDOW *w, int y, int rows, const struct handover_row *it)
+static void draw_item(struct screen *s, WINDOW *w, int y, int rows, const void *row)
 {
+	struct ui *ui = s->ui;
+	const struct handover_row *it = row;
 	static const char *const labels[] = { "S ", "B ", "A ", "R " };
 	char line[1024];
 	int end = y + rows;
@@ -203,10 +187,9 @@ static void handover_draw(struct screen *s, WINDOW *w, int rows, int cols)
 {
 	struct handover *h = s->state;
 	struct ui *ui = s->ui;
-	const struct handover_row *sel = list_selected(&h->list);
 	char left[128], right[96], at[48];
-	int list = layout_list_rows(rows);
 
+	(void)rows;
 	snprintf(left, sizeof(left), " Handover: %s", ui->r->actor.team);
 	list_position(&h->list, at, sizeof(at));
 	snprintf(right, sizeof(right), "%s%s%ld to acknowledge ", at, at[0] ? "  " : "", h->unacked);
@@ -215,13 +198,6 @@ static void handover_draw(struct screen *s, WINDOW *w, int rows, int cols)
 	draw_text(ui, w, 1, 0, cols, "  Pri    Written      From          Situation",
 		  theme_attr(&ui->theme, ROLE_HEADER));
 	list_draw(s, &h->list, w, 2);
-	if (sel)
-		draw_item(ui, w, 2 + LIST_ROWS, list - LIST_ROWS, sel);
-	else
-		for (int y = 2 + LIST_ROWS; y < 2 + list; y++)
-			draw_text(ui, w, y, 0, cols, "", A_NORMAL);
-	/* The cursor stays on the selected row, not in the detail. */
-	ui_cursor(ui, ui->cursor_y, 0);
 }
 
 static int acknowledge(struct screen *s, const struct handover_row *it)

@@ -2,6 +2,7 @@
  * the keys as they are bound now (defaults or caredesk.conf).  A list like
  * any other, so it moves with the same keys. */
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,43 +17,19 @@ struct help_line {
 
 struct help {
 	unsigned where;		/* the screen whose keys are shown */
+	bool typing;		/* that screen takes printable keys as text */
 	const char *title;
 	struct help_line *lines;
 	int count;
 	struct list list;
 };
 
-static const char *line_id(const void *row)
+static const void *line_array(struct screen *s, int *n)
 {
-	return ((const struct help_line *)row)->name;
-}
+	const struct help *st = s->state;
 
-static int lines_fetch(struct screen *s, enum page_dir dir, const void *key, int limit, void *out,
-		       struct cd_error *err)
-{
-	struct help *h = s->state;
-
-	(void)err;
-	return list_array_fetch(h->list.src, h->lines, h->count, dir, key, limit, out);
-}
-
-static long lines_before(struct screen *s, const void *key, struct cd_error *err)
-{
-	struct help *h = s->state;
-
-	(void)err;
-	return list_array_before(h->list.src, h->lines, h->count, key);
-}
-
-static long lines_total(struct screen *s, struct cd_error *err)
-{
-	(void)err;
-	return ((struct help *)s->state)->count;
-}
-
-static int page_rows(const struct screen *s)
-{
-	return layout_list_rows(s->ui->rows);
+	*n = st->count;
+	return st->lines;
 }
 
 static void draw_line(struct screen *s, WINDOW *w, int y, const void *row, bool selected)
@@ -68,27 +45,29 @@ static void draw_line(struct screen *s, WINDOW *w, int y, const void *row, bool 
 
 static const struct list_source help_lines = {
 	.row_size = sizeof(struct help_line),
-	.fetch = lines_fetch,
-	.id_of = line_id,
-	.rows_before = lines_before,
-	.total = lines_total,
-	.page_rows = page_rows,
+	.id_offset = offsetof(struct help_line, name),
+	.array = line_array,
 	.draw_row = draw_line,
 	.empty = " No keys.",
 };
 
-/* Every key bound to an action, as named in caredesk.conf. */
-static void all_keys(struct ui *ui, enum action a, char *out, size_t size)
+/* Every key bound to an action, as named in caredesk.conf; where letters
+ * are typed as text (search), only the keys that are not text, since the
+ * others never reach the action there. */
+static void all_keys(struct ui *ui, enum action a, bool typing, char *out, size_t size)
 {
 	size_t used = 0;
 
 	out[0] = '\0';
 	for (int i = 0; i < ui->keys.count && used + 16 < size; i++) {
+		int key = ui->keys.map[i].key;
 		char name[16];
 
 		if (ui->keys.map[i].action != a)
 			continue;
-		keys_name(ui->keys.map[i].key, name, sizeof(name));
+		if (typing && key >= 32 && !(key & (KEY_FUNCTION | KEY_ALT)))
+			continue;
+		keys_name(key, name, sizeof(name));
 		used += (size_t)snprintf(out + used, size - used, "%s%s", used ? " " : "", name);
 	}
 }
@@ -103,7 +82,9 @@ static void add_lines(struct ui *ui, struct help *h)
 		if (!(info->screens & h->where))
 			continue;
 		snprintf(l->name, sizeof(l->name), "%s", info->name);
-		all_keys(ui, (enum action)a, l->keys, sizeof(l->keys));
+		all_keys(ui, (enum action)a, h->typing, l->keys, sizeof(l->keys));
+		if (!l->keys[0])
+			continue;	/* no key reaches it here */
 		l->help = info->help;
 		h->count++;
 	}
@@ -116,6 +97,7 @@ static int help_open(struct screen *s)
 	struct screen *below = ui_top(ui);
 
 	h->where = below ? screen_bit(below) : ON_QUEUE;
+	h->typing = below && below->ops->key != NULL;
 	h->title = below ? below->ops->title : "";
 	add_lines(ui, h);
 	list_init(&h->list, &help_lines);

@@ -41,6 +41,7 @@ static const struct {
 	{ "Right", KEY_FUNCTION | KEY_RIGHT }, { "PgUp", KEY_FUNCTION | KEY_PPAGE },
 	{ "PgDn", KEY_FUNCTION | KEY_NPAGE }, { "Home", KEY_FUNCTION | KEY_HOME },
 	{ "End", KEY_FUNCTION | KEY_END }, { "Delete", KEY_FUNCTION | KEY_DC },
+	{ "BTab", KEY_FUNCTION | KEY_BTAB }, { "DEL", 127 },
 };
 
 int keys_parse(const char *name, int *key)
@@ -53,7 +54,8 @@ int keys_parse(const char *name, int *key)
 			return 0;
 		}
 	}
-	if (n == 1 && name[0] > ' ' && name[0] < 127) {
+	/* A blank is Space, as DESIGN.md's example binding writes it. */
+	if (n == 1 && name[0] >= ' ' && name[0] < 127) {
 		*key = name[0];
 		return 0;
 	}

@@ -21,6 +21,11 @@ void list_free(struct list *l)
 	l->count = l->cap = 0;
 }
 
+static const char *id_of(const struct list *l, const void *row)
+{
+	return (const char *)row + l->src->id_offset;
+}
+
 void *list_row(const struct list *l, int i)
 {
 	return l->rows + (size_t)i * l->src->row_size;
@@ -33,7 +38,7 @@ const void *list_selected(const struct list *l)
 
 static int shown(const struct screen *s, const struct list *l)
 {
-	int n = l->src->page_rows(s);
+	int n = l->src->page_rows ? l->src->page_rows(s) : layout_list_rows(s->ui->rows);
 
 	return n > 0 ? n : 1;
 }
@@ -60,17 +65,72 @@ static void failed(struct screen *s, struct list *l, const struct cd_error *err)
 	ui_error(s->ui, err);
 }
 
+/* --- lists held whole ------------------------------------------------- */
+
+static int index_of(const struct list *l, const char *rows, int n, const void *key)
+{
+	for (int i = 0; key && i < n; i++)
+		if (strcmp(id_of(l, rows + (size_t)i * l->src->row_size), id_of(l, key)) == 0)
+			return i;
+	return -1;
+}
+
+static int array_fetch(struct screen *s, const struct list *l, enum page_dir dir, const void *key,
+		       int limit, void *out)
+{
+	int n = 0;
+	const char *rows = l->src->array(s, &n);
+	int at = key ? index_of(l, rows, n, key) : dir == PAGE_BEFORE ? n : 0;
+	int from, to;
+
+	/* A key no longer in the array (the list changed): nothing from it. */
+	if (at < 0)
+		return 0;
+	if (dir == PAGE_BEFORE) {
+		to = at;
+		from = to - limit > 0 ? to - limit : 0;
+	} else {
+		from = dir == PAGE_AFTER ? at + 1 : at;
+		to = from + limit < n ? from + limit : n;
+	}
+	if (to <= from)
+		return 0;
+	memcpy(out, rows + (size_t)from * l->src->row_size, (size_t)(to - from) * l->src->row_size);
+	return to - from;
+}
+
+/* Rows before key (NULL: rows in all). */
+static long array_count(struct screen *s, const struct list *l, const void *key)
+{
+	int n = 0;
+	const char *rows = l->src->array(s, &n);
+	int at = key ? index_of(l, rows, n, key) : n;
+
+	return at < 0 ? 0 : at;
+}
+
+/* --- reading ---------------------------------------------------------- */
+
 static int fetch(struct screen *s, struct list *l, enum page_dir dir, const void *key, int limit,
 		 void *out)
 {
 	struct cd_error err;
 	int n;
 
+	if (!l->src->keyset)
+		return array_fetch(s, l, dir, key, limit, out);
 	cd_error_clear(&err);
-	n = l->src->fetch(s, dir, key, limit, out, &err);
+	n = keyset_page(s->ui->r, l->src->keyset, l->filter, dir, key, limit, out, &err);
 	if (n < 0)
 		failed(s, l, &err);
 	return n;
+}
+
+static long count(struct screen *s, const struct list *l, const void *key, struct cd_error *err)
+{
+	if (!l->src->keyset)
+		return array_count(s, l, key);
+	return keyset_count(s->ui->r, l->src->keyset, l->filter, key, err);
 }
 
 /* Where the page is in the whole list, for "n of m". */
@@ -79,11 +139,11 @@ static void count_position(struct screen *s, struct list *l)
 	struct cd_error err;
 
 	cd_error_clear(&err);
-	l->total = l->src->total ? l->src->total(s, &err) : -1;
+	l->total = count(s, l, NULL, &err);
 	if (l->count == 0 || l->at_start)
 		l->before = 0;
-	else
-		l->before = l->src->rows_before ? l->src->rows_before(s, l->top, &err) : -1;
+	else if (l->total >= 0)
+		l->before = count(s, l, l->top, &err);
 	if (l->total < 0 || l->before < 0) {
 		l->total = l->before = -1;
 		if (err.msg[0])
@@ -123,7 +183,7 @@ static void load(struct screen *s, struct list *l, const char *keep_id)
 		l->at_start = start;
 	}
 	for (int i = 0; keep_id && i < l->count; i++)
-		if (strcmp(l->src->id_of(list_row(l, i)), keep_id) == 0)
+		if (strcmp(id_of(l, list_row(l, i)), keep_id) == 0)
 			l->sel = i;
 	if (l->sel >= l->count)
 		l->sel = l->count ? l->count - 1 : 0;
@@ -137,7 +197,7 @@ static void follow_selected(struct screen *s, struct list *l, const void *was, c
 	int rows = shown(s, l);
 	char *buf = cd_calloc((size_t)rows, l->src->row_size);
 
-	if (fetch(s, l, PAGE_FROM, was, 1, buf) == 1 && strcmp(l->src->id_of(buf), keep) == 0) {
+	if (fetch(s, l, PAGE_FROM, was, 1, buf) == 1 && strcmp(id_of(l, buf), keep) == 0) {
 		if (rows > 1 && fetch(s, l, PAGE_BEFORE, was, rows - 1, buf) > 0)
 			set_top(l, buf);
 		else
@@ -161,14 +221,14 @@ void list_reload(struct screen *s, struct list *l)
 	char *was = NULL;
 
 	if (sel) {
-		snprintf(keep, sizeof(keep), "%s", l->src->id_of(sel));
+		snprintf(keep, sizeof(keep), "%s", id_of(l, sel));
 		/* A copy: loading the page overwrites the rows. */
 		was = cd_malloc(l->src->row_size);
 		memcpy(was, sel, l->src->row_size);
 	}
 	load(s, l, keep[0] ? keep : NULL);
 	sel = list_selected(l);
-	if (was && !l->failed[0] && (!sel || strcmp(l->src->id_of(sel), keep) != 0))
+	if (was && !l->failed[0] && (!sel || strcmp(id_of(l, sel), keep) != 0))
 		follow_selected(s, l, was, keep);
 	free(was);
 }
@@ -201,11 +261,11 @@ static int step(struct screen *s, struct list *l, int delta)
 	one = cd_malloc(l->src->row_size);
 	if (delta > 0 && l->count == rows &&
 	    fetch(s, l, PAGE_AFTER, list_row(l, l->count - 1), 1, one) == 1) {
-		snprintf(keep, sizeof(keep), "%s", l->src->id_of(one));
+		snprintf(keep, sizeof(keep), "%s", id_of(l, one));
 		set_top(l, list_row(l, 1));
 		load(s, l, keep);
 	} else if (delta < 0 && fetch(s, l, PAGE_BEFORE, l->top, 1, one) == 1) {
-		snprintf(keep, sizeof(keep), "%s", l->src->id_of(one));
+		snprintf(keep, sizeof(keep), "%s", id_of(l, one));
 		set_top(l, one);
 		load(s, l, keep);
 	}
@@ -282,6 +342,21 @@ int list_action(struct screen *s, struct list *l, enum action a)
 	}
 }
 
+/* The rest of the list area under the rows: the selected row in full, or
+ * blank lines when nothing is selected. */
+static void draw_detail_pane(struct screen *s, struct list *l, WINDOW *w, int y)
+{
+	struct ui *ui = s->ui;
+	int end = 2 + layout_list_rows(ui->rows);
+	const void *sel = list_selected(l);
+
+	if (sel)
+		l->src->draw_detail(s, w, y, end - y, sel);
+	else
+		for (int i = y; i < end; i++)
+			draw_text(ui, w, i, 0, ui->cols, "", A_NORMAL);
+}
+
 void list_draw(struct screen *s, struct list *l, WINDOW *w, int y)
 {
 	struct ui *ui = s->ui;
@@ -300,6 +375,8 @@ void list_draw(struct screen *s, struct list *l, WINDOW *w, int y)
 				  A_NORMAL);
 		}
 	}
+	if (l->src->draw_detail)
+		draw_detail_pane(s, l, w, y + rows);
 	ui_cursor(ui, y + (l->count && !l->failed[0] ? l->sel : 0), 0);
 }
 
@@ -311,46 +388,4 @@ void list_position(const struct list *l, char *out, size_t size)
 		snprintf(out, size, "%d of %d", l->sel + 1, l->count);
 	else
 		snprintf(out, size, "%ld of %ld", l->before + l->sel + 1, l->total);
-}
-
-/* --- lists held whole ------------------------------------------------- */
-
-static int index_of(const struct list_source *src, const void *rows, int n, const void *key)
-{
-	const char *base = rows;
-
-	for (int i = 0; key && i < n; i++)
-		if (strcmp(src->id_of(base + (size_t)i * src->row_size), src->id_of(key)) == 0)
-			return i;
-	return -1;
-}
-
-int list_array_fetch(const struct list_source *src, const void *rows, int n, enum page_dir dir,
-		     const void *key, int limit, void *out)
-{
-	int at = key ? index_of(src, rows, n, key) : dir == PAGE_BEFORE ? n : 0;
-	int from, to;
-
-	/* A key no longer in the array (the list changed): nothing from it. */
-	if (at < 0)
-		return 0;
-	if (dir == PAGE_BEFORE) {
-		to = at;
-		from = to - limit > 0 ? to - limit : 0;
-	} else {
-		from = dir == PAGE_AFTER ? at + 1 : at;
-		to = from + limit < n ? from + limit : n;
-	}
-	if (to <= from)
-		return 0;
-	memcpy(out, (const char *)rows + (size_t)from * src->row_size,
-	       (size_t)(to - from) * src->row_size);
-	return to - from;
-}
-
-long list_array_before(const struct list_source *src, const void *rows, int n, const void *key)
-{
-	int at = index_of(src, rows, n, key);
-
-	return at < 0 ? 0 : at;
 }

@@ -1,8 +1,8 @@
 /* The list driver: every list on the desk moves the same way.
  *
- * A list screen supplies how to read its rows (a keyset page reader, see
- * caredesk/page.h, or an array it holds whole), how many rows it shows,
- * and how to draw one row.  The driver owns the rest: the page of rows,
+ * A list screen supplies where its rows come from (a keyset list of the
+ * replica with its filter, see caredesk/keyset.h, or an array it holds
+ * whole) and how to draw one row.  The driver owns the rest: the page of rows,
  * the selection, moving a row, a page, to the first and the last; keeping
  * the selected record (by id) selected when the data changes; "n of m" for
  * the header; the empty and failed states; and the terminal cursor, left
@@ -15,24 +15,25 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "caredesk/page.h"
+#include "caredesk/keyset.h"
 #include "ui/ui.h"
 
 struct list;
 
 struct list_source {
 	size_t row_size;
-	/* Fill out with up to limit rows around key (NULL: the start or the
-	 * end) in list order; how many, or -1 with err. */
-	int (*fetch)(struct screen *s, enum page_dir dir, const void *key, int limit, void *out,
-		     struct cd_error *err);
-	const char *(*id_of)(const void *row);	/* a row's record id */
-	/* Rows before key, and in all, for "n of m" (-1 with err). */
-	long (*rows_before)(struct screen *s, const void *key, struct cd_error *err);
-	long (*total)(struct screen *s, struct cd_error *err);
-	/* Rows shown on this screen now (at least one). */
+	size_t id_offset;	/* where in a row its record id is */
+	/* Where the rows come from: the replica, a page at a time by keyset
+	 * (with the list's filter), or an array the screen holds whole (n
+	 * rows in list order). */
+	const struct keyset *keyset;
+	const void *(*array)(struct screen *s, int *n);
+	/* Rows shown (at least one); NULL: the screen's list area. */
 	int (*page_rows)(const struct screen *s);
 	void (*draw_row)(struct screen *s, WINDOW *w, int y, const void *row, bool selected);
+	/* A list with a detail pane under its rows (handover, conflicts):
+	 * draw the selected row in full in `rows` lines from y; NULL: none. */
+	void (*draw_detail)(struct screen *s, WINDOW *w, int y, int rows, const void *row);
 	const char *empty;	/* what an empty list says */
 };
 
@@ -44,6 +45,7 @@ struct list {
 	bool at_start;		/* the page is read from the very start */
 	long before, total;	/* rows above the page, rows in all */
 	char failed[512];	/* the last read's error, shown instead of the rows */
+	const void *filter;	/* the keyset's filter (the screen's, borrowed) */
 };
 
 void list_init(struct list *l, const struct list_source *src);
@@ -62,7 +64,8 @@ void list_rewind(struct screen *s, struct list *l);
  * 0 for any other action. */
 int list_action(struct screen *s, struct list *l, enum action a);
 
-/* Draw the page from row y; the cursor goes on the selected row. */
+/* Draw the page from row y, and the detail pane (if any) under it down to
+ * the screen's list area; the cursor goes on the selected row. */
 void list_draw(struct screen *s, struct list *l, WINDOW *w, int y);
 
 /* "3 of 41" (or "" when empty) for the header. */
@@ -70,12 +73,5 @@ void list_position(const struct list *l, char *out, size_t size);
 
 const void *list_selected(const struct list *l);	/* NULL when empty */
 void *list_row(const struct list *l, int i);
-
-/* A fetch over rows held in memory (an array of n rows of the source's
- * size, in list order), for lists read whole. */
-int list_array_fetch(const struct list_source *src, const void *rows, int n, enum page_dir dir,
-		     const void *key, int limit, void *out);
-/* Rows before key in such an array. */
-long list_array_before(const struct list_source *src, const void *rows, int n, const void *key);
 
 #endif

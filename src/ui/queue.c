@@ -6,6 +6,7 @@
  * demo.  Each row: received, due or time overdue (working-day aware, with
  * a '!' that needs no colour), priority, name, age group, source, category
  * and a safeguarding marker. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,14 +28,14 @@ struct queue {
 	int priority;		/* index into priorities */
 	char category[32];	/* "" for all */
 	bool mine, safeguarding;
+	struct queue_filter filter;	/* the list's, from the four above */
 	struct queue_counts counts;
 };
 
-static struct queue_filter filter_of(const struct screen *s)
+/* The filters as the replica takes them, from the keys' choices. */
+static void set_filter(const struct screen *s, struct queue *q)
 {
-	const struct queue *q = s->state;
-
-	return (struct queue_filter){
+	q->filter = (struct queue_filter){
 		.priority = priorities[q->priority],
 		.category = q->category[0] ? q->category : NULL,
 		.team = q->mine ? s->ui->r->actor.team : NULL,
@@ -42,47 +43,12 @@ static struct queue_filter filter_of(const struct screen *s)
 	};
 }
 
-static int queue_fetch(struct screen *s, enum page_dir dir, const void *key, int limit, void *out,
-		       struct cd_error *err)
-{
-	struct queue_filter f = filter_of(s);
-
-	return queue_page(s->ui->r, &f, dir, key, limit, out, err);
-}
-
-static long queue_before(struct screen *s, const void *key, struct cd_error *err)
-{
-	struct queue_filter f = filter_of(s);
-
-	return queue_rows_before(s->ui->r, &f, key, err);
-}
-
-static long queue_total(struct screen *s, struct cd_error *err)
-{
-	struct queue_filter f = filter_of(s);
-
-	return queue_count(s->ui->r, &f, err);
-}
-
-static const char *row_id(const void *row)
-{
-	return ((const struct queue_row *)row)->id;
-}
-
-static int page_rows(const struct screen *s)
-{
-	return layout_list_rows(s->ui->rows);
-}
-
 static void draw_row(struct screen *s, WINDOW *w, int y, const void *row, bool selected);
 
 static const struct list_source queue_rows = {
 	.row_size = sizeof(struct queue_row),
-	.fetch = queue_fetch,
-	.id_of = row_id,
-	.rows_before = queue_before,
-	.total = queue_total,
-	.page_rows = page_rows,
+	.id_offset = offsetof(struct queue_row, id),
+	.keyset = &referral_queue_keyset,
 	.draw_row = draw_row,
 	.empty = " No open referrals match.",
 };
@@ -115,6 +81,8 @@ static int queue_open(struct screen *s)
 	struct queue *q = cd_calloc(1, sizeof(*q));
 
 	list_init(&q->list, &queue_rows);
+	set_filter(s, q);
+	q->list.filter = &q->filter;
 	s->state = q;
 	queue_reload(s);
 	return 0;
@@ -268,6 +236,7 @@ static int refilter(struct screen *s)
 {
 	struct queue *q = s->state;
 
+	set_filter(s, q);
 	list_rewind(s, &q->list);
 	return ACT_HANDLED | ACT_REDRAW;
 }

@@ -4,11 +4,13 @@
  * in the replica says how); they are a list like any other, moved with
  * the arrows (letters are text here).  Restricted people show by name
  * only. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "caredesk/nhs.h"
 #include "caredesk/person_search.h"
+#include "ui/line_edit.h"
 #include "ui/list.h"
 #include "ui/ui.h"
 
@@ -17,45 +19,19 @@
 #define STR(x) STR_(x)
 
 struct search {
-	char query[QUERY_MAX * 4 + 1];	/* UTF-8 as typed */
-	size_t len;
+	struct line_edit query;	/* what is typed on the Find line */
 	struct person_match *results;
 	int count, cap;
 	bool many;		/* more than PERSON_SEARCH_RANKED_MAX match */
 	struct list list;	/* pages over results */
 };
 
-static const char *match_id(const void *row)
+static const void *result_array(struct screen *s, int *n)
 {
-	return ((const struct person_match *)row)->id;
-}
+	const struct search *st = s->state;
 
-static int results_fetch(struct screen *s, enum page_dir dir, const void *key, int limit,
-			 void *out, struct cd_error *err)
-{
-	struct search *se = s->state;
-
-	(void)err;
-	return list_array_fetch(se->list.src, se->results, se->count, dir, key, limit, out);
-}
-
-static long results_before(struct screen *s, const void *key, struct cd_error *err)
-{
-	struct search *se = s->state;
-
-	(void)err;
-	return list_array_before(se->list.src, se->results, se->count, key);
-}
-
-static long results_total(struct screen *s, struct cd_error *err)
-{
-	(void)err;
-	return ((struct search *)s->state)->count;
-}
-
-static int page_rows(const struct screen *s)
-{
-	return layout_list_rows(s->ui->rows);
+	*n = st->count;
+	return st->results;
 }
 
 static void draw_result(struct screen *s, WINDOW *w, int y, const void *row, bool selected)
@@ -80,11 +56,8 @@ static void draw_result(struct screen *s, WINDOW *w, int y, const void *row, boo
 
 static const struct list_source search_results = {
 	.row_size = sizeof(struct person_match),
-	.fetch = results_fetch,
-	.id_of = match_id,
-	.rows_before = results_before,
-	.total = results_total,
-	.page_rows = page_rows,
+	.id_offset = offsetof(struct person_match, id),
+	.array = result_array,
 	.draw_row = draw_result,
 	.empty = " Nobody matches.",
 };
@@ -95,7 +68,7 @@ static const struct list_source search_results = {
 static void run_search(struct screen *s)
 {
 	struct search *se = s->state;
-	int limit = page_rows(s) * RESULTS_PAGES;
+	int limit = layout_list_rows(s->ui->rows) * RESULTS_PAGES;
 	struct cd_error err;
 	int n;
 
@@ -106,7 +79,7 @@ static void run_search(struct screen *s)
 		se->cap = limit;
 	}
 	cd_error_clear(&err);
-	n = person_search(s->ui->r, se->query, se->results, limit, &se->many, &err);
+	n = person_search(s->ui->r, se->query.text, se->results, limit, &se->many, &err);
 	if (n < 0) {
 		snprintf(se->list.failed, sizeof(se->list.failed), "%s", err.msg);
 		ui_error(s->ui, &err);
@@ -121,6 +94,7 @@ static int search_open(struct screen *s)
 	struct search *se = cd_calloc(1, sizeof(struct search));
 
 	list_init(&se->list, &search_results);
+	se->query.max_chars = QUERY_MAX;
 	s->state = se;
 	return 0;
 }
@@ -144,17 +118,17 @@ static void search_draw(struct screen *s, WINDOW *w, int rows, int cols)
 {
 	struct search *se = s->state;
 	struct ui *ui = s->ui;
-	char prompt[QUERY_MAX * 4 + 64], right[96], at[48];
+	char prompt[LINE_EDIT_BYTES + 96], right[96], at[48];
 	int x;
 
 	(void)rows;
 	list_position(&se->list, at, sizeof(at));
 	snprintf(right, sizeof(right), "%s%sEnter open  C-c back ", at, at[0] ? "  " : "");
 	draw_title(ui, w, " Search people", right);
-	snprintf(prompt, sizeof(prompt), " Find: %s_%s", se->query,
+	snprintf(prompt, sizeof(prompt), " Find: %s_%s", se->query.text,
 		 se->many ? "   (over " STR(PERSON_SEARCH_RANKED_MAX) " match: type more)" : "");
 	draw_text(ui, w, 1, 0, cols, prompt, theme_attr(&ui->theme, ROLE_LABEL));
-	if (!se->len && !se->list.failed[0]) {
+	if (!se->query.len && !se->list.failed[0]) {
 		draw_text(ui, w, 2, 0, cols, " Type a name, an NHS number or a postcode.", A_NORMAL);
 		for (int y = 3; y < 2 + layout_list_rows(rows); y++)
 			draw_text(ui, w, y, 0, cols, "", A_NORMAL);
@@ -162,49 +136,21 @@ static void search_draw(struct screen *s, WINDOW *w, int rows, int cols)
 		list_draw(s, &se->list, w, 2);
 	}
 	/* Typing goes on at the prompt, so the cursor waits there. */
-	x = 7 + text_display_width(se->query, ui->mode);
+	x = 7 + line_edit_point_width(&se->query, ui->mode);
 	ui_cursor(ui, 1, x < cols ? x : cols - 1);
 }
 
-/* Remove the last character (not byte) typed. */
-static void delete_char(struct search *se)
-{
-	while (se->len > 0) {
-		unsigned char c = (unsigned char)se->query[--se->len];
-
-		if ((c & 0xc0) != 0x80)
-			break;
-	}
-	se->query[se->len] = '\0';
-}
-
-/* Typing: printable characters, Backspace, Ctrl-U; other keys (the
- * arrows, Ctrl-N and Ctrl-P among them) go to the bindings. */
+/* Typing goes into the query; every other key (the editing keys, the
+ * arrows, Ctrl-N and Ctrl-P, Esc) is looked up in the bindings. */
 static int search_key(struct screen *s, int key)
 {
 	struct search *se = s->state;
-	char utf8[4];
-	size_t n;
+	size_t was = se->query.len;
 
-	if (key == 27)
-		return ACT_HANDLED | ACT_POP;
-	if (key == (KEY_FUNCTION | KEY_BACKSPACE) || key == 127 || key == 8) {
-		delete_char(se);
-	} else if (key == 21) {
-		se->len = 0;
-		se->query[0] = '\0';
-	} else if (key >= 32 && !(key & (KEY_FUNCTION | KEY_ALT)) &&
-		   text_is_safe_codepoint((wchar_t)key)) {
-		n = text_utf8_encode((wchar_t)key, utf8);
-		if (se->len + n >= sizeof(se->query) || se->len >= QUERY_MAX)
-			return ACT_HANDLED;
-		memcpy(se->query + se->len, utf8, n);
-		se->len += n;
-		se->query[se->len] = '\0';
-	} else {
+	if (!line_edit_type(&se->query, key))
 		return 0;
-	}
-	run_search(s);
+	if (se->query.len != was)
+		run_search(s);
 	return ACT_HANDLED | ACT_REDRAW;
 }
 
@@ -213,9 +159,15 @@ static int search_action(struct screen *s, enum action a)
 	struct search *se = s->state;
 	const struct person_match *sel = list_selected(&se->list);
 	int flags = list_action(s, &se->list, a);
+	size_t was = se->query.len;
 
 	if (flags)
 		return flags;
+	if (line_edit_do(&se->query, a)) {
+		if (se->query.len != was)
+			run_search(s);
+		return ACT_HANDLED | ACT_REDRAW;
+	}
 	if (a != ACTION_OPEN)
 		return 0;
 	if (sel) {

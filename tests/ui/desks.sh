@@ -163,20 +163,24 @@ keys Escape
 wait_for "Referral queue: north"
 
 # --- Ctrl-L repaints everything -----------------------------------------
+# A full repaint clears the terminal and writes every line again: the
+# bytes through the pane say so (a clear, and over a thousand bytes); the
+# pane then shows every part of the screen.
 : >"$T/raw"
 tmux -L "$SOCK" pipe-pane -t a -o "cat >>$T/raw"
 keys C-l
-# Until the whole screen has come through (a loaded machine is slow).
+# Until the repaint has come through (a loaded machine is slow).
 i=0
-while [ $i -lt 40 ] && ! { grep -q "Referral queue: north" "$T/raw" && grep -q "duty.north, north-duty" "$T/raw"; }; do
+while [ $i -lt 50 ] && [ "$(wc -c <"$T/raw")" -lt 1000 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
 tmux -L "$SOCK" pipe-pane -t a
 painted=$(wc -c <"$T/raw")
 [ "$painted" -ge 1000 ] || fail "Ctrl-L wrote only $painted bytes: not a full repaint"
+grep -q "$(printf '\033')\[2J" "$T/raw" || fail "Ctrl-L did not clear the terminal before repainting"
 for part in "Referral queue: north" "Received" "duty.north, north-duty"; do
-	grep -q "$part" "$T/raw" || { fail "Ctrl-L did not redraw '$part'"; cat -v "$T/raw" | fold -w 200 | sed 's/^/    | /'; }
+	wait_for "$part"
 done
 
 # --- Ctrl-Z: no job control, no stop ------------------------------------
@@ -320,6 +324,15 @@ keys Escape
 wait_for "Referral queue: north"
 keys j
 wait_selected 4
+# Esc and a key that cannot make an Alt key (an arrow, a resize) in one
+# write: Esc goes back and the key that followed still counts (it was
+# dropped, and a resize lost that way left the desk drawing for the old
+# size, its status line off the screen).
+keys Enter
+wait_for "Chronology, newest first"
+keys Escape Down
+wait_for "Referral queue: north"
+wait_selected 5
 
 # --- the status line shows the sync agent's state; S asks it to run -----
 # The demo replica synced at 09:30 (CAREDESK_NOW).

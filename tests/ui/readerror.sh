@@ -4,7 +4,8 @@
 # half-migrated replica would leave it): the queue must say that it could
 # not read the list, with SQLite's reason, on the rows and on the message
 # line, and never "No open referrals match."  Put back, the list returns
-# with the selection where it was.  The same holds on the caseload.
+# with the selection where it was.  The same holds on the caseload, and a
+# form whose choices cannot be read does not open.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/ui/lib.sh"
 
 ui_setup
@@ -56,6 +57,22 @@ screen | grep -qF "No open cases" && fail "a failed read showed as an empty case
 mend_table care_case
 wait_gone "Could not read this list:"
 
-keys q q
+# A form whose choices cannot be read does not open (a triage form with no
+# decision codes would look as if there were none); the message line says
+# why.
+keys q
+wait_for "Referral queue: north"
+break_table decision_code
+keys t
+wait_for "decision codes" 10
+screen | grep -qF " Triage" && fail "the triage form opened without its decision codes"
+mend_table decision_code
+keys t
+wait_for " Triage"
+screen | grep -qF "NFA" || screen | grep -qF "(not yet decided)" || fail "the triage form shows no decision"
+keys C-c
+wait_for "Referral queue: north"
+
+keys q
 [ "$(exit_status)" = 0 ] || fail "the desk did not quit cleanly after the failures"
 finish

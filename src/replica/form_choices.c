@@ -1,0 +1,115 @@
+/* The desk's form choices (see form_choices.h). */
+#include "caredesk/form_choices.h"
+#include "replica/internal.h"
+
+static const char *const sql_decisions =
+	"SELECT code, label, closes FROM decision_code ORDER BY closes, code LIMIT ?1";
+static const char *const sql_closure_reasons =
+	"SELECT code, label, 0 FROM closure_reason_code ORDER BY code = 'other', code LIMIT ?1";
+#define WORKER_SELECT(cases) \
+	"SELECT w.login, w.name, w.team, (SELECT count(*) FROM care_case " cases \
+	" WHERE " cases ".allocated_to = w.id AND " cases ".closed_at IS NULL) AS open_cases "
+static const char *const sql_allocation =
+	WORKER_SELECT("c")
+	"FROM referral f JOIN person p ON p.id = f.person_id "
+	"JOIN worker w ON w.active = 1 JOIN team t ON t.code = w.team "
+	"WHERE f.id = ?1 AND (t.locality = p.locality OR w.team = f.team) "
+	"ORDER BY w.team, open_cases, w.login LIMIT ?2";
+static const char *const sql_reallocation =
+	WORKER_SELECT("o")
+	"FROM care_case c JOIN worker w ON w.active = 1 JOIN team t ON t.code = w.team "
+	"WHERE c.id = ?1 AND (w.team = c.team OR t.locality = c.locality) "
+	"AND w.id IS NOT c.allocated_to ORDER BY w.team <> c.team, w.team, open_cases, w.login "
+	"LIMIT ?2";
+static const char *const sql_note_text = "SELECT body FROM note WHERE id = ?1";
+static const char *const sql_person_name =
+	"SELECT given_name || ' ' || family_name FROM person WHERE id = ?1";
+
+static int code_choices(struct replica *r, const char *sql, const char *what,
+			struct code_choice *out, int max, struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt_checked(r, sql, err);
+	int n = 0, rc = SQLITE_DONE;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, max);
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		column_copy(st, 0, out[n].code, sizeof(out[n].code));
+		column_copy(st, 1, out[n].label, sizeof(out[n].label));
+		out[n].closes = sqlite3_column_int(st, 2) != 0;
+		n++;
+	}
+	return read_failed(r, st, rc, err, what) ? -1 : n;
+}
+
+int decision_choices(struct replica *r, struct code_choice *out, int max, struct cd_error *err)
+{
+	return code_choices(r, sql_decisions, "the decision codes", out, max, err);
+}
+
+int closure_reason_choices(struct replica *r, struct code_choice *out, int max,
+			   struct cd_error *err)
+{
+	return code_choices(r, sql_closure_reasons, "the closure reasons", out, max, err);
+}
+
+static int worker_choices(struct replica *r, const char *sql, const char *record_id,
+			  struct worker_choice *out, int max, struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt_checked(r, sql, err);
+	int n = 0, rc = SQLITE_DONE;
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, record_id);
+	sqlite3_bind_int(st, 2, max);
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		column_copy(st, 0, out[n].login, sizeof(out[n].login));
+		column_copy(st, 1, out[n].name, sizeof(out[n].name));
+		column_copy(st, 2, out[n].team, sizeof(out[n].team));
+		out[n].open_cases = sqlite3_column_int(st, 3);
+		n++;
+	}
+	return read_failed(r, st, rc, err, "the workers to choose from") ? -1 : n;
+}
+
+int allocation_choices(struct replica *r, const char *referral_id, struct worker_choice *out,
+		       int max, struct cd_error *err)
+{
+	return worker_choices(r, sql_allocation, referral_id, out, max, err);
+}
+
+int reallocation_choices(struct replica *r, const char *case_id, struct worker_choice *out,
+			 int max, struct cd_error *err)
+{
+	return worker_choices(r, sql_reallocation, case_id, out, max, err);
+}
+
+static int one_text(struct replica *r, const char *sql, const char *id, const char *what,
+		    char *out, size_t size, struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt_checked(r, sql, err);
+	int rc, found;
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	found = rc == SQLITE_ROW;
+	if (found)
+		column_copy(st, 0, out, size);
+	return read_failed(r, st, rc, err, what) ? -1 : found;
+}
+
+int note_text(struct replica *r, const char *note_id, char *out, size_t size,
+	      struct cd_error *err)
+{
+	return one_text(r, sql_note_text, note_id, "the note", out, size, err);
+}
+
+int person_display_name(struct replica *r, const char *person_id, char *out, size_t size,
+			struct cd_error *err)
+{
+	return one_text(r, sql_person_name, person_id, "the person", out, size, err);
+}
