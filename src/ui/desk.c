@@ -20,7 +20,7 @@
 
 #include "caredesk/datetime.h"
 #include "caredesk/desk.h"
-#include "caredesk/sync.h"
+#include "caredesk/sync_state.h"
 #include "ui/ui.h"
 
 #define TICK_MS 1000
