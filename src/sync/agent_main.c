@@ -28,7 +28,7 @@
 
 #include "caredesk/datetime.h"
 #include "caredesk/sync.h"
-#include "cli/config.h"
+#include "caredesk/config.h"
 #include "cli/options.h"
 
 #define DEFAULT_INTERVAL 30

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/config.h"
+#include "caredesk/config.h"
 
 #ifndef CD_SYSCONFDIR
 #define CD_SYSCONFDIR "/usr/local/etc"
