@@ -396,7 +396,7 @@ static int handle_keys(struct ui *ui, bool readable, bool *gone)
 static void apply_key_settings(struct ui *ui, const struct desk_options *opt, int *bad)
 {
 	for (int i = 0; opt && i < opt->key_count; i++) {
-		const struct desk_key_setting *k = &opt->keys[i];
+		const struct config_key_setting *k = &opt->keys[i];
 		enum action a;
 		char why[160];
 
@@ -414,7 +414,7 @@ static void apply_key_settings(struct ui *ui, const struct desk_options *opt, in
 static void apply_colour_settings(struct ui *ui, const struct desk_options *opt, int *bad)
 {
 	for (int i = 0; opt && i < opt->colour_count; i++) {
-		const struct desk_colour_setting *c = &opt->colours[i];
+		const struct config_colour_setting *c = &opt->colours[i];
 		char why[200];
 
 		if (theme_set(&ui->theme, c->part, c->colour, why, sizeof(why))) {
