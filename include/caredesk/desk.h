@@ -4,28 +4,15 @@
 
 #include <stdbool.h>
 
+#include "caredesk/config.h"
 #include "caredesk/replica.h"
 
-struct desk_key_setting {
-	const char *action;		/* an action name from the action table */
-	const char **keys;		/* key names */
-	int count;
-	const char *file;		/* where it was set, for messages */
-	int line;
-};
-
-struct desk_colour_setting {
-	const char *part;		/* a part of the screen: overdue, title, ... */
-	const char *colour;		/* "red", "white on blue", "none" */
-	const char *file;		/* where it was set, for messages */
-	int line;
-};
-
+/* The desk's settings, which the CLI takes from the configuration. */
 struct desk_options {
 	int escdelay_ms;		/* -1: ESCDELAY from the environment, else 100 */
-	const struct desk_key_setting *keys;	/* borrowed */
+	const struct config_key_setting *keys;	/* borrowed */
 	int key_count;
-	const struct desk_colour_setting *colours;	/* borrowed */
+	const struct config_colour_setting *colours;	/* borrowed */
 	int colour_count;
 	double started_ms;		/* desk_clock_ms() when the process began */
 	bool cursor_hidden;		/* cursor = "hidden": no cursor on the selection */

@@ -54,6 +54,9 @@ struct replica {
 	int schema_version;
 	struct stmt_cache *stmts;	/* owned: prepared statements by SQL text */
 	struct sync_tables *sync_tables;	/* owned: generated row SQL (sync_rows.h) */
+	/* How replica_close frees sync_tables: set by sync_rows.c, which made
+	 * them, so replica.c need not call into the file that calls it. */
+	void (*sync_tables_free)(struct sync_tables *tables);
 };
 
 /* The schema version this binary writes (the newest migration). */

@@ -83,7 +83,4 @@ void sync_pull_free(struct sync_pull *p);
  * borough this way). */
 int central_seed(struct replica *r, struct cd_error *err);
 
-/* Free the generated SQL (replica_close does). */
-void sync_tables_free(struct sync_tables *tables);
-
 #endif

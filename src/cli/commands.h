@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 #include "caredesk/replica.h"
-#include "cli/config.h"
+#include "caredesk/config.h"
 #include "cli/options.h"
 
 struct app {

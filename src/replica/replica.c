@@ -242,7 +242,8 @@ void replica_close(struct replica **rp)
 	if (r->db)
 		sqlite3_close(r->db);
 	workcal_free(&r->cal);
-	sync_tables_free(r->sync_tables);
+	if (r->sync_tables)
+		r->sync_tables_free(r->sync_tables);
 	free(r->path);
 	free(r);
 	*rp = NULL;

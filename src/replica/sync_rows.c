@@ -173,7 +173,8 @@ static struct sync_tables *load_tables(struct replica *r)
 	return all;
 }
 
-void sync_tables_free(struct sync_tables *all)
+/* The replica frees them on close (replica.h). */
+static void sync_tables_free(struct sync_tables *all)
 {
 	if (!all)
 		return;
@@ -198,8 +199,10 @@ void sync_tables_free(struct sync_tables *all)
 
 const struct sync_table_def *sync_table_find(struct replica *r, const char *name)
 {
-	if (!r->sync_tables)
+	if (!r->sync_tables) {
 		r->sync_tables = load_tables(r);
+		r->sync_tables_free = sync_tables_free;
+	}
 	for (int i = 0; name && i < r->sync_tables->count; i++)
 		if (strcmp(r->sync_tables->t[i].name, name) == 0)
 			return &r->sync_tables->t[i];

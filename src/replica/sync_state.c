@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "caredesk/sync.h"
+#include "caredesk/sync_state.h"
 #include "replica/internal.h"
 
 int sync_state_get(struct replica *r, const char *key, char *out, size_t size)

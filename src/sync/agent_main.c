@@ -2,6 +2,7 @@
  *
  *   caredesk-sync [--once | --watch] [--interval SECONDS]
  *                 [--replica FILE] [--config FILE]
+ *   caredesk-sync --help | --version
  *
  * --once pushes what is waiting and pulls until up to date, then exits
  * (0, or 69 when central cannot be reached).  --watch (the default) keeps
@@ -26,10 +27,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <config.h>	/* autoconf's, from the build tree */
+
+#include "caredesk/config.h"
 #include "caredesk/datetime.h"
 #include "caredesk/sync.h"
-#include "cli/config.h"
-#include "cli/options.h"
 
 #define DEFAULT_INTERVAL 30
 #define BACKOFF_MAX 300
@@ -53,7 +55,9 @@ static void usage(FILE *fp)
 	      "                  in bulk (caredesk init --central uses it)\n"
 	      "  --watch         keep in step until stopped (the default)\n"
 	      "  --interval S    seconds between rounds when nothing changes here (30)\n"
-	      "  --syslog        log to syslog as well as to standard error\n", fp);
+	      "  --syslog        log to syslog as well as to standard error\n"
+	      "  --replica FILE  the replica (else caredesk.conf's replica)\n"
+	      "  --config FILE   read FILE, not the usual caredesk.conf\n", fp);
 }
 
 /* One line of the log: stderr, and syslog when asked for. */
@@ -266,9 +270,12 @@ int main(int argc, char **argv)
 		{ "watch", no_argument, NULL, 'w' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "syslog", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		CONFIG_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct global_opts g = { 0 };
+	struct config_args g = { 0 };
 	struct config cfg;
 	struct cd_error err;
 	struct replica *r = NULL;
@@ -279,13 +286,21 @@ int main(int argc, char **argv)
 	umask(007);
 	setlocale(LC_ALL, "");
 	cd_error_clear(&err);
-	if (global_opts_extract(&argc, argv, &g, &err))
-		return fail(&err);
-	if (g.help) {
-		usage(stdout);
-		return 0;
-	}
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		int taken = config_args_take(opt, optarg, &g, &err);
+
+		if (taken < 0)
+			return fail(&err);
+		if (taken)
+			continue;
+		if (opt == 'h') {
+			usage(stdout);
+			return 0;
+		}
+		if (opt == 'V') {
+			printf("caredesk-sync %s\n", PACKAGE_VERSION);
+			return 0;
+		}
 		if (opt == 'o')
 			once = 1;
 		else if (opt == 'f')
@@ -317,7 +332,7 @@ int main(int argc, char **argv)
 	if (config_load(g.config, &cfg, &err))
 		return fail(&err);
 	central_settings_to_libpq(&cfg.central);
-	path = g.replica ? g.replica : cfg.replica;
+	path = config_replica_path(&g, &cfg);
 	rc = take_lock(path, &lock_fd, &err) || replica_open(path, REPLICA_OPEN_EXISTING, &r, &err);
 	if (rc) {
 		config_free(&cfg);

@@ -85,8 +85,6 @@ void central_close(struct central **cp)
 	*cp = NULL;
 }
 
-const char *const store_localities[STORE_LOCALITIES] = { "north", "south", "central", "west" };
-
 static bool known_scope(const char *scope)
 {
 	for (size_t i = 0; i < STORE_LOCALITIES; i++)
@@ -597,25 +595,6 @@ json_t *central_push(struct central *c, json_t *request, struct cd_error *err)
 
 /* --- a pull ----------------------------------------------------------------- */
 
-/* Append one record line: "seq TAB tbl TAB id TAB row", the row empty
- * for a record central no longer has.  Names are our own identifiers and
- * JSON text never holds a raw tab or newline, so the line splits safely. */
-void pull_body_add(struct pull_body *b, long long seq, const char *tbl, const char *id,
-		   const char *row)
-{
-	size_t need = 64 + strlen(tbl) + strlen(id) + (row ? strlen(row) : 0);
-	int n;
-
-	if (b->len + need > b->cap) {
-		b->cap = (b->cap + need) * 2;
-		b->text = cd_realloc(b->text, b->cap);
-	}
-	n = snprintf(b->text + b->len, b->cap - b->len, "%lld\t%s\t%s\t%s\n", seq, tbl, id,
-		     row ? row : "");
-	b->len += (size_t)n;
-	b->lines++;
-}
-
 json_t *central_pull(struct central *c, json_t *request, struct pull_body *body,
 		     struct cd_error *err)
 {
@@ -680,26 +659,4 @@ int central_init(const char *target, struct cd_error *err)
 		return -1;
 	s->ops->close(s);
 	return 0;
-}
-
-/* --- what every store shares ------------------------------------------------ */
-
-bool store_table_has_column(const struct store_table *t, const char *col)
-{
-	for (int i = 0; i < t->ncols; i++)
-		if (strcmp(t->cols[i], col) == 0)
-			return true;
-	return false;
-}
-
-const char *store_scope_of(const char *tbl, const char *locality)
-{
-	if (strcmp(tbl, "worker") == 0 || !locality)
-		return "borough";
-	return locality;
-}
-
-bool store_is_pg_uri(const char *uri)
-{
-	return strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0;
 }

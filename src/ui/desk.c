@@ -20,7 +20,7 @@
 
 #include "caredesk/datetime.h"
 #include "caredesk/desk.h"
-#include "caredesk/sync.h"
+#include "caredesk/sync_state.h"
 #include "ui/ui.h"
 
 #define TICK_MS 1000
@@ -405,7 +405,7 @@ static int handle_keys(struct ui *ui, bool readable, bool *gone)
 static void apply_key_settings(struct ui *ui, const struct desk_options *opt, int *bad)
 {
 	for (int i = 0; opt && i < opt->key_count; i++) {
-		const struct desk_key_setting *k = &opt->keys[i];
+		const struct config_key_setting *k = &opt->keys[i];
 		enum action a;
 		char why[160];
 
@@ -423,7 +423,7 @@ static void apply_key_settings(struct ui *ui, const struct desk_options *opt, in
 static void apply_colour_settings(struct ui *ui, const struct desk_options *opt, int *bad)
 {
 	for (int i = 0; opt && i < opt->colour_count; i++) {
-		const struct desk_colour_setting *c = &opt->colours[i];
+		const struct config_colour_setting *c = &opt->colours[i];
 		char why[200];
 
 		if (theme_set(&ui->theme, c->part, c->colour, why, sizeof(why))) {

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "caredesk/replica.h"
-#include "caredesk/sync.h"
+#include "caredesk/sync_state.h"
 #include "caredesk/text.h"
 #include "ui/keys.h"
 #include "ui/theme.h"

@@ -1,4 +1,4 @@
-/* Reading caredesk.conf (see config.h).  libconfig 1.5 is what Debian 12
+/* Reading caredesk.conf (see caredesk/config.h).  libconfig 1.5 is what Debian 12
  * ships, so only its API is used. */
 #include <errno.h>
 #include <libconfig.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/config.h"
+#include "caredesk/config.h"
 
 #ifndef CD_SYSCONFDIR
 #define CD_SYSCONFDIR "/usr/local/etc"
@@ -181,7 +181,7 @@ static int read_keys(config_setting_t *g, const char *file, struct config *cfg,
 	cfg->keys = cd_calloc((size_t)n, sizeof(*cfg->keys));
 	for (int i = 0; i < n; i++) {
 		config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
-		struct desk_key_setting *k = &cfg->keys[cfg->key_count];
+		struct config_key_setting *k = &cfg->keys[cfg->key_count];
 		int count = config_setting_length(s);
 		char field[80];
 
@@ -215,7 +215,7 @@ static int read_colours(config_setting_t *g, const char *file, struct config *cf
 	cfg->colours = cd_calloc((size_t)n, sizeof(*cfg->colours));
 	for (int i = 0; i < n; i++) {
 		config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
-		struct desk_colour_setting *c = &cfg->colours[cfg->colour_count];
+		struct config_colour_setting *c = &cfg->colours[cfg->colour_count];
 		const char *value = config_setting_get_string(s);
 		char field[80];
 
@@ -374,4 +374,24 @@ int config_load(const char *explicit_path, struct config *cfg, struct cd_error *
 	rc = apply(&c, path, cfg, err);
 	config_destroy(&c);
 	return rc;
+}
+
+static const char *const arg_names[] = { "config", "replica", "as" };
+
+int config_args_take(int opt, const char *value, struct config_args *a, struct cd_error *err)
+{
+	const char **slot[] = { &a->config, &a->replica, &a->as };
+	int i = opt - CONFIG_OPT_CONFIG;
+
+	if (i < 0 || i > 2)
+		return 0;
+	if (!value || !*value)
+		return cd_error_set(err, CD_EX_USAGE, NULL, "option --%s needs a value", arg_names[i]);
+	*slot[i] = value;
+	return 1;
+}
+
+const char *config_replica_path(const struct config_args *a, const struct config *cfg)
+{
+	return a->replica ? a->replica : cfg->replica;
 }
