@@ -110,6 +110,8 @@ static void getopt_error(struct parse *p, char **argv, int c)
 
 	if (c == ':')
 		parse_error(p, "option %s needs a value", arg);
+	else if (optopt >= VAL_VERB)	/* a flag given a value: --all=yes */
+		parse_error(p, "option %.*s takes no value", (int)strcspn(arg, "="), arg);
 	else
 		parse_error(p, "unknown option '%s'", arg);
 }
