@@ -1,9 +1,8 @@
 /* What every subcommand shares: opening the replica as the right worker,
  * and reporting errors and usage the same way. */
-#include <stdarg.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <getopt.h>
 #include <string.h>
 
 #include "caredesk/actions.h"
@@ -18,18 +17,6 @@ int app_fail(const struct cd_error *err)
 	cd_error_format(err, buf, sizeof(buf));
 	fprintf(stderr, "caredesk: %s\n", buf);
 	return err->code ? err->code : CD_EX_SOFTWARE;
-}
-
-int app_usage_error(const char *usage, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("caredesk: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n%s", usage);
-	return CD_EX_USAGE;
 }
 
 const char *app_replica_path(const struct app *app)
@@ -92,34 +79,6 @@ int app_open(struct app *app, struct replica **out)
 	return 0;
 }
 
-int parse_format(const char *s, enum out_format *out)
-{
-	if (strcmp(s, "table") == 0)
-		*out = FORMAT_TABLE;
-	else if (strcmp(s, "csv") == 0)
-		*out = FORMAT_CSV;
-	else if (strcmp(s, "json") == 0)
-		*out = FORMAT_JSON;
-	else
-		return -1;
-	return 0;
-}
-
-int app_option_error(const char *usage, char **argv, int c)
-{
-	const char *arg = argv[optind - 1];
-
-	if (c == ':')
-		return app_usage_error(usage, "option %s needs a value", arg);
-	return app_usage_error(usage, "unknown option '%s'", arg);
-}
-
-void app_getopt_reset(void)
-{
-	optind = 1;
-	opterr = 0;
-}
-
 sqlite3_stmt *app_prepare_listing(struct replica *r, const struct listing *l, enum out_format f)
 {
 	char *sql = listing_sql(l, f == FORMAT_JSON ? LISTING_JSON_OBJECTS : LISTING_COLUMNS);
@@ -131,33 +90,48 @@ sqlite3_stmt *app_prepare_listing(struct replica *r, const struct listing *l, en
 	return st;
 }
 
-int app_list_command(struct app *app, int argc, char **argv, const char *usage,
-		     const char *table)
+int app_write_rows(sqlite3_stmt *st, enum out_format format)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum out_format format = FORMAT_TABLE;
+	struct cd_error err;
+
+	cd_error_clear(&err);
+	return write_rows(stdout, st, format, &err) ? app_fail(&err) : 0;
+}
+
+/* Output lost on the way out is reported once: a command that already
+ * failed on a write (CD_EX_IOERR) has said so. */
+int app_finish_output(int rc)
+{
+	int lost = ferror(stdout), e = 0;
+
+	if (fclose(stdout) != 0) {
+		lost = 1;
+		e = errno;
+	}
+	if (!lost || rc == CD_EX_IOERR)
+		return rc;
+	fprintf(stderr, "caredesk: writing to standard output failed: %s\n",
+		strerror(e ? e : EIO));
+	return rc ? rc : CD_EX_IOERR;
+}
+
+const struct opt_spec app_list_opts[] = {
+	FORMAT_OPTION("table|csv|json"),
+	{ NULL, NULL, NULL, 0, 0 },
+};
+
+int app_list(struct app *app, const struct args *a, const char *table)
+{
+	enum out_format format = args_format(a, 0);
 	struct replica *r;
 	sqlite3_stmt *st;
-	int c, rc;
+	int rc = app_open(app, &r);
 
-	app_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'f')
-			return app_option_error(usage, argv, c);
-		if (parse_format(optarg, &format))
-			return app_usage_error(usage, "--format is table, csv or json");
-	}
-	if (optind < argc)
-		return app_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	rc = app_open(app, &r);
 	if (rc)
 		return rc;
 	st = app_prepare_listing(r, export_listing(table), format);
-	write_rows(stdout, st, format);
+	rc = app_write_rows(st, format);
 	sqlite3_finalize(st);
 	replica_close(&r);
-	return 0;
+	return rc;
 }

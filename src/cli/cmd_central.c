@@ -11,16 +11,6 @@
 #include "caredesk/program.h"
 #include "cli/commands.h"
 
-static const char usage[] =
-	"usage: caredesk central init URI\n"
-	"  Makes the central store at URI, or migrates it to this caredesk's schema:\n"
-	"    file:/path/central.db       an embedded central (a SQLite file)\n"
-	"    postgresql://host/database  schema caredesk, a sync role per locality\n"
-	"                                (caredesk_sync_north ... _borough) and\n"
-	"                                row-level security; the URI's user needs\n"
-	"                                CREATEROLE.  Credentials come from ~/.pgpass\n"
-	"                                or a service file, never from the URI.\n";
-
 /* The URI is stored in a file every desk user can read: no secrets in it. */
 int app_check_central_uri(const char *uri, struct cd_error *err)
 {
@@ -73,26 +63,36 @@ static int run_syncd_init(const char *uri)
 	return CD_EX_SOFTWARE;
 }
 
-int cmd_central(struct app *app, int argc, char **argv)
+static int init_run(struct app *app, const struct args *a)
 {
+	const char *uri = a->operand[0];
 	struct cd_error err;
 	int rc;
 
-	if (app->opts.help) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (argc != 3 || strcmp(argv[1], "init") != 0)
-		return app_usage_error(usage, argc < 2 ? "central needs init URI" :
-					      "unknown or incomplete central command '%s'", argv[1]);
+	(void)app;
 	cd_error_clear(&err);
-	if (app_check_central_uri(argv[2], &err))
+	if (app_check_central_uri(uri, &err))
 		return app_fail(&err);
-	if (strncmp(argv[2], "ssh://", 6) == 0)
-		return app_usage_error(usage, "make an embedded central on its own host, with "
-				       "caredesk central init file:/path");
-	rc = run_syncd_init(argv[2]);
+	if (strncmp(uri, "ssh://", 6) == 0)
+		return args_usage_error(a, "make an embedded central on its own host, with "
+					"caredesk central init file:/path");
+	rc = run_syncd_init(uri);
 	if (rc == 0)
-		printf("caredesk: central store %s is ready\n", argv[2]);
+		printf("caredesk: central store %s is ready\n", uri);
 	return rc;
 }
+
+static const struct verb_spec verbs[] = {
+	{ "init", "URI", 1, NULL, "make a central store, or migrate it", init_run },
+};
+
+const struct command_spec cmd_central_spec = {
+	"central", "make or migrate a central store", verbs, 1,
+	"  Makes the central store at URI, or migrates it to this caredesk's schema:\n"
+	"    file:/path/central.db       an embedded central (a SQLite file)\n"
+	"    postgresql://host/database  schema caredesk, a sync role per locality\n"
+	"                                (caredesk_sync_north ... _borough) and\n"
+	"                                row-level security; the URI's user needs\n"
+	"                                CREATEROLE.  Credentials come from ~/.pgpass\n"
+	"                                or a service file, never from the URI.\n",
+};

@@ -3,28 +3,14 @@
 
 #include "cli/commands.h"
 
-static const char usage[] =
-	"usage: caredesk check [--replica FILE]\n"
-	"  Runs SQLite's quick_check and foreign key check, verifies every audit\n"
-	"  chain and the outbox capture triggers, and compares the schema (tables,\n"
-	"  indexes, triggers) with the one the migrations make.  Exit 0 when all\n"
-	"  is well, 65 if a problem was found (each is printed).\n";
-
-int cmd_check(struct app *app, int argc, char **argv)
+static int run(struct app *app, const struct args *a)
 {
 	struct replica *r;
 	struct cd_error err;
 	long problems = 0;
-	int rc;
+	int rc = app_open(app, &r);
 
-	(void)argv;
-	if (app->opts.help) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (argc > 1)
-		return app_usage_error(usage, "unexpected argument '%s'", argv[1]);
-	rc = app_open(app, &r);
+	(void)a;
 	if (rc)
 		return rc;
 	cd_error_clear(&err);
@@ -40,3 +26,15 @@ int cmd_check(struct app *app, int argc, char **argv)
 	replica_close(&r);
 	return rc;
 }
+
+static const struct verb_spec verbs[] = {
+	{ NULL, NULL, 0, NULL, "the replica's integrity", run },
+};
+
+const struct command_spec cmd_check_spec = {
+	"check", "check the replica's integrity", verbs, 1,
+	"  Runs SQLite's quick_check and foreign key check, verifies every audit\n"
+	"  chain and the outbox capture triggers, and compares the schema (tables,\n"
+	"  indexes, triggers) with the one the migrations make.  Exit 0 when all\n"
+	"  is well, 65 if a problem was found (each is printed).\n",
+};

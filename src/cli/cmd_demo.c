@@ -10,7 +10,6 @@
  * status line is live.  Existing files are kept: the demo is made once
  * and then reopened. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,14 +25,6 @@
 #include "caredesk/sync_rows.h"
 #include "cli/commands.h"
 #include "cli/generator.h"
-
-static const char usage[] =
-	"usage: caredesk demo [--dir DIR]\n"
-	"  Makes the demo borough in DIR (default $XDG_DATA_HOME/caredesk/demo) if it\n"
-	"  is not there yet: central-store.db (the embedded central store) and, synced\n"
-	"  from it, replica-north.db, replica-south.db, replica-central.db,\n"
-	"  replica-west.db and replica-borough.db; then opens the north desk with a\n"
-	"  sync agent running.\n";
 
 #define DEMO_PEOPLE 4000
 #define DEMO_SEED 2026
@@ -141,32 +132,19 @@ static int make_demo(struct app *app, const char dir[2048])
 	return rc;
 }
 
-int cmd_demo(struct app *app, int argc, char **argv)
+static int run(struct app *app, const struct args *a)
 {
-	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
 	char dir[2048], path[4096];
 	struct replica *r;
 	pid_t agent = -1;
-	int c, rc;
+	int rc;
 
-	if (app->opts.help) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	default_dir(dir, sizeof(dir));
-	app_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'd')
-			return app_option_error(usage, argv, c);
-		if (strlen(optarg) >= sizeof(dir))
-			return app_usage_error(usage, "--dir is too long");
-		snprintf(dir, sizeof(dir), "%s", optarg);
-	}
-	if (optind < argc)
-		return app_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (a->value[0] && strlen(a->value[0]) >= sizeof(dir))
+		return args_usage_error(a, "--dir is too long");
+	if (a->value[0])
+		snprintf(dir, sizeof(dir), "%s", a->value[0]);
+	else
+		default_dir(dir, sizeof(dir));
 	if (mkdir_p(dir) != 0) {
 		fprintf(stderr, "caredesk: cannot make %s: %s\n", dir, strerror(errno));
 		return CD_EX_CANTCREAT;
@@ -190,3 +168,21 @@ int cmd_demo(struct app *app, int argc, char **argv)
 	}
 	return rc;
 }
+
+static const struct opt_spec opts[] = {
+	{ "dir", "DIR", "where the demo lives", 0, 0 },
+	{ NULL, NULL, NULL, 0, 0 },
+};
+
+static const struct verb_spec verbs[] = {
+	{ NULL, NULL, 0, opts, "make the demo borough if missing, then open the desk", run },
+};
+
+const struct command_spec cmd_demo_spec = {
+	"demo", "make the demo borough and open it", verbs, 1,
+	"  Makes the demo borough in DIR (default $XDG_DATA_HOME/caredesk/demo) if it\n"
+	"  is not there yet: central-store.db (the embedded central store) and, synced\n"
+	"  from it, replica-north.db, replica-south.db, replica-central.db,\n"
+	"  replica-west.db and replica-borough.db; then opens the north desk with a\n"
+	"  sync agent running.\n",
+};

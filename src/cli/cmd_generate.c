@@ -1,6 +1,5 @@
 /* caredesk generate: a synthetic borough as a standalone replica. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +9,6 @@
 #include "caredesk/actions.h"
 #include "cli/commands.h"
 #include "cli/generator.h"
-
-static const char usage[] =
-	"usage: caredesk generate --people N --seed S --out FILE [--today YYYY-MM-DD]\n"
-	"  Makes FILE, a borough-wide replica of N synthetic people with ten years of\n"
-	"  referrals, cases, chronology and handover.  The same N, S and today give\n"
-	"  the same data, to the byte in every export.  NHS numbers are from the\n"
-	"  999 test range.  You are registered as its admin.\n";
 
 #define PEOPLE_MAX 2000000
 
@@ -75,57 +67,60 @@ int generate_replica(struct app *app, const char *path, const struct generate_pa
 	return 0;
 }
 
-int cmd_generate(struct app *app, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "people", required_argument, NULL, 'p' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "today", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct generate_params p = { 0 };
-	const char *out = NULL, *today = NULL;
-	unsigned long long seed = 0;
-	int have_seed = 0, c, rc;
-	time_t began = time(NULL);
+enum { G_PEOPLE, G_SEED, G_OUT, G_TODAY };
+static const struct opt_spec opts[] = {
+	[G_PEOPLE] = { "people", "N", "how many people", OPT_REQUIRED, 0 },
+	[G_SEED] = { "seed", "S", "the random seed (a whole number)", OPT_REQUIRED, 0 },
+	[G_OUT] = { "out", "FILE", "the new replica", OPT_REQUIRED, 0 },
+	[G_TODAY] = { "today", "YYYY-MM-DD", "the day it ends (default today)", 0, 0 },
+	{ NULL, NULL, NULL, 0, 0 },
+};
 
-	if (app->opts.help) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	app_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'p') {
-			if (parse_long(optarg, 1, PEOPLE_MAX, &p.people))
-				return app_usage_error(usage, "--people must be 1 to %d", PEOPLE_MAX);
-		} else if (c == 's') {
-			if (parse_seed(optarg, &seed))
-				return app_usage_error(usage, "--seed must be a whole number");
-			have_seed = 1;
-		} else if (c == 'o') {
-			out = optarg;
-		} else if (c == 't') {
-			today = optarg;
-		} else {
-			return app_option_error(usage, argv, c);
-		}
-	}
-	if (optind < argc)
-		return app_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!p.people || !have_seed || !out)
-		return app_usage_error(usage, "generate needs --people, --seed and --out");
-	if (today && date_parse(today, &p.today))
-		return app_usage_error(usage, "--today must be a date, YYYY-MM-DD");
+/* The parameters from the options; a usage error's status otherwise. */
+static int read_params(const struct args *a, struct generate_params *p)
+{
+	const char *today = a->value[G_TODAY];
+	unsigned long long seed;
+
+	if (parse_long(a->value[G_PEOPLE], 1, PEOPLE_MAX, &p->people))
+		return args_usage_error(a, "--people must be 1 to %d", PEOPLE_MAX);
+	if (parse_seed(a->value[G_SEED], &seed))
+		return args_usage_error(a, "--seed must be a whole number");
+	p->seed = seed;
+	if (today && date_parse(today, &p->today))
+		return args_usage_error(a, "--today must be a date, YYYY-MM-DD");
 	if (!today)
-		p.today = local_from_instant(now_instant()).date;
+		p->today = local_from_instant(now_instant()).date;
+	return 0;
+}
+
+static int run(struct app *app, const struct args *a)
+{
+	struct generate_params p = { 0 };
+	const char *out = a->value[G_OUT];
+	time_t began = time(NULL);
+	int rc = read_params(a, &p);
+
+	if (rc)
+		return rc;
 	if (access(out, F_OK) == 0)
-		return app_usage_error(usage, "%s already exists; generate makes a new file", out);
-	p.seed = seed;
+		return args_usage_error(a, "%s already exists; generate makes a new file", out);
 	p.progress = isatty(STDERR_FILENO) ? stderr : NULL;
 	rc = generate_replica(app, out, &p, "mash");
 	if (rc == 0)
-		printf("caredesk: made %s: %ld people (seed %llu) in %lds\n", out, p.people, seed,
-		       (long)(time(NULL) - began));
+		printf("caredesk: made %s: %ld people (seed %llu) in %lds\n", out, p.people,
+		       (unsigned long long)p.seed, (long)(time(NULL) - began));
 	return rc;
 }
+
+static const struct verb_spec verbs[] = {
+	{ NULL, NULL, 0, opts, "a synthetic borough as a standalone replica", run },
+};
+
+const struct command_spec cmd_generate_spec = {
+	"generate", "make a synthetic borough replica", verbs, 1,
+	"  Makes FILE, a borough-wide replica of N synthetic people with ten years of\n"
+	"  referrals, cases, chronology and handover.  The same N, S and today give\n"
+	"  the same data, to the byte in every export.  NHS numbers are from the\n"
+	"  999 test range.  You are registered as its admin.\n",
+};

@@ -1,6 +1,5 @@
 /* caredesk handover: write SBAR items for the next shift, acknowledge
  * (read back) the ones left for you, and list them. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,47 +8,34 @@
 #include "caredesk/query.h"
 #include "cli/commands.h"
 
-static const char usage[] =
-	"usage: caredesk handover add --situation S --background B --assessment A\n"
-	"                             --recommendation R [--priority red|amber|green]\n"
-	"                             [--person ID] [--case ID]\n"
-	"       caredesk handover ack ITEM_ID [--readback TEXT]\n"
-	"       caredesk handover list [--format table|csv|json]\n";
+enum { H_SITUATION, H_BACKGROUND, H_ASSESSMENT, H_RECOMMENDATION, H_PRIORITY, H_PERSON,
+       H_CASE };
+static const struct opt_spec add_opts[] = {
+	[H_SITUATION] = { "situation", "S", "what is happening now", OPT_BY_RULE, 0 },
+	[H_BACKGROUND] = { "background", "B", "what led to it", OPT_BY_RULE, 0 },
+	[H_ASSESSMENT] = { "assessment", "A", "what you think is going on", OPT_BY_RULE, 0 },
+	[H_RECOMMENDATION] = { "recommendation", "R", "what the next shift should do",
+			       OPT_BY_RULE, 0 },
+	[H_PRIORITY] = { "priority", "red|amber|green", "how urgent (default amber)", 0, 0 },
+	[H_PERSON] = { "person", "ID", "the person it is about", 0, 0 },
+	[H_CASE] = { "case", "ID", "the case it is about", 0, 0 },
+	{ NULL, NULL, NULL, 0, 0 },
+};
 
-static int add_cmd(struct app *app, int argc, char **argv)
+static int add_run(struct app *app, const struct args *a)
 {
-	static const struct option opts[] = {
-		{ "situation", required_argument, NULL, 's' },
-		{ "background", required_argument, NULL, 'b' },
-		{ "assessment", required_argument, NULL, 'a' },
-		{ "recommendation", required_argument, NULL, 'r' },
-		{ "priority", required_argument, NULL, 'p' },
-		{ "person", required_argument, NULL, 'P' },
-		{ "case", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
+	struct handover_input in = {
+		.sbar = { .situation = a->value[H_SITUATION], .background = a->value[H_BACKGROUND],
+			  .assessment = a->value[H_ASSESSMENT],
+			  .recommendation = a->value[H_RECOMMENDATION] },
+		.priority = a->value[H_PRIORITY] ? a->value[H_PRIORITY] : "amber",
+		.person_id = a->value[H_PERSON], .case_id = a->value[H_CASE],
 	};
-	struct handover_input in = { .priority = "amber" };
 	struct replica *r;
 	struct cd_error err;
 	char id[UUID_STR_LEN];
-	int c, rc;
+	int rc = app_open(app, &r);
 
-	app_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': in.sbar.situation = optarg; break;
-		case 'b': in.sbar.background = optarg; break;
-		case 'a': in.sbar.assessment = optarg; break;
-		case 'r': in.sbar.recommendation = optarg; break;
-		case 'p': in.priority = optarg; break;
-		case 'P': in.person_id = optarg; break;
-		case 'c': in.case_id = optarg; break;
-		default: return app_option_error(usage, argv, c);
-		}
-	}
-	if (optind < argc)
-		return app_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	rc = app_open(app, &r);
 	if (rc)
 		return rc;
 	cd_error_clear(&err);
@@ -61,53 +47,40 @@ static int add_cmd(struct app *app, int argc, char **argv)
 	return rc;
 }
 
-static int ack_cmd(struct app *app, int argc, char **argv)
+static const struct opt_spec ack_opts[] = {
+	{ "readback", "TEXT", "what you understood, in your words", 0, 0 },
+	{ NULL, NULL, NULL, 0, 0 },
+};
+
+static int ack_run(struct app *app, const struct args *a)
 {
-	static const struct option opts[] = {
-		{ "readback", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *readback = NULL;
 	struct replica *r;
 	struct cd_error err;
-	int c, rc;
+	int rc = app_open(app, &r);
 
-	app_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'r')
-			readback = optarg;
-		else
-			return app_option_error(usage, argv, c);
-	}
-	if (argc - optind != 1)
-		return app_usage_error(usage, "handover ack needs one ITEM_ID");
-	rc = app_open(app, &r);
 	if (rc)
 		return rc;
 	cd_error_clear(&err);
-	if (handover_ack(r, argv[optind], readback, &err))
+	if (handover_ack(r, a->operand[0], a->value[0], &err))
 		rc = app_fail(&err);
 	else
-		printf("caredesk: handover item %s acknowledged by %s\n", argv[optind],
+		printf("caredesk: handover item %s acknowledged by %s\n", a->operand[0],
 		       r->actor.worker_login);
 	replica_close(&r);
 	return rc;
 }
 
-
-int cmd_handover(struct app *app, int argc, char **argv)
+static int list_run(struct app *app, const struct args *a)
 {
-	if (app->opts.help) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (argc < 2)
-		return app_usage_error(usage, "handover needs add, ack or list");
-	if (strcmp(argv[1], "add") == 0)
-		return add_cmd(app, argc - 1, argv + 1);
-	if (strcmp(argv[1], "ack") == 0)
-		return ack_cmd(app, argc - 1, argv + 1);
-	if (strcmp(argv[1], "list") == 0)
-		return app_list_command(app, argc - 1, argv + 1, usage, "handover");
-	return app_usage_error(usage, "unknown handover command '%s'", argv[1]);
+	return app_list(app, a, "handover");
 }
+
+static const struct verb_spec verbs[] = {
+	{ "add", NULL, 0, add_opts, "an SBAR item for the next shift", add_run },
+	{ "ack", "ITEM_ID", 1, ack_opts, "acknowledge an item left for you", ack_run },
+	{ "list", NULL, 0, app_list_opts, "the handover items", list_run },
+};
+
+const struct command_spec cmd_handover_spec = {
+	"handover", "write and acknowledge shift handover items", verbs, 3, NULL,
+};

@@ -20,13 +20,6 @@
 #include "caredesk/csv.h"
 #include "cli/commands.h"
 
-static const char usage[] =
-	"usage: caredesk import referrals FILE.csv\n"
-	"  Columns (by header name, any order): received_at, nhs_number (optional),\n"
-	"  family_name, given_name, date_of_birth, postcode, source, category,\n"
-	"  safeguarding (yes/no), reason, locality (optional).  Rejected records go to\n"
-	"  FILE.csv.rejects.csv; the exit status is 65 if any record was rejected.\n";
-
 enum column {
 	COL_RECEIVED_AT, COL_NHS_NUMBER, COL_FAMILY_NAME, COL_GIVEN_NAME, COL_DATE_OF_BIRTH,
 	COL_POSTCODE, COL_SOURCE, COL_CATEGORY, COL_SAFEGUARDING, COL_REASON, COL_LOCALITY,
@@ -335,17 +328,19 @@ static int run_import(struct app *app, const char *path)
 	return rc;
 }
 
-int cmd_import(struct app *app, int argc, char **argv)
+static int run(struct app *app, const struct args *a)
 {
-	if (app->opts.help) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (argc < 2 || strcmp(argv[1], "referrals") != 0)
-		return app_usage_error(usage, "import takes: referrals FILE.csv");
-	if (argc != 3)
-		return app_usage_error(usage, "import referrals needs one FILE.csv");
-	if (argv[2][0] == '-' && argv[2][1])
-		return app_usage_error(usage, "unknown option '%s'", argv[2]);
-	return run_import(app, argv[2]);
+	return run_import(app, a->operand[0]);
 }
+
+static const struct verb_spec verbs[] = {
+	{ "referrals", "FILE.csv", 1, NULL, "referrals from an RFC 4180 CSV file", run },
+};
+
+const struct command_spec cmd_import_spec = {
+	"import", "import referrals from RFC 4180 CSV", verbs, 1,
+	"  Columns (by header name, any order): received_at, nhs_number (optional),\n"
+	"  family_name, given_name, date_of_birth, postcode, source, category,\n"
+	"  safeguarding (yes/no), reason, locality (optional).  Rejected records go to\n"
+	"  FILE.csv.rejects.csv; the exit status is 65 if any record was rejected.\n",
+};

@@ -1,5 +1,4 @@
 /* caredesk init: a new replica for one locality. */
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,14 +6,6 @@
 
 #include "caredesk/actions.h"
 #include "cli/commands.h"
-
-static const char usage[] =
-	"usage: caredesk init --locality LOCALITY [--central URI] [--replica FILE]\n"
-	"  Makes a new replica serving LOCALITY (north, south, central, west or borough)\n"
-	"  and registers you as its first admin worker.  --central names the central\n"
-	"  store (file:/path, ssh://host/path or postgresql://...; never a password):\n"
-	"  the replica is made as FILE.new, filled by a first sync and renamed into\n"
-	"  place, so nothing half-filled is ever opened.\n";
 
 static int make(struct app *app, const char *path, const char *locality, const char *central)
 {
@@ -42,16 +33,18 @@ static int make(struct app *app, const char *path, const char *locality, const c
 }
 
 /* With a central, the replica is made beside its place and filled first. */
-static int made(struct app *app, const char *path, const char *locality, const char *central)
+static int made(struct app *app, const struct args *a, const char *locality,
+		const char *central)
 {
+	const char *path = app_replica_path(app);
 	char fresh[PATH_MAX];
 	int rc;
 
 	if (access(path, F_OK) == 0)
-		return app_usage_error(usage, "%s already exists; caredesk init makes a new replica",
-				       path);
+		return args_usage_error(a, "%s already exists; caredesk init makes a new replica",
+					path);
 	if (snprintf(fresh, sizeof(fresh), "%s.new", path) >= (int)sizeof(fresh))
-		return app_usage_error(usage, "the replica's path is too long");
+		return args_usage_error(a, "the replica's path is too long");
 	if (central) {
 		unlink(fresh);
 		rc = make(app, fresh, locality, central);
@@ -65,36 +58,33 @@ static int made(struct app *app, const char *path, const char *locality, const c
 	return rc;
 }
 
-int cmd_init(struct app *app, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "locality", required_argument, NULL, 'l' },
-		{ "central", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *locality = NULL, *central = NULL;
-	struct cd_error err;
-	int c;
+enum { I_LOCALITY, I_CENTRAL };
+static const struct opt_spec opts[] = {
+	[I_LOCALITY] = { "locality", "LOCALITY", "the locality it serves", OPT_REQUIRED, 0 },
+	[I_CENTRAL] = { "central", "URI", "the central store to sync with", 0, 0 },
+	{ NULL, NULL, NULL, 0, 0 },
+};
 
-	if (app->opts.help) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	app_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'l')
-			locality = optarg;
-		else if (c == 'c')
-			central = optarg;
-		else
-			return app_option_error(usage, argv, c);
-	}
-	if (optind < argc)
-		return app_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!locality)
-		return app_usage_error(usage, "--locality is required");
+static int run(struct app *app, const struct args *a)
+{
+	const char *central = a->value[I_CENTRAL];
+	struct cd_error err;
+
 	cd_error_clear(&err);
 	if (central && app_check_central_uri(central, &err))
 		return app_fail(&err);
-	return made(app, app_replica_path(app), locality, central);
+	return made(app, a, a->value[I_LOCALITY], central);
 }
+
+static const struct verb_spec verbs[] = {
+	{ NULL, NULL, 0, opts, "a new replica, with you as its first admin", run },
+};
+
+const struct command_spec cmd_init_spec = {
+	"init", "make a new replica for a locality", verbs, 1,
+	"  Makes a new replica serving LOCALITY (north, south, central, west or borough)\n"
+	"  at --replica FILE and registers you as its first admin worker.  --central\n"
+	"  names the central store (file:/path, ssh://host/path or postgresql://...;\n"
+	"  never a password): the replica is made as FILE.new, filled by a first sync\n"
+	"  and renamed into place, so nothing half-filled is ever opened.\n",
+};

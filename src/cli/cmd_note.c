@@ -1,5 +1,4 @@
 /* caredesk note: add to the chronology, or amend an earlier note. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,12 +6,28 @@
 #include "caredesk/actions.h"
 #include "cli/commands.h"
 
-static const char usage[] =
-	"usage: caredesk note add (--person ID | --case ID | --referral ID) [--kind KIND]\n"
-	"                         (--body TEXT | --body-file FILE)\n"
-	"       caredesk note amend NOTE_ID (--body TEXT | --body-file FILE)\n"
-	"  KIND is case-note (default), contact, visit, phone-call, meeting or decision.\n"
-	"  --body-file - reads the text from standard input.\n";
+enum { N_PERSON, N_CASE, N_REFERRAL, N_KIND, N_BODY, N_BODY_FILE };
+enum { GROUP_ABOUT = 1, GROUP_TEXT };
+
+static const struct opt_spec add_opts[] = {
+	[N_PERSON] = { "person", "ID", "the person the note is about", OPT_REQUIRED, GROUP_ABOUT },
+	[N_CASE] = { "case", "ID", "the case it is about", OPT_REQUIRED, GROUP_ABOUT },
+	[N_REFERRAL] = { "referral", "ID", "the referral it is about", OPT_REQUIRED, GROUP_ABOUT },
+	[N_KIND] = { "kind", "KIND", "the kind of note (default case-note)", 0, 0 },
+	[N_BODY] = { "body", "TEXT", "the note's text", OPT_REQUIRED | OPT_EXCLUSIVE, GROUP_TEXT },
+	[N_BODY_FILE] = { "body-file", "FILE", "read the text from FILE (- for stdin)",
+			  OPT_REQUIRED | OPT_EXCLUSIVE, GROUP_TEXT },
+	{ NULL, NULL, NULL, 0, 0 },
+};
+
+/* amend takes only the text: a correction stays about what it corrects. */
+enum { A_BODY, A_BODY_FILE };
+static const struct opt_spec amend_opts[] = {
+	[A_BODY] = { "body", "TEXT", "the corrected text", OPT_REQUIRED | OPT_EXCLUSIVE, 1 },
+	[A_BODY_FILE] = { "body-file", "FILE", "read the text from FILE (- for stdin)",
+			  OPT_REQUIRED | OPT_EXCLUSIVE, 1 },
+	{ NULL, NULL, NULL, 0, 0 },
+};
 
 #define BODY_FILE_MAX (1 << 20)
 
@@ -58,64 +73,52 @@ static int run_note(struct app *app, int amend, struct note_input *in, const cha
 	return rc;
 }
 
-static int note_cmd(struct app *app, int argc, char **argv, int amend)
+/* The text from --body, or read from --body-file into *owned. */
+static int take_body(const char *body, const char *body_file, const char **out, char **owned)
 {
-	static const struct option opts[] = {
-		{ "person", required_argument, NULL, 'p' },
-		{ "case", required_argument, NULL, 'c' },
-		{ "referral", required_argument, NULL, 'r' },
-		{ "kind", required_argument, NULL, 'k' },
-		{ "body", required_argument, NULL, 'b' },
-		{ "body-file", required_argument, NULL, 'B' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct note_input in = { 0 };
-	const char *body_file = NULL;
-	char *body = NULL;
-	int c, rc;
+	*owned = NULL;
+	*out = body;
+	if (!body_file)
+		return 0;
+	*owned = read_body(body_file);
+	*out = *owned;
+	return *owned ? 0 : CD_EX_NOINPUT;
+}
 
-	app_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p': in.person_id = optarg; break;
-		case 'c': in.case_id = optarg; break;
-		case 'r': in.referral_id = optarg; break;
-		case 'k': in.kind = optarg; break;
-		case 'b': in.body = optarg; break;
-		case 'B': body_file = optarg; break;
-		default: return app_option_error(usage, argv, c);
-		}
-	}
-	if (amend && (argc - optind != 1 || in.person_id || in.case_id || in.referral_id || in.kind))
-		return app_usage_error(usage, "note amend takes a NOTE_ID and the new text");
-	if (!amend && optind < argc)
-		return app_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!amend && !in.person_id && !in.case_id && !in.referral_id)
-		return app_usage_error(usage, "say who the note is about: --person, --case or --referral");
-	if (!in.body == !body_file)
-		return app_usage_error(usage, "give the text with either --body or --body-file");
-	if (body_file) {
-		body = read_body(body_file);
-		if (!body)
-			return CD_EX_NOINPUT;
-		in.body = body;
-	}
-	rc = run_note(app, amend, &in, amend ? argv[optind] : NULL);
-	free(body);
+static int add_run(struct app *app, const struct args *a)
+{
+	struct note_input in = { .person_id = a->value[N_PERSON], .case_id = a->value[N_CASE],
+				 .referral_id = a->value[N_REFERRAL], .kind = a->value[N_KIND] };
+	char *owned;
+	int rc = take_body(a->value[N_BODY], a->value[N_BODY_FILE], &in.body, &owned);
+
+	if (rc == 0)
+		rc = run_note(app, 0, &in, NULL);
+	free(owned);
 	return rc;
 }
 
-int cmd_note(struct app *app, int argc, char **argv)
+static int amend_run(struct app *app, const struct args *a)
 {
-	if (app->opts.help) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (argc < 2)
-		return app_usage_error(usage, "note needs add or amend");
-	if (strcmp(argv[1], "add") == 0)
-		return note_cmd(app, argc - 1, argv + 1, 0);
-	if (strcmp(argv[1], "amend") == 0)
-		return note_cmd(app, argc - 1, argv + 1, 1);
-	return app_usage_error(usage, "unknown note command '%s'", argv[1]);
+	struct note_input in = { 0 };
+	char *owned;
+	int rc = take_body(a->value[A_BODY], a->value[A_BODY_FILE], &in.body, &owned);
+
+	if (rc == 0)
+		rc = run_note(app, 1, &in, a->operand[0]);
+	free(owned);
+	return rc;
 }
+
+static const struct verb_spec verbs[] = {
+	{ "add", NULL, 0, add_opts, "add a note to a person's, case's or referral's chronology",
+	  add_run },
+	{ "amend", "NOTE_ID", 1, amend_opts, "correct a note with a new one that amends it",
+	  amend_run },
+};
+
+const struct command_spec cmd_note_spec = {
+	"note", "add a note to the chronology", verbs, 2,
+	"  KIND is case-note (default), contact, visit, phone-call, meeting or decision.\n"
+	"  --body-file - reads the text from standard input.\n",
+};

@@ -1,6 +1,5 @@
 /* caredesk referral: the queue from the command line, through the same
  * replica functions as the desk. */
-#include <getopt.h>
 #include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,12 +11,6 @@
 #include "caredesk/text.h"
 #include "cli/commands.h"
 
-static const char usage[] =
-	"usage: caredesk referral list [--format table|csv|json] [--all] [--team TEAM] [--mine]\n"
-	"       caredesk referral show ID [--format text|json]\n"
-	"       caredesk referral triage ID --priority red|amber|green [--decision D] [--reason TEXT]\n"
-	"       caredesk referral allocate ID --to LOGIN\n";
-
 static void bind_today(sqlite3_stmt *st, int i, const struct replica *r)
 {
 	char today[ISO_DATE_LEN];
@@ -26,51 +19,34 @@ static void bind_today(sqlite3_stmt *st, int i, const struct replica *r)
 	sqlite3_bind_text(st, i, today, -1, SQLITE_TRANSIENT);
 }
 
-static int list_cmd(struct app *app, int argc, char **argv)
+enum { L_FORMAT, L_ALL, L_TEAM, L_MINE };
+static const struct opt_spec list_opts[] = {
+	[L_FORMAT] = FORMAT_OPTION("table|csv|json"),
+	[L_ALL] = { "all", NULL, "every referral, not only the open ones", 0, 0 },
+	[L_TEAM] = { "team", "TEAM", "only this team's referrals", 0, 0 },
+	[L_MINE] = { "mine", NULL, "only those allocated to you", 0, 0 },
+	{ NULL, NULL, NULL, 0, 0 },
+};
+
+static int list_run(struct app *app, const struct args *a)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "team", required_argument, NULL, 't' },
-		{ "mine", no_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum out_format format = FORMAT_TABLE;
-	const char *team = NULL;
-	int all = 0, mine = 0, c, rc;
+	enum out_format format = args_format(a, L_FORMAT);
 	struct replica *r;
 	sqlite3_stmt *st;
+	int rc = app_open(app, &r);
 
-	app_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'f' && parse_format(optarg, &format) == 0)
-			continue;
-		if (c == 'f')
-			return app_usage_error(usage, "--format is table, csv or json");
-		if (c == 'a')
-			all = 1;
-		else if (c == 't')
-			team = optarg;
-		else if (c == 'm')
-			mine = 1;
-		else
-			return app_option_error(usage, argv, c);
-	}
-	if (optind < argc)
-		return app_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	rc = app_open(app, &r);
 	if (rc)
 		return rc;
-	st = app_prepare_listing(r, referral_listing(all), format);
-	if (team)
-		sqlite3_bind_text(st, 1, team, -1, SQLITE_TRANSIENT);
-	if (mine)
+	st = app_prepare_listing(r, referral_listing(a->value[L_ALL] != NULL), format);
+	if (a->value[L_TEAM])
+		sqlite3_bind_text(st, 1, a->value[L_TEAM], -1, SQLITE_TRANSIENT);
+	if (a->value[L_MINE])
 		sqlite3_bind_text(st, 2, r->actor.worker_id, -1, SQLITE_TRANSIENT);
 	bind_today(st, 4, r);
-	write_rows(stdout, st, format);
+	rc = app_write_rows(st, format);
 	sqlite3_finalize(st);
 	replica_close(&r);
-	return 0;
+	return rc;
 }
 
 static void print_fields(sqlite3_stmt *st)
@@ -87,35 +63,27 @@ static void print_fields(sqlite3_stmt *st)
 	}
 }
 
-static int show_cmd(struct app *app, int argc, char **argv)
+static const struct opt_spec show_opts[] = {
+	FORMAT_OPTION("text|json"),
+	{ NULL, NULL, NULL, 0, 0 },
+};
+
+static int show_run(struct app *app, const struct args *a)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int json = 0, c, rc;
+	int json = args_format(a, 0) == FORMAT_JSON;
+	const char *id = a->operand[0];
 	struct replica *r;
 	sqlite3_stmt *st;
 	struct cd_error err;
+	int rc = app_open(app, &r);
 
-	app_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'f')
-			return app_option_error(usage, argv, c);
-		if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
-			return app_usage_error(usage, "--format is text or json");
-		json = strcmp(optarg, "json") == 0;
-	}
-	if (argc - optind != 1)
-		return app_usage_error(usage, "referral show needs one referral ID");
-	rc = app_open(app, &r);
 	if (rc)
 		return rc;
 	st = app_prepare_listing(r, referral_detail_listing(), json ? FORMAT_JSON : FORMAT_TABLE);
-	sqlite3_bind_text(st, 1, argv[optind], -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
 	cd_error_clear(&err);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		cd_error_set(&err, CD_EX_NOINPUT, "referral", "no referral %s", argv[optind]);
+		cd_error_set(&err, CD_EX_NOINPUT, "referral", "no referral %s", id);
 		rc = app_fail(&err);
 	} else {
 		if (json)
@@ -124,7 +92,7 @@ static int show_cmd(struct app *app, int argc, char **argv)
 			print_fields(st);
 		sqlite3_finalize(st);
 		st = NULL;
-		if (audit_view(r, "referral", argv[optind], &err))
+		if (audit_view(r, "referral", id, &err))
 			rc = app_fail(&err);
 	}
 	sqlite3_finalize(st);
@@ -132,99 +100,67 @@ static int show_cmd(struct app *app, int argc, char **argv)
 	return rc;
 }
 
-static int triage_cmd(struct app *app, int argc, char **argv)
+enum { T_PRIORITY, T_DECISION, T_REASON };
+static const struct opt_spec triage_opts[] = {
+	[T_PRIORITY] = { "priority", "red|amber|green", "how urgent", OPT_REQUIRED, 0 },
+	[T_DECISION] = { "decision", "D", "a decision code (data/codes.tsv)", 0, 0 },
+	[T_REASON] = { "reason", "TEXT", "why (needed for nfa and step-down)", 0, 0 },
+	{ NULL, NULL, NULL, 0, 0 },
+};
+
+static int triage_run(struct app *app, const struct args *a)
 {
-	static const struct option opts[] = {
-		{ "priority", required_argument, NULL, 'p' },
-		{ "decision", required_argument, NULL, 'd' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *priority = NULL, *decision = NULL, *reason = NULL;
+	const char *id = a->operand[0], *priority = a->value[T_PRIORITY];
+	const char *decision = a->value[T_DECISION], *reason = a->value[T_REASON];
 	struct replica *r;
 	struct cd_error err;
-	int c, rc;
+	int rc;
 
-	app_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'p')
-			priority = optarg;
-		else if (c == 'd')
-			decision = optarg;
-		else if (c == 'r')
-			reason = optarg;
-		else
-			return app_option_error(usage, argv, c);
-	}
-	if (argc - optind != 1)
-		return app_usage_error(usage, "referral triage needs one referral ID");
-	if (!priority)
-		return app_usage_error(usage, "referral triage needs --priority red|amber|green");
 	rc = app_open(app, &r);
 	if (rc)
 		return rc;
 	cd_error_clear(&err);
-	if (referral_triage(r, argv[optind], priority, decision, reason, &err))
+	if (referral_triage(r, id, priority, decision, reason, &err))
 		rc = app_fail(&err);
 	else
-		printf("caredesk: referral %s triaged %s%s%s\n", argv[optind], priority,
+		printf("caredesk: referral %s triaged %s%s%s\n", id, priority,
 		       decision ? ", decision " : "", decision ? decision : "");
 	replica_close(&r);
 	return rc;
 }
 
-static int allocate_cmd(struct app *app, int argc, char **argv)
+static const struct opt_spec allocate_opts[] = {
+	{ "to", "LOGIN", "the worker to allocate it to", OPT_REQUIRED, 0 },
+	{ NULL, NULL, NULL, 0, 0 },
+};
+
+static int allocate_run(struct app *app, const struct args *a)
 {
-	static const struct option opts[] = {
-		{ "to", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *to = NULL;
+	const char *id = a->operand[0], *to = a->value[0];
 	struct replica *r;
 	struct cd_error err;
-	int c, rc;
+	int rc;
 
-	app_getopt_reset();
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 't')
-			to = optarg;
-		else
-			return app_option_error(usage, argv, c);
-	}
-	if (argc - optind != 1)
-		return app_usage_error(usage, "referral allocate needs one referral ID");
-	if (!to)
-		return app_usage_error(usage, "referral allocate needs --to LOGIN");
 	rc = app_open(app, &r);
 	if (rc)
 		return rc;
 	cd_error_clear(&err);
-	if (referral_allocate(r, argv[optind], to, &err))
+	if (referral_allocate(r, id, to, &err))
 		rc = app_fail(&err);
 	else
-		printf("caredesk: referral %s allocated to %s\n", argv[optind], to);
+		printf("caredesk: referral %s allocated to %s\n", id, to);
 	replica_close(&r);
 	return rc;
 }
 
-int cmd_referral(struct app *app, int argc, char **argv)
-{
-	static const struct {
-		const char *name;
-		int (*run)(struct app *, int, char **);
-	} subs[] = {
-		{ "list", list_cmd }, { "show", show_cmd },
-		{ "triage", triage_cmd }, { "allocate", allocate_cmd },
-	};
+static const struct verb_spec verbs[] = {
+	{ "list", NULL, 0, list_opts, "open referrals, oldest due first", list_run },
+	{ "show", "ID", 1, show_opts, "one referral, every field", show_run },
+	{ "triage", "ID", 1, triage_opts, "set the priority, and the decision if made",
+	  triage_run },
+	{ "allocate", "ID", 1, allocate_opts, "allocate a referral to a worker", allocate_run },
+};
 
-	if (app->opts.help) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (argc < 2)
-		return app_usage_error(usage, "referral needs list, show, triage or allocate");
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (strcmp(argv[1], subs[i].name) == 0)
-			return subs[i].run(app, argc - 1, argv + 1);
-	return app_usage_error(usage, "unknown referral command '%s'", argv[1]);
-}
+const struct command_spec cmd_referral_spec = {
+	"referral", "list, show, triage and allocate referrals", verbs, 4, NULL,
+};

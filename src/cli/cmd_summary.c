@@ -64,15 +64,11 @@ int app_desk_or_summary(struct app *app, struct replica *r)
 	return 0;
 }
 
-int cmd_summary(struct app *app, int argc, char **argv)
+int cmd_summary(struct app *app)
 {
 	struct replica *r;
-	int rc;
+	int rc = app_open(app, &r);
 
-	if (argc > 1)
-		return app_usage_error("usage: caredesk [COMMAND]\n", "unexpected argument '%s'",
-				       argv[1]);
-	rc = app_open(app, &r);
 	if (rc)
 		return rc;
 	rc = app_desk_or_summary(app, r);

@@ -7,18 +7,13 @@
 #include "caredesk/sync.h"
 #include "cli/commands.h"
 
-static const char usage[] =
-	"usage: caredesk sync status\n"
-	"       caredesk sync central URI\n"
-	"  URI is file:/path/central.db, ssh://host/path/central.db or\n"
-	"  postgresql://host/database (no password: use ~/.pgpass or a service file).\n";
-
-static int status(struct app *app)
+static int status(struct app *app, const struct args *a)
 {
 	struct replica *r;
 	struct sync_status s;
 	int rc = app_open(app, &r);
 
+	(void)a;
 	if (rc)
 		return rc;
 	sync_status_read(r, &s);
@@ -44,8 +39,9 @@ static int status(struct app *app)
 	return 0;
 }
 
-static int set_central(struct app *app, const char *uri)
+static int set_central(struct app *app, const struct args *a)
 {
+	const char *uri = a->operand[0];
 	struct replica *r;
 	struct cd_error err;
 	int rc;
@@ -68,16 +64,14 @@ static int set_central(struct app *app, const char *uri)
 	return rc;
 }
 
-int cmd_sync(struct app *app, int argc, char **argv)
-{
-	if (app->opts.help) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (argc == 2 && strcmp(argv[1], "status") == 0)
-		return status(app);
-	if (argc == 3 && strcmp(argv[1], "central") == 0)
-		return set_central(app, argv[2]);
-	return app_usage_error(usage, argc < 2 ? "sync needs status or central" :
-				      "unknown or incomplete sync command '%s'", argv[1]);
-}
+static const struct verb_spec verbs[] = {
+	{ "status", NULL, 0, NULL, "the agent's state, as the desk shows it", status },
+	{ "central", "URI", 1, NULL, "set the central store this replica syncs with",
+	  set_central },
+};
+
+const struct command_spec cmd_sync_spec = {
+	"sync", "the sync agent's state; the central store", verbs, 2,
+	"  URI is file:/path/central.db, ssh://host/path/central.db or\n"
+	"  postgresql://host/database (no password: use ~/.pgpass or a service file).\n",
+};

@@ -8,6 +8,7 @@
 
 #include "caredesk/replica.h"
 #include "caredesk/config.h"
+#include "cli/args.h"
 #include "cli/options.h"
 
 struct app {
@@ -17,23 +18,15 @@ struct app {
 	double started_ms;		/* CLOCK_MONOTONIC at start, for timings */
 };
 
-/* Every command takes the app and its own argv (argv[0] is the command
- * name) and returns an exit status from enum cd_exit. */
-int cmd_init(struct app *app, int argc, char **argv);
-int cmd_worker(struct app *app, int argc, char **argv);
-int cmd_referral(struct app *app, int argc, char **argv);
-int cmd_note(struct app *app, int argc, char **argv);
-int cmd_case(struct app *app, int argc, char **argv);
-int cmd_sync(struct app *app, int argc, char **argv);
-int cmd_conflicts(struct app *app, int argc, char **argv);
-int cmd_handover(struct app *app, int argc, char **argv);
-int cmd_export(struct app *app, int argc, char **argv);
-int cmd_check(struct app *app, int argc, char **argv);
-int cmd_import(struct app *app, int argc, char **argv);
-int cmd_generate(struct app *app, int argc, char **argv);
-int cmd_demo(struct app *app, int argc, char **argv);
-int cmd_summary(struct app *app, int argc, char **argv);
-int cmd_central(struct app *app, int argc, char **argv);
+/* Every command is a table of verbs and their options (args.h); each
+ * verb's run returns an exit status from enum cd_exit. */
+extern const struct command_spec cmd_init_spec, cmd_demo_spec, cmd_generate_spec,
+	cmd_import_spec, cmd_export_spec, cmd_referral_spec, cmd_note_spec, cmd_handover_spec,
+	cmd_case_spec, cmd_worker_spec, cmd_sync_spec, cmd_conflicts_spec, cmd_central_spec,
+	cmd_check_spec;
+
+/* caredesk without a command: the desk, or the summary without a terminal. */
+int cmd_summary(struct app *app);
 
 /* Run caredesk-sync on a replica: --once (waited for; its exit status)
  * or --watch (left running, its stderr quietened; *pid to stop it). */
@@ -77,32 +70,27 @@ int app_open_anonymous(struct app *app, const char *path, int flags, struct repl
 /* Print "caredesk: FILE:LINE: field: message" and return err->code. */
 int app_fail(const struct cd_error *err);
 
-/* Print a usage error for command `cmd` (message, then the usage text) and
- * return CD_EX_USAGE. */
-int app_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Output formats shared by list and export commands. */
-enum out_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
-int parse_format(const char *s, enum out_format *out);
-
 /* Write the rows of a prepared statement (all columns, as named) in a
- * format; JSON and CSV carry values as stored, the table sanitises text. */
-void write_rows(FILE *fp, sqlite3_stmt *st, enum out_format format);
+ * format; JSON and CSV carry values as stored, the table sanitises text.
+ * -1 with err (CD_EX_IOERR for a failed write) when a step or write fails. */
+int write_rows(FILE *fp, sqlite3_stmt *st, enum out_format format, struct cd_error *err);
+
+/* write_rows to stdout, reporting a failure; returns an exit status. */
+int app_write_rows(sqlite3_stmt *st, enum out_format format);
+
+/* At exit: flush and close stdout, and say so if anything written there
+ * was lost (a full disk, a closed pipe).  Returns rc, or CD_EX_IOERR when
+ * rc was 0 and output was lost. */
+int app_finish_output(int rc);
 
 /* Prepare a listing's query in the shape a format needs (owned by the
  * caller: sqlite3_finalize). */
 struct listing;
 sqlite3_stmt *app_prepare_listing(struct replica *r, const struct listing *l, enum out_format f);
 
-/* A "list" subcommand: [--format table|csv|json] and the export listing
- * of `table`, as the invoking worker.  Returns an exit status. */
-int app_list_command(struct app *app, int argc, char **argv, const char *usage,
-		     const char *table);
-
-/* For getopt_long loops: the usage error for the '?' or ':' it returned. */
-int app_option_error(const char *usage, char **argv, int c);
-
-/* Reset getopt for a subcommand's argv (argv[0] is the command name). */
-void app_getopt_reset(void);
+/* A "list" verb: its options (--format table|csv|json, index 0) and
+ * its run, the export listing of `table` as the invoking worker. */
+extern const struct opt_spec app_list_opts[];
+int app_list(struct app *app, const struct args *a, const char *table);
 
 #endif

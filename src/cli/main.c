@@ -1,6 +1,7 @@
-/* caredesk: the command line.  Global options are taken out first (they may
- * come before or after the subcommand), the configuration is read, and the
- * subcommand runs with the rest.  Exit codes follow sysexits(3). */
+/* caredesk: the command line.  The global options before the command are
+ * read first; the command's own options and any global ones after it are
+ * read in one pass from its table (args.h); then the configuration is
+ * read and the verb runs.  Exit codes follow sysexits(3). */
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,48 +13,32 @@
 #include "cli/identity.h"
 #include <config.h>	/* autoconf's, from the build tree */
 
-struct command {
-	const char *name;
-	int (*run)(struct app *app, int argc, char **argv);
-	const char *summary;
+static const struct command_spec *const commands[] = {
+	&cmd_init_spec, &cmd_demo_spec, &cmd_generate_spec, &cmd_import_spec, &cmd_export_spec,
+	&cmd_referral_spec, &cmd_note_spec, &cmd_handover_spec, &cmd_case_spec, &cmd_worker_spec,
+	&cmd_sync_spec, &cmd_conflicts_spec, &cmd_central_spec, &cmd_check_spec,
 };
 
-static const struct command commands[] = {
-	{ "init", cmd_init, "make a new replica for a locality" },
-	{ "demo", cmd_demo, "make the demo borough and open it" },
-	{ "generate", cmd_generate, "make a synthetic borough replica" },
-	{ "import", cmd_import, "import referrals from RFC 4180 CSV" },
-	{ "export", cmd_export, "write a table as CSV or JSON" },
-	{ "referral", cmd_referral, "list, show, triage and allocate referrals" },
-	{ "note", cmd_note, "add a note to the chronology" },
-	{ "handover", cmd_handover, "write and acknowledge shift handover items" },
-	{ "case", cmd_case, "set a case's review date, close or reallocate it" },
-	{ "worker", cmd_worker, "add, list and disable workers" },
-	{ "sync", cmd_sync, "the sync agent's state; the central store" },
-	{ "conflicts", cmd_conflicts, "list and resolve sync conflicts" },
-	{ "central", cmd_central, "make or migrate a central store" },
-	{ "check", cmd_check, "check the replica's integrity" },
-};
-
-static const char usage_text[] =
-	"usage: caredesk [--config FILE] [--replica FILE] [--as LOGIN] [COMMAND [ARGS]]\n"
-	"\n"
-	"Without a command, caredesk opens the desk for the current Unix user.\n"
-	"Commands (each takes --help):\n";
-
+/* The top-level usage: the global options with values, from their table. */
 static void usage(FILE *fp)
 {
-	fputs(usage_text, fp);
+	fputs("usage: caredesk", fp);
+	for (int i = 0; i < GLOBAL_OPTION_COUNT; i++)
+		if (global_options[i].value)
+			fprintf(fp, " [--%s %s]", global_options[i].name, global_options[i].value);
+	fputs(" [COMMAND [ARGS]]\n\n"
+	      "Without a command, caredesk opens the desk for the current Unix user.\n"
+	      "Commands (each takes --help):\n", fp);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(fp, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\nSee caredesk(1) and caredesk.conf(5).\n", fp);
 }
 
-static const struct command *find_command(const char *name)
+static const struct command_spec *find_command(const char *name)
 {
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
 	return NULL;
 }
 
@@ -85,11 +70,56 @@ static int setup(struct app *app)
 							   .colour_count = app->cfg.colour_count });
 }
 
+/* The command line read: 0, or the exit status of a usage error. */
+static int parse(struct app *app, int argc, char **argv, const struct command_spec **cmd,
+		 struct args *a)
+{
+	int first, rc = args_parse_globals(argc, argv, &app->opts, &first);
+
+	if (rc) {
+		usage(stderr);
+		return rc;
+	}
+	if (first >= argc)
+		return 0;
+	*cmd = find_command(argv[first]);
+	if (!*cmd) {
+		fprintf(stderr, "caredesk: unknown command '%s'\n", argv[first]);
+		usage(stderr);
+		return CD_EX_USAGE;
+	}
+	return args_parse(*cmd, argc - first, argv + first, &app->opts, a);
+}
+
+/* Help and version need no configuration, clock or identity: they must
+ * work even when those are what is wrong. */
+static int run(struct app *app, const struct command_spec *cmd, const struct args *a)
+{
+	int rc;
+
+	if (app->opts.help) {
+		if (cmd)
+			args_help(stdout, cmd, a->verb);
+		else
+			usage(stdout);
+		return 0;
+	}
+	if (app->opts.version) {
+		printf("caredesk %s (schema %d)\n", PACKAGE_VERSION, replica_schema_version());
+		return 0;
+	}
+	rc = setup(app);
+	if (rc == 0)
+		rc = cmd ? a->verb->run(app, a) : cmd_summary(app);
+	config_free(&app->cfg);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct app app;
-	struct cd_error err;
-	const struct command *cmd = NULL;
+	const struct command_spec *cmd = NULL;
+	struct args a;
 	int rc;
 
 	/* Replica files are shared by the caredesk group (DESIGN 6): keep
@@ -97,31 +127,10 @@ int main(int argc, char **argv)
 	umask(007);
 	setlocale(LC_ALL, "");
 	memset(&app, 0, sizeof(app));
+	memset(&a, 0, sizeof(a));
 	app.started_ms = desk_clock_ms();
-	cd_error_clear(&err);
-	if (global_opts_extract(&argc, argv, &app.opts, &err))
-		return app_fail(&err);
-	if (argc >= 2) {
-		cmd = find_command(argv[1]);
-		if (!cmd) {
-			fprintf(stderr, "caredesk: unknown command '%s'\n", argv[1]);
-			usage(stderr);
-			return CD_EX_USAGE;
-		}
-	}
-	if (app.opts.help && !cmd) {
-		usage(stdout);
-		return 0;
-	}
-	if (app.opts.version) {
-		printf("caredesk %s (schema %d)\n", PACKAGE_VERSION, replica_schema_version());
-		return 0;
-	}
-	/* Help needs no configuration, clock or identity: it must work even
-	 * when those are what is wrong. */
-	rc = app.opts.help ? 0 : setup(&app);
+	rc = parse(&app, argc, argv, &cmd, &a);
 	if (rc == 0)
-		rc = cmd ? cmd->run(&app, argc - 1, argv + 1) : cmd_summary(&app, argc - 1, argv + 1);
-	config_free(&app.cfg);
-	return rc;
+		rc = run(&app, cmd, &a);
+	return app_finish_output(rc);
 }

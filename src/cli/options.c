@@ -1,53 +1,78 @@
-/* Global options anywhere on the command line (see options.h).  Taking them
- * out first lets every subcommand parse only its own options with
- * getopt_long, and lets people type `caredesk referral list --as x`. */
+/* Global options (see options.h).  caredesk parses them in the same pass
+ * as each command's own options (args.c), so that they are never taken
+ * out of another option's value; this file holds their one table and the
+ * small helpers that pass reads it through. */
 #include <string.h>
 
 #include "cli/options.h"
 
-static const char **slot_for(struct global_opts *g, const char *name)
+enum { G_CONFIG, G_REPLICA, G_AS, G_HELP, G_VERSION };
+
+const struct global_option global_options[GLOBAL_OPTION_COUNT] = {
+	[G_CONFIG] = { "config", "FILE", "read this configuration file" },
+	[G_REPLICA] = { "replica", "FILE", "the replica to open (not the config's)" },
+	[G_AS] = { "as", "LOGIN", "act as another worker (admins only)" },
+	[G_HELP] = { "help", NULL, "this help (also -h)" },
+	[G_VERSION] = { "version", NULL, "the version, then exit" },
+};
+
+int global_opts_set(struct global_opts *g, int i, const char *value, struct cd_error *err)
 {
-	if (strcmp(name, "config") == 0)
-		return &g->config;
-	if (strcmp(name, "replica") == 0)
-		return &g->replica;
-	if (strcmp(name, "as") == 0)
-		return &g->as;
-	return NULL;
+	const char **slot[] = { [G_CONFIG] = &g->config, [G_REPLICA] = &g->replica,
+				[G_AS] = &g->as };
+
+	if (i == G_HELP)
+		g->help = 1;
+	else if (i == G_VERSION)
+		g->version = 1;
+	else if (!value || !*value)
+		return cd_error_set(err, CD_EX_USAGE, NULL, "option --%s needs a value",
+				    global_options[i].name);
+	else
+		*slot[i] = value;
+	return 0;
 }
 
-/* Returns how many argv slots the option at argv[i] used (0: not global). */
-static int take(int argc, char **argv, int i, struct global_opts *g, struct cd_error *err)
+/* The index of "--name" or "--name=..." in global_options, or -1. */
+static int lookup(const char *arg, const char **eq)
 {
-	const char *arg = argv[i];
-	char name[16];
-	const char *eq;
-	const char **slot;
 	size_t len;
 
-	if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
-		return g->help = 1;
-	if (strcmp(arg, "--version") == 0)
-		return g->version = 1;
+	if (strcmp(arg, "-h") == 0)
+		return G_HELP;
 	if (strncmp(arg, "--", 2) != 0)
+		return -1;
+	*eq = strchr(arg, '=');
+	len = *eq ? (size_t)(*eq - arg - 2) : strlen(arg + 2);
+	for (int i = 0; i < GLOBAL_OPTION_COUNT; i++)
+		if (strlen(global_options[i].name) == len &&
+		    strncmp(arg + 2, global_options[i].name, len) == 0)
+			return i;
+	return -1;
+}
+
+static int take(int argc, char **argv, int i, struct global_opts *g, struct cd_error *err)
+{
+	const char *eq = NULL;
+	int k = lookup(argv[i], &eq);
+
+	if (k < 0)
 		return 0;
-	eq = strchr(arg, '=');
-	len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
-	if (len >= sizeof(name))
-		return 0;
-	memcpy(name, arg + 2, len);
-	name[len] = '\0';
-	slot = slot_for(g, name);
-	if (!slot)
-		return 0;
-	if (eq) {
-		*slot = eq + 1;
-		return 1;
-	}
-	if (i + 1 >= argc || argv[i + 1][0] == '\0')
-		return cd_error_set(err, CD_EX_USAGE, NULL, "option --%s needs a value", name);
-	*slot = argv[i + 1];
+	if (!global_options[k].value || eq)
+		return global_opts_set(g, k, eq ? eq + 1 : NULL, err) ? -1 : 1;
+	if (global_opts_set(g, k, i + 1 < argc ? argv[i + 1] : NULL, err))
+		return -1;
 	return 2;
+}
+
+int global_opts_take(int argc, char **argv, int i, struct global_opts *g)
+{
+	struct cd_error err;
+	int used;
+
+	cd_error_clear(&err);
+	used = take(argc, argv, i, g, &err);
+	return used < 0 ? 0 : used;
 }
 
 int global_opts_extract(int *argc, char **argv, struct global_opts *g, struct cd_error *err)

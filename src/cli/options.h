@@ -1,4 +1,6 @@
-/* Global options, accepted before or after the subcommand. */
+/* Global options: --config, --replica, --as, --help/-h and --version,
+ * accepted before or after the subcommand (DESIGN 5), and one table of
+ * them that parsing, usage lines and --help all read. */
 #ifndef CAREDESK_CLI_OPTIONS_H
 #define CAREDESK_CLI_OPTIONS_H
 
@@ -12,9 +14,29 @@ struct global_opts {
 	int version;
 };
 
-/* Take --config, --replica and --as (as "--opt VALUE" or "--opt=VALUE"),
- * --help/-h and --version out of argv, wherever they are before a "--",
- * compacting argv and updating *argc.  -1 with err on a missing value. */
+struct global_option {
+	const char *name;	/* long name without "--" */
+	const char *value;	/* the value's name in usage, NULL for a flag */
+	const char *help;
+};
+
+/* The global options, in the order usage shows them. */
+#define GLOBAL_OPTION_COUNT 5
+extern const struct global_option global_options[GLOBAL_OPTION_COUNT];
+
+/* Record global option i (an index in global_options) with its value
+ * (NULL for a flag).  -1 with err when a value is empty. */
+int global_opts_set(struct global_opts *g, int i, const char *value, struct cd_error *err);
+
+/* The global option at argv[i], spelt out in full ("--replica FILE",
+ * "--replica=FILE", "-h"): how many argv slots it takes, or 0 when
+ * argv[i] is not one.  Sets it in *g. */
+int global_opts_take(int argc, char **argv, int i, struct global_opts *g);
+
+/* For caredesk-sync, whose own options are flags and --interval N: take
+ * the global options out of argv wherever they are before a "--",
+ * compacting argv and updating *argc.  -1 with err on a missing value.
+ * caredesk itself parses them with each command's options (args.h). */
 int global_opts_extract(int *argc, char **argv, struct global_opts *g, struct cd_error *err);
 
 #endif
