@@ -1781,15 +1781,15 @@ START_TEST(test_nested_failure_rolls_back_savepoint)
 
 	ASSERT_OK(person_create(R, &holder, NULL, &err));
 	tl_snap(R, &before);
-	ASSERT_OK(action_begin(R, "import.referrals", &err));
-	ck_assert_int_eq(R->action_depth, 1);
+	ASSERT_OK(txn_begin(R, "import.referrals", &err));
+	ck_assert_int_eq(R->txn_depth, 1);
 	/* Fails at the database (NHS number taken), inside its savepoint. */
 	ASSERT_REFUSED(person_create(R, &dup, NULL, &err), CD_EX_DATAERR, "nhs_number");
-	ck_assert_int_eq(R->action_depth, 1);
+	ck_assert_int_eq(R->txn_depth, 1);
 	ASSERT_OK(person_create(R, &good, id, &err));
-	ck_assert_int_eq(R->action_depth, 1);
+	ck_assert_int_eq(R->txn_depth, 1);
 	ASSERT_OK(audit_append(R, "import.referrals", "", "", "2 rows, 1 rejected", &err));
-	ASSERT_OK(action_commit(R, &err));
+	ASSERT_OK(txn_commit(R, &err));
 
 	tl_assert_one_action(R, &before, "import.referrals", "", "", 2);
 	ck_assert_int_eq(tl_outbox_count(R, &before, "person", "insert", id), 1);
@@ -1810,20 +1810,20 @@ START_TEST(test_nested_rollback_after_writes)
 	struct note_input note = { .body = "About B." };
 
 	tl_snap(R, &before);
-	ASSERT_OK(action_begin(R, "batch", &err));
+	ASSERT_OK(txn_begin(R, "batch", &err));
 	tl_person(R, "Alpha", "A", "1980-01-01", a);
-	ASSERT_OK(action_begin(R, "batch.part", &err));
-	ck_assert_int_eq(R->action_depth, 2);
+	ASSERT_OK(txn_begin(R, "batch.part", &err));
+	ck_assert_int_eq(R->txn_depth, 2);
 	tl_person(R, "Bravo", "B", "1980-01-01", b);
 	note.person_id = b;
 	ASSERT_OK(note_add(R, &note, NULL, &err));
 	ck_assert_int_eq(tl_int(R->db, "SELECT count(*) FROM person WHERE id = ?1", b, NULL), 1);
-	action_rollback(R);
-	ck_assert_int_eq(R->action_depth, 1);
+	txn_rollback(R);
+	ck_assert_int_eq(R->txn_depth, 1);
 	ck_assert_int_eq(tl_int(R->db, "SELECT count(*) FROM person WHERE id = ?1", b, NULL), 0);
 	tl_person(R, "Charlie", "C", "1980-01-01", c);
 	ASSERT_OK(audit_append(R, "batch", "", "", "", &err));
-	ASSERT_OK(action_commit(R, &err));
+	ASSERT_OK(txn_commit(R, &err));
 
 	tl_assert_one_action(R, &before, "batch", NULL, NULL, 3);
 	ck_assert_int_eq(tl_outbox_count(R, &before, "person", "insert", a), 1);
@@ -1841,15 +1841,15 @@ START_TEST(test_outer_rollback)
 	char a[UUID_STR_LEN];
 
 	tl_snap(R, &before);
-	ASSERT_OK(action_begin(R, "batch", &err));
+	ASSERT_OK(txn_begin(R, "batch", &err));
 	ck_assert_int_eq(tl_int(R->db, "SELECT count(*) FROM txn_context WHERE action = 'batch'",
 				NULL), 1);
 	tl_person(R, "Alpha", "A", "1980-01-01", a);
 	ASSERT_OK(audit_append(R, "batch", "", "", "", &err));
-	action_rollback(R);
+	txn_rollback(R);
 	tl_assert_unchanged(R, &before);
 	/* Rolling back with nothing open is harmless. */
-	action_rollback(R);
+	txn_rollback(R);
 	tl_assert_unchanged(R, &before);
 }
 END_TEST
@@ -1861,19 +1861,19 @@ START_TEST(test_uncaptured_action)
 	char a[UUID_STR_LEN];
 
 	tl_snap(R, &before);
-	ASSERT_OK(action_begin_uncaptured(R, "sync.pull", &err));
+	ASSERT_OK(txn_begin_uncaptured(R, "sync.pull", &err));
 	ck_assert_int_eq(tl_int(R->db, "SELECT capture FROM txn_context", NULL), 0);
 	tl_person(R, "Pulled", "From Central", "1980-01-01", a);
 	ASSERT_OK(referral_triage(R, referral_id, "red", NULL, NULL, &err));
 	ASSERT_OK(audit_append(R, "sync.pull", "", "", "", &err));
-	ASSERT_OK(action_commit(R, &err));
+	ASSERT_OK(txn_commit(R, &err));
 	ck_assert_int_eq(tl_int(R->db, "SELECT count(*) FROM person WHERE id = ?1", a, NULL), 1);
 	ck_assert_str_eq(value_of("SELECT status FROM referral WHERE id = ?1", referral_id),
 			 "triaged");
 	ck_assert_int_eq(tl_int(R->db, "SELECT coalesce(max(seq), 0) FROM outbox", NULL),
 			 before.outbox_seq);
 	ck_assert_int_eq(tl_int(R->db, "SELECT count(*) FROM txn_context", NULL), 0);
-	ck_assert_int_eq(R->action_depth, 0);
+	ck_assert_int_eq(R->txn_depth, 0);
 	/* The next ordinary action is captured again. */
 	tl_snap(R, &before);
 	tl_person(R, "Local", "Again", "1980-01-01", a);

@@ -63,8 +63,8 @@ static bool every_terminal_has(int key)
 
 START_TEST(test_every_action_has_a_plain_key)
 {
-	for (int a = 1; a < ACTION_COUNT; a++) {
-		const struct action_info *info = action_info((enum action)a);
+	for (int a = 1; a < CMD_COUNT; a++) {
+		const struct command_info *info = command_info((enum command)a);
 		char first[32];
 		int key;
 
@@ -82,8 +82,8 @@ END_TEST
  * (one kept for the edge), so no description is cut off. */
 START_TEST(test_help_fits_80_columns)
 {
-	for (int a = 1; a < ACTION_COUNT; a++) {
-		const struct action_info *info = action_info((enum action)a);
+	for (int a = 1; a < CMD_COUNT; a++) {
+		const struct command_info *info = command_info((enum command)a);
 
 		ck_assert_msg(strlen(info->help) <= 62, "%s: help text of %zu characters is cut at 80 "
 			      "columns", info->name, strlen(info->help));
@@ -99,26 +99,26 @@ START_TEST(test_bindings)
 	char why[160];
 
 	bindings_default(&b);
-	ck_assert_int_eq(bindings_lookup(&b, 'j', ON_QUEUE), ACTION_MOVE_DOWN);
-	ck_assert_int_eq(bindings_lookup(&b, KEY_FUNCTION | KEY_NPAGE, ON_QUEUE), ACTION_PAGE_DOWN);
+	ck_assert_int_eq(bindings_lookup(&b, 'j', ON_QUEUE), CMD_MOVE_DOWN);
+	ck_assert_int_eq(bindings_lookup(&b, KEY_FUNCTION | KEY_NPAGE, ON_QUEUE), CMD_PAGE_DOWN);
 	ck_assert_int_eq(bindings_lookup(&b, '\n', ON_QUEUE), bindings_lookup(&b, '\r', ON_QUEUE));
-	ck_assert_int_eq(bindings_lookup(&b, 'p', ON_HELP), ACTION_NONE);	/* queue only */
-	ck_assert_int_eq(bindings_set(&b, ACTION_PAGE_DOWN, page, 2, why, sizeof(why)), 0);
-	ck_assert_int_eq(bindings_lookup(&b, 4, ON_QUEUE), ACTION_PAGE_DOWN);
-	ck_assert_int_eq(bindings_lookup(&b, 6, ON_QUEUE), ACTION_NONE);	/* C-f unbound now */
-	ck_assert_int_ne(bindings_set(&b, ACTION_PAGE_DOWN, bad, 1, why, sizeof(why)), 0);
+	ck_assert_int_eq(bindings_lookup(&b, 'p', ON_HELP), CMD_NONE);	/* queue only */
+	ck_assert_int_eq(bindings_set(&b, CMD_PAGE_DOWN, page, 2, why, sizeof(why)), 0);
+	ck_assert_int_eq(bindings_lookup(&b, 4, ON_QUEUE), CMD_PAGE_DOWN);
+	ck_assert_int_eq(bindings_lookup(&b, 6, ON_QUEUE), CMD_NONE);	/* C-f unbound now */
+	ck_assert_int_ne(bindings_set(&b, CMD_PAGE_DOWN, bad, 1, why, sizeof(why)), 0);
 	ck_assert(strstr(why, "Nope") != NULL);
-	ck_assert_int_eq(bindings_lookup(&b, 4, ON_QUEUE), ACTION_PAGE_DOWN);	/* kept */
+	ck_assert_int_eq(bindings_lookup(&b, 4, ON_QUEUE), CMD_PAGE_DOWN);	/* kept */
 }
 END_TEST
 
 START_TEST(test_action_names)
 {
-	enum action a;
+	enum command a;
 
-	ck_assert_int_eq(action_by_name("page_down", &a), 0);
-	ck_assert_int_eq(a, ACTION_PAGE_DOWN);
-	ck_assert_int_ne(action_by_name("pagedown", &a), 0);
+	ck_assert_int_eq(command_by_name("page_down", &a), 0);
+	ck_assert_int_eq(a, CMD_PAGE_DOWN);
+	ck_assert_int_ne(command_by_name("pagedown", &a), 0);
 }
 END_TEST
 

@@ -21,14 +21,14 @@ START_TEST(test_type_at_point)
 	type(&e, "abc");
 	ck_assert_str_eq(e.text, "abc");
 	ck_assert_uint_eq(e.point, 3);
-	line_edit_do(&e, ACTION_EDIT_LEFT);
-	line_edit_do(&e, ACTION_EDIT_LEFT);
+	line_edit_do(&e, CMD_EDIT_LEFT);
+	line_edit_do(&e, CMD_EDIT_LEFT);
 	type(&e, "X");
 	ck_assert_str_eq(e.text, "aXbc");
 	ck_assert_uint_eq(e.point, 2);
-	line_edit_do(&e, ACTION_EDIT_HOME);
+	line_edit_do(&e, CMD_EDIT_HOME);
 	type(&e, "<");
-	line_edit_do(&e, ACTION_EDIT_END);
+	line_edit_do(&e, CMD_EDIT_END);
 	type(&e, ">");
 	ck_assert_str_eq(e.text, "<aXbc>");
 	ck_assert_uint_eq(e.len, strlen(e.text));
@@ -41,19 +41,19 @@ START_TEST(test_utf8_by_character)
 	struct line_edit e = { .max_chars = 0 };
 
 	line_edit_set(&e, "Wi\xc5\x9bn");
-	line_edit_do(&e, ACTION_EDIT_LEFT);	/* before n */
-	line_edit_do(&e, ACTION_EDIT_LEFT);	/* before ś */
+	line_edit_do(&e, CMD_EDIT_LEFT);	/* before n */
+	line_edit_do(&e, CMD_EDIT_LEFT);	/* before ś */
 	ck_assert_uint_eq(e.point, 2);
-	line_edit_do(&e, ACTION_EDIT_RIGHT);
+	line_edit_do(&e, CMD_EDIT_RIGHT);
 	ck_assert_uint_eq(e.point, 4);
 	ck_assert_int_eq(line_edit_point_width(&e, TEXT_MODE_UTF8), 3);
-	line_edit_do(&e, ACTION_DELETE_BACK);
+	line_edit_do(&e, CMD_DELETE_BACK);
 	ck_assert_str_eq(e.text, "Win");
 	ck_assert_uint_eq(e.point, 2);
 	ck_assert(line_edit_type(&e, 0x15b));	/* ś typed back */
 	ck_assert_str_eq(e.text, "Wi\xc5\x9bn");
-	line_edit_do(&e, ACTION_EDIT_LEFT);
-	line_edit_do(&e, ACTION_DELETE_CHAR);
+	line_edit_do(&e, CMD_EDIT_LEFT);
+	line_edit_do(&e, CMD_DELETE_CHAR);
 	ck_assert_str_eq(e.text, "Win");
 }
 END_TEST
@@ -63,26 +63,26 @@ START_TEST(test_kills)
 	struct line_edit e = { .max_chars = 0 };
 
 	line_edit_set(&e, "ring the  ward at ten");
-	line_edit_do(&e, ACTION_KILL_WORD);
+	line_edit_do(&e, CMD_KILL_WORD);
 	ck_assert_str_eq(e.text, "ring the  ward at ");
-	line_edit_do(&e, ACTION_KILL_WORD);
+	line_edit_do(&e, CMD_KILL_WORD);
 	ck_assert_str_eq(e.text, "ring the  ward ");
 	for (int i = 0; i < 6; i++)
-		line_edit_do(&e, ACTION_EDIT_LEFT);
+		line_edit_do(&e, CMD_EDIT_LEFT);
 	/* Between the two blanks: back over one blank, then "the". */
-	line_edit_do(&e, ACTION_KILL_WORD);
+	line_edit_do(&e, CMD_KILL_WORD);
 	ck_assert_str_eq(e.text, "ring  ward ");
 	ck_assert_uint_eq(e.point, 5);
-	line_edit_do(&e, ACTION_KILL_TO_END);
+	line_edit_do(&e, CMD_KILL_TO_END);
 	ck_assert_str_eq(e.text, "ring ");
-	line_edit_do(&e, ACTION_KILL_LINE);
+	line_edit_do(&e, CMD_KILL_LINE);
 	ck_assert_str_eq(e.text, "");
 	ck_assert_uint_eq(e.point, 0);
 	/* At the edges nothing happens, and nothing breaks. */
-	ck_assert(line_edit_do(&e, ACTION_DELETE_BACK));
-	ck_assert(line_edit_do(&e, ACTION_DELETE_CHAR));
-	ck_assert(line_edit_do(&e, ACTION_EDIT_LEFT));
-	ck_assert(line_edit_do(&e, ACTION_KILL_WORD));
+	ck_assert(line_edit_do(&e, CMD_DELETE_BACK));
+	ck_assert(line_edit_do(&e, CMD_DELETE_CHAR));
+	ck_assert(line_edit_do(&e, CMD_EDIT_LEFT));
+	ck_assert(line_edit_do(&e, CMD_KILL_WORD));
 	ck_assert_str_eq(e.text, "");
 }
 END_TEST
@@ -118,8 +118,8 @@ START_TEST(test_refused_and_not_text)
 	ck_assert(!line_edit_type(&e, 21));
 	ck_assert(!line_edit_type(&e, KEY_FUNCTION | 0x104));
 	ck_assert(!line_edit_type(&e, KEY_ALT | 'x'));
-	ck_assert(!line_edit_do(&e, ACTION_MOVE_DOWN));
-	ck_assert(!line_edit_do(&e, ACTION_SAVE));
+	ck_assert(!line_edit_do(&e, CMD_MOVE_DOWN));
+	ck_assert(!line_edit_do(&e, CMD_SAVE));
 }
 END_TEST
 

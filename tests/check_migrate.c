@@ -465,10 +465,10 @@ START_TEST(test_regenerate_follows_columns)
 	assert_triggers(env.r->db);
 
 	tl_snap(env.r, &before);
-	ck_assert_int_eq(action_begin(env.r, "person.edit", &err), 0);
+	ck_assert_int_eq(txn_begin(env.r, "person.edit", &err), 0);
 	tl_exec(env.r->db, "UPDATE person SET pronouns = 'she/her', version = version + 1");
 	ck_assert_int_eq(audit_append(env.r, "person.edit", "person", id, "", &err), 0);
-	ck_assert_int_eq(action_commit(env.r, &err), 0);
+	ck_assert_int_eq(txn_commit(env.r, &err), 0);
 	tl_assert_one_action(env.r, &before, "person.edit", "person", id, 2);
 	tl_assert_update(env.r, &before, "person", id, 1, "pronouns");
 	tl_change(env.r, &before, "person", "update", id, "pronouns", change, sizeof(change));

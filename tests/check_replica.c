@@ -854,16 +854,16 @@ START_TEST(test_bulk_mode)
 	ck_assert_int_eq(tl_int(env.r->db, count_triggers, NULL), 0);
 
 	/* A load is not captured: a captured outermost action is refused. */
-	ck_assert_int_eq(action_begin(env.r, "generate", &err), -1);
+	ck_assert_int_eq(txn_begin(env.r, "generate", &err), -1);
 	ck_assert_int_eq(err.code, CD_EX_SOFTWARE);
-	ck_assert_int_eq(env.r->action_depth, 0);
+	ck_assert_int_eq(env.r->txn_depth, 0);
 	cd_error_clear(&err);
-	ck_assert_int_eq(action_begin_uncaptured(env.r, "generate", &err), 0);
+	ck_assert_int_eq(txn_begin_uncaptured(env.r, "generate", &err), 0);
 	ck_assert_int_eq(person_create(env.r, &in, a, &err), 0);
 	ck_assert_int_eq(person_create(env.r, &in, b, &err), 0);
-	ck_assert_int_eq(env.r->action_depth, 1);
+	ck_assert_int_eq(env.r->txn_depth, 1);
 	ck_assert_int_eq(audit_append(env.r, "generate", "", "", "", &err), 0);
-	ck_assert_int_eq(action_commit(env.r, &err), 0);
+	ck_assert_int_eq(txn_commit(env.r, &err), 0);
 
 	ck_assert_msg(replica_bulk_mode(env.r, false, &err) == 0, "%s", err.msg);
 	ck_assert(!env.r->bulk);
@@ -897,10 +897,10 @@ START_TEST(test_bulk_mode_failure_abandons_load)
 	cd_error_clear(&err);
 	tl_snap(env.r, &before);
 	ck_assert_int_eq(replica_bulk_mode(env.r, true, &err), 0);
-	ck_assert_int_eq(action_begin_uncaptured(env.r, "generate", &err), 0);
+	ck_assert_int_eq(txn_begin_uncaptured(env.r, "generate", &err), 0);
 	ck_assert_int_eq(person_create(env.r, &in, NULL, &err), 0);
 	ck_assert_int_eq(person_create(env.r, &in, NULL, &err), -1);	/* same NHS number */
-	ck_assert_int_eq(env.r->action_depth, 0);
+	ck_assert_int_eq(env.r->txn_depth, 0);
 	ck_assert(sqlite3_get_autocommit(env.r->db));
 	ck_assert_int_eq(replica_bulk_mode(env.r, false, &err), 0);
 	tl_assert_unchanged(env.r, &before);
@@ -914,11 +914,11 @@ START_TEST(test_bulk_mode_checks_references)
 
 	cd_error_clear(&err);
 	ck_assert_int_eq(replica_bulk_mode(env.r, true, &err), 0);
-	ck_assert_int_eq(action_begin_uncaptured(env.r, "generate", &err), 0);
+	ck_assert_int_eq(txn_begin_uncaptured(env.r, "generate", &err), 0);
 	tl_exec(env.r->db, "INSERT INTO note (id, person_id, author, kind, body, created_at, "
 		"locality) VALUES ('n1', 'nobody', (SELECT id FROM worker), 'case-note', 'x', 'x', "
 		"'north')");
-	ck_assert_int_eq(action_commit(env.r, &err), 0);
+	ck_assert_int_eq(txn_commit(env.r, &err), 0);
 	ck_assert_int_eq(replica_bulk_mode(env.r, false, &err), -1);
 	ck_assert_msg(strstr(err.msg, "note") && strstr(err.msg, "person"), "%s", err.msg);
 }

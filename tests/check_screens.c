@@ -80,16 +80,16 @@ static void reach(struct ui *ui, enum screen_id id)
 		break;
 	case SCREEN_FORM:
 		/* A note on the queue's selected referral opens a form. */
-		desk_do(ui, ACTION_NOTE);
+		desk_do(ui, CMD_NOTE);
 		break;
 	default: {
 		/* A top-level screen: the action the screen list opens it by. */
-		enum action open = ACTION_NONE;
+		enum command open = CMD_NONE;
 
-		for (int a = 1; a < ACTION_COUNT; a++)
-			if (screen_opened_by((enum action)a) == screen_registry[id])
-				open = (enum action)a;
-		ck_assert_msg(open != ACTION_NONE, "screen %s has no way to open it",
+		for (int a = 1; a < CMD_COUNT; a++)
+			if (screen_opened_by((enum command)a) == screen_registry[id])
+				open = (enum command)a;
+		ck_assert_msg(open != CMD_NONE, "screen %s has no way to open it",
 			      screen_registry[id]->title);
 		desk_do(ui, open);
 	}
@@ -104,8 +104,8 @@ START_TEST(test_every_claimed_action_is_handled)
 	enum screen_id id = (enum screen_id)_i;
 	int claimed = 0;
 
-	for (int a = 1; a < ACTION_COUNT; a++) {
-		const struct action_info *info = action_info((enum action)a);
+	for (int a = 1; a < CMD_COUNT; a++) {
+		const struct command_info *info = command_info((enum command)a);
 		struct ui ui;
 		int flags;
 
@@ -114,8 +114,8 @@ START_TEST(test_every_claimed_action_is_handled)
 		claimed++;
 		ui_start(&ui);
 		reach(&ui, id);
-		flags = desk_do(&ui, (enum action)a);
-		ck_assert_msg(flags & ACT_HANDLED, "the %s screen claims %s (%s) but does not handle it",
+		flags = desk_do(&ui, (enum command)a);
+		ck_assert_msg(flags & RUN_HANDLED, "the %s screen claims %s (%s) but does not handle it",
 			      screen_registry[id]->title, info->name, info->keys);
 		ui_stop(&ui);
 	}
@@ -128,17 +128,17 @@ END_TEST
  * name every screen, whatever the number of screens. */
 START_TEST(test_shared_actions_reach_every_screen)
 {
-	static const enum action everywhere[] = { ACTION_REPAINT, ACTION_SUSPEND };
-	static const enum action every_desk_screen[] = { ACTION_BACK };
+	static const enum command everywhere[] = { CMD_REPAINT, CMD_SUSPEND };
+	static const enum command every_desk_screen[] = { CMD_BACK };
 
 	for (int i = 0; i < N_CASES(everywhere); i++)
-		ck_assert_uint_eq(action_info(everywhere[i])->screens, ON_ALL);
+		ck_assert_uint_eq(command_info(everywhere[i])->screens, ON_ALL);
 	for (int i = 0; i < N_CASES(every_desk_screen); i++)
 		for (int id = 0; id < SCREEN_COUNT; id++)
 			if (id != SCREEN_FORM)
-				ck_assert_msg(action_info(every_desk_screen[i])->screens & (1u << id),
+				ck_assert_msg(command_info(every_desk_screen[i])->screens & (1u << id),
 					      "%s is not on the %s screen",
-					      action_info(every_desk_screen[i])->name,
+					      command_info(every_desk_screen[i])->name,
 					      screen_registry[id]->title);
 	ck_assert_uint_eq(ON_ALL, (1u << SCREEN_COUNT) - 1);
 }
@@ -163,14 +163,14 @@ START_TEST(test_no_key_bound_twice_on_a_screen)
 	bindings_default(&b);
 	for (int i = 0; i < b.count; i++)
 		for (int j = i + 1; j < b.count; j++) {
-			unsigned both = action_info(b.map[i].action)->screens &
-					action_info(b.map[j].action)->screens;
+			unsigned both = command_info(b.map[i].command)->screens &
+					command_info(b.map[j].command)->screens;
 
-			if (b.map[i].key != b.map[j].key || b.map[i].action == b.map[j].action)
+			if (b.map[i].key != b.map[j].key || b.map[i].command == b.map[j].command)
 				continue;
 			ck_assert_msg(!both, "one key is bound to both %s and %s on a screen",
-				      action_info(b.map[i].action)->name,
-				      action_info(b.map[j].action)->name);
+				      command_info(b.map[i].command)->name,
+				      command_info(b.map[j].command)->name);
 		}
 }
 END_TEST

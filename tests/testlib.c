@@ -337,8 +337,8 @@ static void assert_closed(const char *file, int line, struct replica *r)
 
 	if (ctx != 0)
 		failf(file, line, "txn_context holds %lld rows after the action", ctx);
-	if (r->action_depth != 0)
-		failf(file, line, "action_depth is %d after the action", r->action_depth);
+	if (r->txn_depth != 0)
+		failf(file, line, "txn_depth is %d after the action", r->txn_depth);
 	if (!sqlite3_get_autocommit(r->db))
 		failf(file, line, "a transaction is still open after the action");
 }

@@ -8,7 +8,12 @@
  * of the outer transaction and shares its audit event: if it fails, its own
  * writes are undone and the outer action decides whether to go on.  On failure nothing is written and err
  * says what was wrong: CD_EX_DATAERR for bad input, CD_EX_NOINPUT for a
- * record that does not exist, CD_EX_NOPERM for a move not allowed. */
+ * record that does not exist, CD_EX_NOPERM for a move not allowed.
+ *
+ * Words, one meaning each: an *action* is one of these domain functions
+ * (the audit trail names it); a *transaction* is the replica's unit of
+ * writing (txn_begin, replica.h); a *command* is what a key does on the
+ * desk (src/ui/command.h) or what the command line runs. */
 #ifndef CAREDESK_ACTIONS_H
 #define CAREDESK_ACTIONS_H
 
@@ -16,18 +21,6 @@
 
 #include "caredesk/replica.h"
 #include "caredesk/sbar.h"
-
-/* Transactions.  action_begin starts (or joins) a write transaction named
- * for the audit trail; action_commit ends it; action_rollback abandons it.
- * Only the outermost begin/commit start and end the SQLite transaction;
- * nested ones are savepoints, and a nested rollback undoes only its own. */
-int action_begin(struct replica *r, const char *action, struct cd_error *err);
-int action_commit(struct replica *r, struct cd_error *err);
-void action_rollback(struct replica *r);
-
-/* Begin an action whose writes are not captured into the outbox: the pull
- * applier's transactions and the initial load of generated data. */
-int action_begin_uncaptured(struct replica *r, const char *action, struct cd_error *err);
 
 /* Append an audit event for the current action (who, what, record). */
 int audit_append(struct replica *r, const char *action, const char *tbl, const char *record_id,

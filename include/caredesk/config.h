@@ -21,9 +21,9 @@
 #define DEFAULT_REPLICA "/var/lib/caredesk/replica.db"
 #define DEFAULT_TIMEZONE "Europe/London"
 
-/* keys = { page_down = ["C-f", "Space"]; }: one entry per action named. */
+/* keys = { page_down = ["C-f", "Space"]; }: one entry per desk command named. */
 struct config_key_setting {
-	const char *action;		/* an action name, checked by the desk */
+	const char *command;		/* a desk command name, checked by the desk */
 	const char **keys;		/* key names */
 	int count;
 	const char *file;		/* where it was set, for messages */

@@ -48,7 +48,7 @@ struct replica {
 	uint64_t holidays_fingerprint;	/* of the bank holiday list alone */
 	struct timescales timescales;
 	int64_t fixed_now;		/* non-zero: the clock for generated data */
-	int action_depth;		/* nested action_begin calls */
+	int txn_depth;		/* nested txn_begin calls */
 	bool bulk;			/* replica_bulk_mode: no savepoints for nested
 					 * actions; any failure abandons the whole load */
 	int schema_version;
@@ -86,7 +86,7 @@ int replica_migrate(sqlite3 *db, int target, struct cd_error *err);
  * savepoints (copying every touched page into a sub-journal per action
  * costs more than the inserts) and foreign keys checked once at the end
  * instead of per row while on; no guard or capture triggers, so its
- * outermost action must be uncaptured (action_begin_uncaptured; a captured
+ * outermost action must be uncaptured (txn_begin_uncaptured; a captured
  * one is refused).  Turning it off runs that check (failing if any row
  * lacks its parent), makes the triggers again and restores WAL, savepoints
  * and foreign keys.  Only for a file no other process has open. */
@@ -129,5 +129,19 @@ int replica_check(struct replica *r, FILE *out, long *problems, struct cd_error 
 
 /* Turn the last SQLite error on r->db into err. */
 int replica_sql_error(struct replica *r, struct cd_error *err, const char *what);
+
+
+/* Transactions.  txn_begin starts (or joins) a write transaction named
+ * for the audit trail by the action it carries; txn_commit ends it;
+ * txn_rollback abandons it.  Only the outermost begin/commit start and end
+ * the SQLite transaction; nested ones are savepoints, and a nested
+ * rollback undoes only its own. */
+int txn_begin(struct replica *r, const char *action, struct cd_error *err);
+int txn_commit(struct replica *r, struct cd_error *err);
+void txn_rollback(struct replica *r);
+
+/* Begin a transaction whose writes are not captured into the outbox: the
+ * pull applier's transactions and the initial load of generated data. */
+int txn_begin_uncaptured(struct replica *r, const char *action, struct cd_error *err);
 
 #endif

@@ -240,14 +240,14 @@ static int import_record(struct import *im, const struct csv_record *rec, struct
 	if (parse_yes_no(field(im, rec, COL_SAFEGUARDING), &f.safeguarding))
 		return cd_error_set(err, CD_EX_DATAERR, "safeguarding", "'%s' is not yes or no",
 				    field(im, rec, COL_SAFEGUARDING));
-	if (action_begin(im->r, "import.record", err))
+	if (txn_begin(im->r, "import.record", err))
 		return -1;
 	f.person_id = person_id;
 	if (person_for(im, &p, person_id, err) || referral_receive(im->r, &f, NULL, err)) {
-		action_rollback(im->r);
+		txn_rollback(im->r);
 		return -1;
 	}
-	return action_commit(im->r, err);
+	return txn_commit(im->r, err);
 }
 
 static int import_records(struct import *im, struct cd_error *fatal)
@@ -298,10 +298,10 @@ static int run_import(struct app *app, const char *path)
 		return rc;
 	}
 	im.reader = csv_reader_new(fp);
-	if (read_header(&im, &err) || action_begin(im.r, "import", &err) ||
+	if (read_header(&im, &err) || txn_begin(im.r, "import", &err) ||
 	    import_records(&im, &err) ||
-	    audit_append(im.r, "import", "referral", "", path, &err) || action_commit(im.r, &err)) {
-		action_rollback(im.r);
+	    audit_append(im.r, "import", "referral", "", path, &err) || txn_commit(im.r, &err)) {
+		txn_rollback(im.r);
 		rc = app_fail(&err);
 		im.imported = 0;
 	}

@@ -996,7 +996,7 @@ int generate_borough(struct replica *r, const struct generate_params *p, struct 
 	g.cal = replica_calendar(r, err);
 	if (!g.cal || vocab_load(&g.vocab, err))
 		return -1;
-	if (action_begin_uncaptured(r, "generate", err)) {
+	if (txn_begin_uncaptured(r, "generate", err)) {
 		gen_free(&g);
 		return -1;
 	}
@@ -1018,9 +1018,9 @@ int generate_borough(struct replica *r, const struct generate_params *p, struct 
 	if (rc == 0)
 		rc = referral_rederive_due(r, NULL, err);
 	if (rc == 0)
-		rc = action_commit(r, err);
+		rc = txn_commit(r, err);
 	else
-		action_rollback(r);
+		txn_rollback(r);
 	r->ids = (struct idgen){ 0 };
 	gen_free(&g);
 	return rc;

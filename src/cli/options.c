@@ -74,29 +74,3 @@ int global_opts_take(int argc, char **argv, int i, struct global_opts *g)
 	used = take(argc, argv, i, g, &err);
 	return used < 0 ? 0 : used;
 }
-
-int global_opts_extract(int *argc, char **argv, struct global_opts *g, struct cd_error *err)
-{
-	int out = 1;
-	int i = 1;
-
-	while (i < *argc) {
-		int used;
-
-		if (strcmp(argv[i], "--") == 0) {
-			while (i < *argc)
-				argv[out++] = argv[i++];
-			break;
-		}
-		used = take(*argc, argv, i, g, err);
-		if (used < 0)
-			return -1;
-		if (used == 0)
-			argv[out++] = argv[i++];
-		else
-			i += used;
-	}
-	argv[out] = NULL;
-	*argc = out;
-	return 0;
-}

@@ -33,10 +33,4 @@ int global_opts_set(struct global_opts *g, int i, const char *value, struct cd_e
  * argv[i] is not one.  Sets it in *g. */
 int global_opts_take(int argc, char **argv, int i, struct global_opts *g);
 
-/* For caredesk-sync, whose own options are flags and --interval N: take
- * the global options out of argv wherever they are before a "--",
- * compacting argv and updating *argc.  -1 with err on a missing value.
- * caredesk itself parses them with each command's options (args.h). */
-int global_opts_extract(int *argc, char **argv, struct global_opts *g, struct cd_error *err);
-
 #endif

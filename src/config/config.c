@@ -32,7 +32,7 @@ void config_free(struct config *cfg)
 		for (int k = 0; k < cfg->keys[i].count; k++)
 			free((char *)cfg->keys[i].keys[k]);
 		free(cfg->keys[i].keys);
-		free((char *)cfg->keys[i].action);
+		free((char *)cfg->keys[i].command);
 		free((char *)cfg->keys[i].file);
 	}
 	free(cfg->keys);
@@ -189,7 +189,7 @@ static int read_keys(config_setting_t *g, const char *file, struct config *cfg,
 		if (!config_setting_is_array(s) || count < 1)
 			return setting_error(err, s, file, field,
 					     "must be a list of key names, e.g. [\"C-f\", \"Space\"]");
-		k->action = cd_strdup(config_setting_name(s));
+		k->command = cd_strdup(config_setting_name(s));
 		k->file = cd_strdup(file);
 		k->line = config_setting_source_line(s);
 		k->keys = cd_calloc((size_t)count, sizeof(*k->keys));

@@ -65,7 +65,7 @@ int audit_append(struct replica *r, const char *action, const char *tbl, const c
 	struct audit_fields f;
 	sqlite3_stmt *st;
 
-	if (r->action_depth != 1)
+	if (r->txn_depth != 1)
 		return 0;
 	chain_tail(r, &seq, prev);
 	snprintf(seqs, sizeof(seqs), "%lld", seq + 1);
@@ -98,11 +98,11 @@ int audit_append(struct replica *r, const char *action, const char *tbl, const c
 
 int audit_view(struct replica *r, const char *tbl, const char *record_id, struct cd_error *err)
 {
-	if (action_begin(r, "view", err))
+	if (txn_begin(r, "view", err))
 		return -1;
 	if (audit_append(r, "view", tbl, record_id, "", err)) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }

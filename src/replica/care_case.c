@@ -38,7 +38,7 @@ int case_open(struct replica *r, const char *person_id, const char *team,
 		return cd_error_set(err, CD_EX_DATAERR, "team", "unknown team '%s'", team ? team : "");
 	if (lookup_person_locality(r, person_id, person_locality))
 		return cd_error_set(err, CD_EX_NOINPUT, "person", "no person %s", person_id);
-	if (action_begin(r, "case.open", err))
+	if (txn_begin(r, "case.open", err))
 		return -1;
 	id_new(&r->ids, id);
 	replica_now_iso(r, now);
@@ -57,9 +57,9 @@ int case_open(struct replica *r, const char *person_id, const char *team,
 		goto fail;
 	if (id_out)
 		memcpy(id_out, id, UUID_STR_LEN);
-	return action_commit(r, err);
+	return txn_commit(r, err);
 fail:
-	action_rollback(r);
+	txn_rollback(r);
 	return -1;
 }
 
@@ -75,7 +75,7 @@ int case_allocate(struct replica *r, const char *case_id, const char *worker_log
 	if (!worker_login || lookup_worker(r, worker_login, &w) || !w.active)
 		return cd_error_set(err, CD_EX_DATAERR, "to", "'%s' is not an active worker",
 				    worker_login ? worker_login : "");
-	if (action_begin(r, "case.allocate", err))
+	if (txn_begin(r, "case.allocate", err))
 		return -1;
 	id_new(&r->ids, id);
 	replica_now_iso(r, now);
@@ -99,9 +99,9 @@ int case_allocate(struct replica *r, const char *case_id, const char *worker_log
 	if (stmt_run(r, st, err, "recording the allocation") ||
 	    audit_append(r, "case.allocate", "care_case", case_id, worker_login, err))
 		goto fail;
-	return action_commit(r, err);
+	return txn_commit(r, err);
 fail:
-	action_rollback(r);
+	txn_rollback(r);
 	return -1;
 }
 
@@ -115,7 +115,7 @@ int case_close(struct replica *r, const char *case_id, const char *reason, struc
 				    code_list_hint(CODE_CLOSURE));
 	if (case_is_open(r, case_id, err))
 		return -1;
-	if (action_begin(r, "case.close", err))
+	if (txn_begin(r, "case.close", err))
 		return -1;
 	replica_now_iso(r, now);
 	st = replica_stmt(r, "UPDATE care_case SET closed_at = ?2, closure_reason = ?3, "
@@ -125,10 +125,10 @@ int case_close(struct replica *r, const char *case_id, const char *reason, struc
 	bind_text(st, 3, code);
 	if (stmt_run(r, st, err, "closing the case") ||
 	    audit_append(r, "case.close", "care_case", case_id, code, err)) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }
 
 int case_set_review(struct replica *r, const char *case_id, const char *date,
@@ -143,7 +143,7 @@ int case_set_review(struct replica *r, const char *case_id, const char *date,
 				    date ? date : "");
 	if (case_is_open(r, case_id, err))
 		return -1;
-	if (action_begin(r, "case.review", err))
+	if (txn_begin(r, "case.review", err))
 		return -1;
 	date_format(d, canonical);
 	replica_now_iso(r, now);
@@ -154,8 +154,8 @@ int case_set_review(struct replica *r, const char *case_id, const char *date,
 	bind_text(st, 3, now);
 	if (stmt_run(r, st, err, "setting the review") ||
 	    audit_append(r, "case.review", "care_case", case_id, canonical, err)) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }

@@ -82,7 +82,7 @@ int central_seed(struct replica *r, struct cd_error *err)
 	struct table_order order;
 	int rc = 0;
 
-	if (sort_tables(r, &order, err) || action_begin_uncaptured(r, "central.seed", err))
+	if (sort_tables(r, &order, err) || txn_begin_uncaptured(r, "central.seed", err))
 		return -1;
 	for (int i = 0; i < order.count && rc == 0; i++) {
 		/* The name comes from sync_table, our own schema, never from data. */
@@ -99,8 +99,8 @@ int central_seed(struct replica *r, struct cd_error *err)
 	if (rc == 0)
 		rc = replica_meta_set(r, "role", "central", err);
 	if (rc) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }

@@ -95,15 +95,15 @@ static int resolve(struct replica *r, const char *id, const struct conflict *c,
 		return rc < 0 ? -1 : cd_error_set(err, CD_EX_NOINPUT, "conflict",
 						  "the %s it is about is not on this replica", c->tbl);
 	free(current);
-	if (action_begin(r, "conflict.resolve", err))
+	if (txn_begin(r, "conflict.resolve", err))
 		return -1;
 	snprintf(detail, sizeof(detail), "%s.%s: %s value", c->tbl, c->field, keep);
 	if (set_field(r, t, c, value, err) || mark_resolved(r, id, value, err) ||
 	    audit_append(r, "conflict.resolve", "sync_conflict", id, detail, err)) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }
 
 int conflict_resolve(struct replica *r, const char *id, const char *keep, struct cd_error *err)

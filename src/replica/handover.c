@@ -40,7 +40,7 @@ int handover_add(struct replica *r, const struct handover_input *in, char id_out
 	if (check_link(r, "SELECT 1 FROM person WHERE id = ?1", in->person_id, "person", err) ||
 	    check_link(r, "SELECT 1 FROM care_case WHERE id = ?1", in->case_id, "case", err))
 		return -1;
-	if (action_begin(r, "handover.add", err))
+	if (txn_begin(r, "handover.add", err))
 		return -1;
 	id_new(&r->ids, id);
 	replica_now_iso(r, now);
@@ -64,12 +64,12 @@ int handover_add(struct replica *r, const struct handover_input *in, char id_out
 	bind_text(st, 11, now);
 	if (stmt_run(r, st, err, "saving the handover item") ||
 	    audit_append(r, "handover.add", "handover_item", id, priority_name(p), err)) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
 	if (id_out)
 		memcpy(id_out, id, UUID_STR_LEN);
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }
 
 int handover_ack(struct replica *r, const char *item_id, const char *readback,
@@ -94,7 +94,7 @@ int handover_ack(struct replica *r, const char *item_id, const char *readback,
 		return -1;
 	}
 	sqlite3_reset(st);
-	if (action_begin(r, "handover.ack", err))
+	if (txn_begin(r, "handover.ack", err))
 		return -1;
 	id_new(&r->ids, id);
 	replica_now_iso(r, now);
@@ -109,8 +109,8 @@ int handover_ack(struct replica *r, const char *item_id, const char *readback,
 	bind_text(st, 5, now);
 	if (stmt_run(r, st, err, "saving the acknowledgement") ||
 	    audit_append(r, "handover.ack", "handover_item", item_id, "", err)) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }

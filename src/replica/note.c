@@ -115,16 +115,16 @@ int note_add(struct replica *r, const struct note_input *in, char id_out[UUID_ST
 				    "meeting, decision)", kind);
 	if (check_body(in->body, err) || resolve_person(r, in, person, locality, err))
 		return -1;
-	if (action_begin(r, "note.add", err))
+	if (txn_begin(r, "note.add", err))
 		return -1;
 	if (insert_note(r, in, person, locality, kind, NULL, id, err) ||
 	    audit_append(r, "note.add", "note", id, kind, err)) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
 	if (id_out)
 		memcpy(id_out, id, UUID_STR_LEN);
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }
 
 int note_amend(struct replica *r, const char *note_id, const char *body,
@@ -152,14 +152,14 @@ int note_amend(struct replica *r, const char *note_id, const char *body,
 		return -1;
 	in.case_id = case_id[0] ? case_id : NULL;
 	in.referral_id = referral_id[0] ? referral_id : NULL;
-	if (action_begin(r, "note.amend", err))
+	if (txn_begin(r, "note.amend", err))
 		return -1;
 	if (insert_note(r, &in, person, locality, "amendment", note_id, id, err) ||
 	    audit_append(r, "note.amend", "note", id, note_id, err)) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
 	if (id_out)
 		memcpy(id_out, id, UUID_STR_LEN);
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }

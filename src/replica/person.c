@@ -81,7 +81,7 @@ int person_create(struct replica *r, const struct person_input *in, char id_out[
 
 	if (validate(r, in, nhs, err))
 		return -1;
-	if (action_begin(r, "person.create", err))
+	if (txn_begin(r, "person.create", err))
 		return -1;
 	id_new(&r->ids, id);
 	replica_now_iso(r, now);
@@ -106,12 +106,12 @@ int person_create(struct replica *r, const struct person_input *in, char id_out[
 				     "another person already has NHS number %s", nhs);
 		else if (err && strstr(err->msg, "FOREIGN KEY"))
 			cd_error_set(err, CD_EX_DATAERR, "locality", "unknown locality '%s'", locality);
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
 	if (id_out)
 		memcpy(id_out, id, UUID_STR_LEN);
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }
 
 static int names_sound_alike(const char *a_family, const char *a_given, const char *b_family,
@@ -207,7 +207,7 @@ int person_flag(struct replica *r, const char *person_id, const char *type, cons
 		return cd_error_set(err, CD_EX_DATAERR, "type", "unknown flag type '%s'", type);
 	if (lookup_person_locality(r, person_id, locality))
 		return cd_error_set(err, CD_EX_NOINPUT, "person", "no person %s", person_id);
-	if (action_begin(r, "person.flag", err))
+	if (txn_begin(r, "person.flag", err))
 		return -1;
 	id_new(&r->ids, id);
 	replica_now_iso(r, now);
@@ -224,8 +224,8 @@ int person_flag(struct replica *r, const char *person_id, const char *type, cons
 	bind_text(st, 7, locality);
 	if (stmt_run(r, st, err, "flagging the person") ||
 	    audit_append(r, "person.flag", "flag", id, type, err)) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }

@@ -165,7 +165,7 @@ int referral_receive(struct replica *r, const struct referral_input *in,
 
 	if (validate_receipt(r, in, &rc, err))
 		return -1;
-	if (action_begin(r, "referral.receive", err))
+	if (txn_begin(r, "referral.receive", err))
 		return -1;
 	id_new(&r->ids, id);
 	replica_now_iso(r, now);
@@ -190,12 +190,12 @@ int referral_receive(struct replica *r, const struct referral_input *in,
 	bind_text(st, 12, rc.locality);
 	if (stmt_run(r, st, err, "saving the referral") ||
 	    audit_append(r, "referral.receive", "referral", id, rc.team.code, err)) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
 	if (id_out)
 		memcpy(id_out, id, UUID_STR_LEN);
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }
 
 int referral_triage(struct replica *r, const char *referral_id, const char *priority,
@@ -222,7 +222,7 @@ int referral_triage(struct replica *r, const char *referral_id, const char *prio
 		to = REFERRAL_CLOSED;
 	if (load_referral(r, referral_id, &ref, err) || check_transition(ref.status, to, err))
 		return -1;
-	if (action_begin(r, "referral.triage", err))
+	if (txn_begin(r, "referral.triage", err))
 		return -1;
 	replica_now_iso(r, now);
 	st = replica_stmt(r,
@@ -242,10 +242,10 @@ int referral_triage(struct replica *r, const char *referral_id, const char *prio
 		 code);
 	if (stmt_run(r, st, err, "saving the triage") ||
 	    audit_append(r, "referral.triage", "referral", referral_id, detail, err)) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }
 
 /* The open case of this person in this team, if there is one. */
@@ -279,7 +279,7 @@ int referral_allocate(struct replica *r, const char *referral_id, const char *wo
 	if (!worker_login || lookup_worker(r, worker_login, &w) || !w.active)
 		return cd_error_set(err, CD_EX_DATAERR, "to", "'%s' is not an active worker",
 				    worker_login ? worker_login : "");
-	if (action_begin(r, "referral.allocate", err))
+	if (txn_begin(r, "referral.allocate", err))
 		return -1;
 	if (open_case_in_team(r, ref.person_id, w.team, case_id) &&
 	    case_open(r, ref.person_id, w.team, case_id, err))
@@ -296,9 +296,9 @@ int referral_allocate(struct replica *r, const char *referral_id, const char *wo
 	if (stmt_run(r, st, err, "saving the allocation") ||
 	    audit_append(r, "referral.allocate", "referral", referral_id, worker_login, err))
 		goto fail;
-	return action_commit(r, err);
+	return txn_commit(r, err);
 fail:
-	action_rollback(r);
+	txn_rollback(r);
 	return -1;
 }
 
@@ -378,15 +378,15 @@ int referral_rederive_due(struct replica *r, int *changed_out, struct cd_error *
 	if (replica_meta_get(r, "due_times_from", stored, sizeof(stored)) == 0 &&
 	    strcmp(stamp, stored) == 0)
 		return 0;
-	if (action_begin(r, "referral.rederive", err))
+	if (txn_begin(r, "referral.rederive", err))
 		return -1;
 	if (rederive_all(r, cal, &changed, err) ||
 	    replica_meta_set(r, "due_times_from", stamp, err) ||
 	    (changed && audit_append(r, "referral.rederive", "referral", "", stamp, err))) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
 	if (changed_out)
 		*changed_out = changed;
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }

@@ -35,7 +35,7 @@ int relationship_link(struct replica *r, const char *person_id, const char *rela
 	    lookup_person_locality(r, related_id, related_locality))
 		return cd_error_set(err, CD_EX_NOINPUT, "person", "no such person (%s or %s)",
 				    person_id, related_id);
-	if (action_begin(r, "relationship.link", err))
+	if (txn_begin(r, "relationship.link", err))
 		return -1;
 	id_new(&r->ids, id);
 	replica_now_iso(r, now);
@@ -50,10 +50,10 @@ int relationship_link(struct replica *r, const char *person_id, const char *rela
 	bind_text(st, 6, locality);
 	if (stmt_run(r, st, err, "linking the people") ||
 	    audit_append(r, "relationship.link", "relationship", id, kind, err)) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
 	if (id_out)
 		memcpy(id_out, id, UUID_STR_LEN);
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }

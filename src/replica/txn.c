@@ -43,10 +43,10 @@ static int begin(struct replica *r, const char *action, int capture, struct cd_e
 	char now[ISO_INSTANT_LEN];
 	sqlite3_stmt *st;
 
-	if (r->action_depth > 0) {
-		if (!r->bulk && savepoint(r, SP_BEGIN, r->action_depth + 1, err))
+	if (r->txn_depth > 0) {
+		if (!r->bulk && savepoint(r, SP_BEGIN, r->txn_depth + 1, err))
 			return -1;
-		r->action_depth++;
+		r->txn_depth++;
 		return 0;
 	}
 	if (r->bulk && capture)
@@ -68,33 +68,33 @@ static int begin(struct replica *r, const char *action, int capture, struct cd_e
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
-	r->action_depth = 1;
+	r->txn_depth = 1;
 	return 0;
 }
 
-int action_begin(struct replica *r, const char *action, struct cd_error *err)
+int txn_begin(struct replica *r, const char *action, struct cd_error *err)
 {
 	return begin(r, action, 1, err);
 }
 
-int action_begin_uncaptured(struct replica *r, const char *action, struct cd_error *err)
+int txn_begin_uncaptured(struct replica *r, const char *action, struct cd_error *err)
 {
 	return begin(r, action, 0, err);
 }
 
-int action_commit(struct replica *r, struct cd_error *err)
+int txn_commit(struct replica *r, struct cd_error *err)
 {
-	if (r->action_depth <= 0)
-		cd_die("action_commit without action_begin");
-	if (r->action_depth > 1) {
-		if (!r->bulk && savepoint(r, SP_RELEASE, r->action_depth, err)) {
-			action_rollback(r);
+	if (r->txn_depth <= 0)
+		cd_die("txn_commit without txn_begin");
+	if (r->txn_depth > 1) {
+		if (!r->bulk && savepoint(r, SP_RELEASE, r->txn_depth, err)) {
+			txn_rollback(r);
 			return -1;
 		}
-		r->action_depth--;
+		r->txn_depth--;
 		return 0;
 	}
-	r->action_depth = 0;
+	r->txn_depth = 0;
 	if (stmt_run(r, replica_stmt(r, "DELETE FROM txn_context"), err, "finishing a write") ||
 	    sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		replica_sql_error(r, err, "saving");
@@ -104,17 +104,17 @@ int action_commit(struct replica *r, struct cd_error *err)
 	return 0;
 }
 
-void action_rollback(struct replica *r)
+void txn_rollback(struct replica *r)
 {
-	if (r->action_depth <= 0)
+	if (r->txn_depth <= 0)
 		return;
-	if (r->action_depth > 1 && !r->bulk) {
-		if (savepoint(r, SP_ROLLBACK, r->action_depth, NULL) == 0 &&
-		    savepoint(r, SP_RELEASE, r->action_depth, NULL) == 0) {
-			r->action_depth--;
+	if (r->txn_depth > 1 && !r->bulk) {
+		if (savepoint(r, SP_ROLLBACK, r->txn_depth, NULL) == 0 &&
+		    savepoint(r, SP_RELEASE, r->txn_depth, NULL) == 0) {
+			r->txn_depth--;
 			return;
 		}
 	}
-	r->action_depth = 0;
+	r->txn_depth = 0;
 	sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -113,13 +113,13 @@ int worker_add(struct replica *r, const struct worker_input *in, char id_out[UUI
 
 	if (require_admin(r, err) || validate(r, in, locality, err))
 		return -1;
-	if (action_begin(r, "worker.add", err))
+	if (txn_begin(r, "worker.add", err))
 		return -1;
 	if (upsert(r, "worker.add", in, locality, id_out, err)) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }
 
 int worker_ensure_admin(struct replica *r, const char *login, const char *team,
@@ -140,13 +140,13 @@ int worker_ensure_admin(struct replica *r, const char *login, const char *team,
 	/* The first worker registers themself: there is no admin yet to act. */
 	snprintf(r->actor.login, sizeof(r->actor.login), "%s", login);
 	snprintf(r->actor.worker_login, sizeof(r->actor.worker_login), "%s", login);
-	if (action_begin(r, "worker.bootstrap", err))
+	if (txn_begin(r, "worker.bootstrap", err))
 		return -1;
 	if (upsert(r, "worker.bootstrap", &in, locality, NULL, err)) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }
 
 static int lookup_active(struct replica *r, const char *login, char id[UUID_STR_LEN], int *active)
@@ -228,7 +228,7 @@ int worker_disable(struct replica *r, const char *login, const char *reassign_to
 	if (reassign_to && strcmp(id, to_id) == 0)
 		return cd_error_set(err, CD_EX_DATAERR, "reassign-to",
 				    "cannot reassign a leaver's cases to themself");
-	if (action_begin(r, "worker.disable", err))
+	if (txn_begin(r, "worker.disable", err))
 		return -1;
 	replica_now_iso(r, now);
 	st = replica_stmt(r, "UPDATE worker SET active = 0, updated_at = ?2, version = version + 1 "
@@ -238,10 +238,10 @@ int worker_disable(struct replica *r, const char *login, const char *reassign_to
 	if (stmt_run(r, st, err, "disabling the worker") ||
 	    (reassign_to && reassign(r, login, id, reassign_to, to_id, &moved, err)) ||
 	    audit_append(r, "worker.disable", "worker", id, reassign_to ? reassign_to : "", err)) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
 	if (moved_out)
 		*moved_out = moved;
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }

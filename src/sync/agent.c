@@ -144,7 +144,7 @@ static int record_results(struct replica *r, json_t *results, struct sync_report
 	size_t i;
 	json_t *res;
 
-	if (action_begin_uncaptured(r, "sync.ack", err))
+	if (txn_begin_uncaptured(r, "sync.ack", err))
 		return -1;
 	json_array_foreach(results, i, res) {
 		const char *id = str(res, "change_id"), *outcome = str(res, "outcome");
@@ -153,20 +153,20 @@ static int record_results(struct replica *r, json_t *results, struct sync_report
 		if (!id || !outcome)
 			continue;
 		if (strcmp(outcome, "rejected") == 0 && keep_reject(r, id, str(res, "detail"), err)) {
-			action_rollback(r);
+			txn_rollback(r);
 			return -1;
 		}
 		st = replica_stmt(r, "DELETE FROM outbox WHERE change_id = ?1");
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			replica_sql_error(r, err, "clearing the outbox");
-			action_rollback(r);
+			txn_rollback(r);
 			return -1;
 		}
 		count_outcome(rep, outcome);
 	}
 	step();
-	return action_commit(r, err);
+	return txn_commit(r, err);
 }
 
 static int push(struct replica *r, struct transport *t, struct sync_report *rep,
@@ -243,7 +243,7 @@ static int store_checkpoint(struct replica *r, struct transport *tr, int count, 
 	long parked = 0;
 	int rc = 0;
 
-	if (action_begin_uncaptured(r, "sync.pull", err))
+	if (txn_begin_uncaptured(r, "sync.pull", err))
 		return -1;
 	/* Records arrive in commit order, but a parent changed later comes
 	 * after its children: references are checked once all are stored,
@@ -266,11 +266,11 @@ static int store_checkpoint(struct replica *r, struct transport *tr, int count, 
 	if (rc == 0)
 		rc = sync_state_set(r, "cursor", cursor, err);
 	if (rc) {
-		action_rollback(r);
+		txn_rollback(r);
 		return -1;
 	}
 	step();
-	if (action_commit(r, err))
+	if (txn_commit(r, err))
 		return -1;
 	rep->parked += parked;
 	rep->cursor = upto;

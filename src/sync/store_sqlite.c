@@ -106,17 +106,17 @@ static const struct store_table *sq_table(struct store *s, const char *name)
 
 static int sq_begin(struct store *s, struct cd_error *err)
 {
-	return action_begin_uncaptured(of(s)->r, "sync.push", err);
+	return txn_begin_uncaptured(of(s)->r, "sync.push", err);
 }
 
 static int sq_commit(struct store *s, struct cd_error *err)
 {
-	return action_commit(of(s)->r, err);
+	return txn_commit(of(s)->r, err);
 }
 
 static void sq_rollback(struct store *s)
 {
-	action_rollback(of(s)->r);
+	txn_rollback(of(s)->r);
 }
 
 static int sq_load(struct store *s, const struct store_table *t, const char *id, char **json,

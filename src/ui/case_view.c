@@ -235,40 +235,40 @@ static void cv_draw(struct screen *s, WINDOW *w, int rows, int cols)
 }
 
 /* Triage and allocation act on the person's first open referral. */
-static int referral_form(struct screen *s, enum action a)
+static int referral_form(struct screen *s, enum command a)
 {
 	struct case_view *c = s->state;
 
 	if (!c->referral[0]) {
 		ui_message(s->ui, "This person has no open referral.");
-		return ACT_HANDLED | ACT_REDRAW;
+		return RUN_HANDLED | RUN_REDRAW;
 	}
-	if (a == ACTION_TRIAGE)
+	if (a == CMD_TRIAGE)
 		form_triage(s->ui, c->referral);
 	else
 		form_allocate(s->ui, c->referral);
-	return ACT_HANDLED | ACT_REDRAW;
+	return RUN_HANDLED | RUN_REDRAW;
 }
 
-static int cv_action(struct screen *s, enum action a)
+static int cv_command(struct screen *s, enum command a)
 {
 	struct case_view *c = s->state;
 	const struct note_row *sel = list_selected(&c->notes);
-	int flags = list_action(s, &c->notes, a);
+	int flags = list_command(s, &c->notes, a);
 
 	if (flags)
 		return flags;
 	switch (a) {
-	case ACTION_TRIAGE:
-	case ACTION_ALLOCATE:
+	case CMD_TRIAGE:
+	case CMD_ALLOCATE:
 		return referral_form(s, a);
-	case ACTION_NOTE:
+	case CMD_NOTE:
 		form_note(s->ui, s->arg, c->referral);
-		return ACT_HANDLED | ACT_REDRAW;
-	case ACTION_AMEND:
+		return RUN_HANDLED | RUN_REDRAW;
+	case CMD_AMEND:
 		if (sel)
 			form_amend(s->ui, sel->id);
-		return ACT_HANDLED | ACT_REDRAW;
+		return RUN_HANDLED | RUN_REDRAW;
 	default:
 		return 0;
 	}
@@ -280,6 +280,6 @@ const struct screen_ops case_screen = {
 	.open = cv_open,
 	.reload = cv_reload,
 	.draw = cv_draw,
-	.action = cv_action,
+	.command = cv_command,
 	.close = cv_close,
 };

@@ -114,42 +114,42 @@ static void caseload_draw(struct screen *s, WINDOW *w, int rows, int cols)
 	list_draw(s, &c->list, w, 2);
 }
 
-static int selected_action(struct screen *s, enum action a, const struct case_row *r)
+static int selected_command(struct screen *s, enum command a, const struct case_row *r)
 {
 	switch (a) {
-	case ACTION_OPEN: ui_push(s->ui, &case_screen, r->person); break;
-	case ACTION_NOTE: form_note(s->ui, r->person, NULL); break;
-	case ACTION_REVIEW: form_review(s->ui, r->id); break;
-	case ACTION_CLOSE_CASE: form_close_case(s->ui, r->id); break;
-	case ACTION_ALLOCATE: form_reallocate(s->ui, r->id); break;
+	case CMD_OPEN: ui_push(s->ui, &case_screen, r->person); break;
+	case CMD_NOTE: form_note(s->ui, r->person, NULL); break;
+	case CMD_REVIEW: form_review(s->ui, r->id); break;
+	case CMD_CLOSE_CASE: form_close_case(s->ui, r->id); break;
+	case CMD_ALLOCATE: form_reallocate(s->ui, r->id); break;
 	default: return 0;
 	}
-	return ACT_HANDLED | ACT_REDRAW;
+	return RUN_HANDLED | RUN_REDRAW;
 }
 
-static int caseload_action(struct screen *s, enum action a)
+static int caseload_command(struct screen *s, enum command a)
 {
 	struct caseload *c = s->state;
 	const struct case_row *r = list_selected(&c->list);
-	int flags = list_action(s, &c->list, a);
+	int flags = list_command(s, &c->list, a);
 
 	if (flags)
 		return flags;
 	switch (a) {
-	case ACTION_CASELOAD:
-		return ACT_HANDLED;
-	case ACTION_TEAM_TOGGLE:
+	case CMD_CASELOAD:
+		return RUN_HANDLED;
+	case CMD_TEAM_TOGGLE:
 		c->team = !c->team;
 		set_owner(s, c);
 		list_restart(s, &c->list);
-		return ACT_HANDLED | ACT_REDRAW;
-	case ACTION_OPEN:
-	case ACTION_NOTE:
-	case ACTION_REVIEW:
-	case ACTION_CLOSE_CASE:
-	case ACTION_ALLOCATE:
+		return RUN_HANDLED | RUN_REDRAW;
+	case CMD_OPEN:
+	case CMD_NOTE:
+	case CMD_REVIEW:
+	case CMD_CLOSE_CASE:
+	case CMD_ALLOCATE:
 		/* On an empty list these keys do nothing, quietly. */
-		return r ? selected_action(s, a, r) : ACT_HANDLED;
+		return r ? selected_command(s, a, r) : RUN_HANDLED;
 	default:
 		return 0;
 	}
@@ -161,6 +161,6 @@ const struct screen_ops caseload_screen = {
 	.open = caseload_open,
 	.reload = caseload_reload,
 	.draw = caseload_draw,
-	.action = caseload_action,
+	.command = caseload_command,
 	.close = caseload_close,
 };

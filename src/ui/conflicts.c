@@ -141,27 +141,27 @@ static int resolve(struct screen *s, const char *keep)
 	struct cd_error err;
 
 	if (!sel)
-		return ACT_HANDLED;
+		return RUN_HANDLED;
 	cd_error_clear(&err);
 	if (conflict_resolve(s->ui->r, sel->id, keep, &err))
 		ui_message(s->ui, "Not resolved: %s", err.msg);
 	else
 		ui_message(s->ui, "Resolved: %s kept.", strcmp(keep, "kept") == 0 ?
 			   "central's value" : "the other value");
-	return ACT_HANDLED | ACT_RELOAD;
+	return RUN_HANDLED | RUN_RELOAD;
 }
 
-static int conflicts_action(struct screen *s, enum action a)
+static int conflicts_command(struct screen *s, enum command a)
 {
 	struct conflicts *c = s->state;
-	int flags = list_action(s, &c->list, a);
+	int flags = list_command(s, &c->list, a);
 
 	if (flags)
 		return flags;
 	switch (a) {
-	case ACTION_CONFLICTS: return ACT_HANDLED;
-	case ACTION_KEEP_KEPT: return resolve(s, "kept");
-	case ACTION_KEEP_OTHER: return resolve(s, "other");
+	case CMD_CONFLICTS: return RUN_HANDLED;
+	case CMD_KEEP_KEPT: return resolve(s, "kept");
+	case CMD_KEEP_OTHER: return resolve(s, "other");
 	default: return 0;
 	}
 }
@@ -172,6 +172,6 @@ const struct screen_ops conflicts_screen = {
 	.open = conflicts_open,
 	.reload = conflicts_reload,
 	.draw = conflicts_draw,
-	.action = conflicts_action,
+	.command = conflicts_command,
 	.close = conflicts_close,
 };

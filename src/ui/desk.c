@@ -1,7 +1,7 @@
 /* The desk's terminal and event loop.
  *
  * One loop: wait in poll() for a key, a signal or the next tick; apply the
- * key's action to the top screen; reload when the replica changed
+ * key's command to the top screen; reload when the replica changed
  * (PRAGMA data_version, about once a second); draw what changed with one
  * doupdate().  Idle, nothing is written but the minute clock.  The terminal
  * going away (SIGHUP, EOF or POLLHUP on stdin) ends the desk at once,
@@ -239,23 +239,23 @@ static void ask_for_sync(struct ui *ui)
 		ui_message(ui, "Asked the sync agent to run now.");
 }
 
-/* Actions every screen shares; the rest go to the top screen. */
-static int global_action(struct ui *ui, enum action a)
+/* Commands every screen shares; the rest go to the top screen. */
+static int global_command(struct ui *ui, enum command a)
 {
 	switch (a) {
-	case ACTION_REPAINT:
+	case CMD_REPAINT:
 		clearok(curscr, TRUE);
 		ui->full_repaint = true;
-		return ACT_HANDLED | ACT_REDRAW;
-	case ACTION_SUSPEND:
+		return RUN_HANDLED | RUN_REDRAW;
+	case CMD_SUSPEND:
 		suspend(ui);
-		return ACT_HANDLED | ACT_REDRAW;
-	case ACTION_HELP:
+		return RUN_HANDLED | RUN_REDRAW;
+	case CMD_HELP:
 		ui_push(ui, screen_registry[SCREEN_HELP], NULL);
-		return ACT_HANDLED | ACT_REDRAW;
-	case ACTION_SYNC_NOW:
+		return RUN_HANDLED | RUN_REDRAW;
+	case CMD_SYNC_NOW:
 		ask_for_sync(ui);
-		return ACT_HANDLED | ACT_RELOAD;
+		return RUN_HANDLED | RUN_RELOAD;
 	default:
 		return 0;
 	}
@@ -263,64 +263,64 @@ static int global_action(struct ui *ui, enum action a)
 
 /* What the top screen left to the desk: back (or quit), a top-level
  * screen from the screen list, search. */
-static int desk_action(struct ui *ui, enum action a)
+static int desk_command(struct ui *ui, enum command a)
 {
 	const struct screen_ops *top = screen_opened_by(a);
 
-	if (a == ACTION_BACK)
-		return ACT_HANDLED | (ui->depth > 1 ? ACT_POP : ACT_QUIT);
+	if (a == CMD_BACK)
+		return RUN_HANDLED | (ui->depth > 1 ? RUN_POP : RUN_QUIT);
 	if (top) {
 		while (ui->depth > 1)
 			ui_pop(ui);
 		/* The queue is at the bottom of the stack: it is back already. */
 		if (ui_top(ui)->ops == top)
-			return ACT_HANDLED | ACT_RELOAD;
-		return ui_push(ui, top, NULL) == 0 ? ACT_HANDLED | ACT_REDRAW : ACT_HANDLED;
+			return RUN_HANDLED | RUN_RELOAD;
+		return ui_push(ui, top, NULL) == 0 ? RUN_HANDLED | RUN_REDRAW : RUN_HANDLED;
 	}
-	if (a == ACTION_SEARCH)
+	if (a == CMD_SEARCH)
 		return ui_push(ui, screen_registry[SCREEN_SEARCH], NULL) == 0 ?
-			       ACT_HANDLED | ACT_REDRAW : ACT_HANDLED;
+			       RUN_HANDLED | RUN_REDRAW : RUN_HANDLED;
 	return 0;
 }
 
-static int finish_action(struct ui *ui, int flags);
+static int finish_command(struct ui *ui, int flags);
 
-int desk_do(struct ui *ui, enum action a)
+int desk_do(struct ui *ui, enum command a)
 {
 	struct screen *s = ui_top(ui);
-	int flags = global_action(ui, a);
+	int flags = global_command(ui, a);
 
 	if (!flags)
-		flags = s->ops->action(s, a);
-	if (!(flags & ACT_HANDLED))
-		flags = desk_action(ui, a);
-	return finish_action(ui, flags);
+		flags = s->ops->command(s, a);
+	if (!(flags & RUN_HANDLED))
+		flags = desk_command(ui, a);
+	return finish_command(ui, flags);
 }
 
 static int dispatch(struct ui *ui, int key)
 {
 	struct screen *s = ui_top(ui);
-	enum action a;
+	enum command a;
 	int flags = s->ops->key ? s->ops->key(s, key) : 0;
 
 	if (flags)
-		return finish_action(ui, flags);
+		return finish_command(ui, flags);
 	a = bindings_lookup(&ui->keys, key, screen_bit(s));
-	if (a == ACTION_NONE)
+	if (a == CMD_NONE)
 		return 0;
 	ui->message[0] = '\0';
 	return desk_do(ui, a);
 }
 
-static int finish_action(struct ui *ui, int flags)
+static int finish_command(struct ui *ui, int flags)
 {
-	if (flags & ACT_POP) {
+	if (flags & RUN_POP) {
 		ui_pop(ui);
-		flags |= ACT_RELOAD;
+		flags |= RUN_RELOAD;
 	}
-	if (flags & ACT_RELOAD)
+	if (flags & RUN_RELOAD)
 		refresh_sync(ui);
-	if (flags & ACT_RELOAD && ui_top(ui) && ui_top(ui)->ops->reload)
+	if (flags & RUN_RELOAD && ui_top(ui) && ui_top(ui)->ops->reload)
 		ui_top(ui)->ops->reload(ui_top(ui));
 	return flags;
 }
@@ -389,11 +389,11 @@ static int handle_keys(struct ui *ui, bool readable, bool *gone)
 		if (key == (KEY_FUNCTION | KEY_RESIZE)) {
 			getmaxyx(stdscr, ui->rows, ui->cols);
 			ui->full_repaint = true;
-			flags |= ACT_REDRAW;
+			flags |= RUN_REDRAW;
 			continue;
 		}
 		flags |= dispatch(ui, key);
-		if (flags & ACT_QUIT)
+		if (flags & RUN_QUIT)
 			break;
 	}
 	/* poll said readable yet nothing came: end of file on the terminal. */
@@ -406,15 +406,15 @@ static void apply_key_settings(struct ui *ui, const struct desk_options *opt, in
 {
 	for (int i = 0; opt && i < opt->key_count; i++) {
 		const struct config_key_setting *k = &opt->keys[i];
-		enum action a;
+		enum command a;
 		char why[160];
 
-		if (action_by_name(k->action, &a)) {
-			fprintf(stderr, "caredesk: %s:%d: keys.%s: no such action\n", k->file, k->line,
-				k->action);
+		if (command_by_name(k->command, &a)) {
+			fprintf(stderr, "caredesk: %s:%d: keys.%s: no such command\n", k->file, k->line,
+				k->command);
 			*bad = 1;
 		} else if (bindings_set(&ui->keys, a, k->keys, k->count, why, sizeof(why))) {
-			fprintf(stderr, "caredesk: %s:%d: keys.%s: %s\n", k->file, k->line, k->action, why);
+			fprintf(stderr, "caredesk: %s:%d: keys.%s: %s\n", k->file, k->line, k->command, why);
 			*bad = 1;
 		}
 	}
@@ -467,18 +467,18 @@ static bool run_loop(struct ui *ui, double started_ms)
 		if (stop_signal || w == WAIT_GONE)
 			return false;
 		flags = handle_keys(ui, w == WAIT_INPUT, &gone);
-		if (flags & ACT_QUIT)
+		if (flags & RUN_QUIT)
 			return true;
 		if (replica_changed(ui)) {
 			reload_all(ui);
-			flags |= ACT_REDRAW;
+			flags |= RUN_REDRAW;
 		}
 		lt = local_from_instant(now_instant());
 		if (lt.hour * 60 + lt.minute != ui->minute)
-			flags |= ACT_REDRAW;
-		if (flags & (ACT_REDRAW | ACT_RELOAD | ACT_POP | ACT_HANDLED))
+			flags |= RUN_REDRAW;
+		if (flags & (RUN_REDRAW | RUN_RELOAD | RUN_POP | RUN_HANDLED))
 			draw(ui);
-		if (w == WAIT_INPUT && (flags & ACT_HANDLED))
+		if (w == WAIT_INPUT && (flags & RUN_HANDLED))
 			timing_note("key", input_ms);
 	}
 	/* The stack emptied (quit), or the terminal went away. */

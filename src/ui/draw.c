@@ -112,16 +112,16 @@ void draw_title_fit(struct ui *ui, WINDOW *w, const char *left, const char *cons
 	draw_title(ui, w, left, rights[i]);
 }
 
-/* The key to show for an action on the hint line: the first bound to it,
+/* The key to show for a command on the hint line: the first bound to it,
  * or, where letters are typed as text, the first that is not taken as text
  * (F1 for help, C-c for back in search); "" when every key is text. */
-static void hint_key(const struct bindings *b, enum action a, bool typing, char *out, size_t size)
+static void hint_key(const struct bindings *b, enum command a, bool typing, char *out, size_t size)
 {
 	out[0] = '\0';
 	for (int i = 0; i < b->count; i++) {
 		int key = b->map[i].key;
 
-		if (b->map[i].action != a)
+		if (b->map[i].command != a)
 			continue;
 		/* as search_key reads it: a character, not a function or Alt key */
 		if (typing && key >= 32 && !(key & (KEY_FUNCTION | KEY_ALT)))
@@ -131,27 +131,27 @@ static void hint_key(const struct bindings *b, enum action a, bool typing, char 
 	}
 }
 
-/* "Enter:Open t:Triage ... ?:Help q:Quit" from the action table, keys as
+/* "Enter:Open t:Triage ... ?:Help q:Quit" from the command table, keys as
  * bound now.  When the line is too long, items go from the middle so
  * help and quit are always shown. */
 void draw_hints(struct ui *ui, WINDOW *w, unsigned where, bool typing)
 {
-	char items[ACTION_COUNT][48], line[512] = "";
+	char items[CMD_COUNT][48], line[512] = "";
 	int n = 0, width = 0, keep_last = 0;
 
-	for (int a = 1; a < ACTION_COUNT; a++) {
-		const struct action_info *info = action_info((enum action)a);
+	for (int a = 1; a < CMD_COUNT; a++) {
+		const struct command_info *info = command_info((enum command)a);
 		char key[16];
 
 		if (!info->hint || !(info->screens & where))
 			continue;
-		hint_key(&ui->keys, (enum action)a, typing, key, sizeof(key));
+		hint_key(&ui->keys, (enum command)a, typing, key, sizeof(key));
 		if (!key[0])
 			continue;
 		snprintf(items[n], sizeof(items[n]), "%s:%s", key,
-			 a == ACTION_BACK && ui->depth > 1 ? "Back" : info->hint);
+			 a == CMD_BACK && ui->depth > 1 ? "Back" : info->hint);
 		width += (int)strlen(items[n]) + (n ? 1 : 0);
-		if (a == ACTION_HELP || a == ACTION_BACK)
+		if (a == CMD_HELP || a == CMD_BACK)
 			keep_last++;
 		n++;
 	}

@@ -122,10 +122,10 @@ static int save(struct screen *s)
 	cd_error_clear(&err);
 	if (f->save(s->ui, f, &err)) {
 		ui_message(s->ui, "Not saved: %s%s%s", err.field, err.field[0] ? ": " : "", err.msg);
-		return ACT_HANDLED | ACT_REDRAW;
+		return RUN_HANDLED | RUN_REDRAW;
 	}
 	ui_message(s->ui, "%s", f->saved_message ? f->saved_message : "Saved.");
-	return ACT_HANDLED | ACT_POP;
+	return RUN_HANDLED | RUN_POP;
 }
 
 static int confirm_key(struct screen *s, int key)
@@ -133,18 +133,18 @@ static int confirm_key(struct screen *s, int key)
 	struct form *f = s->state;
 
 	if (key == 'y' || key == 'Y')
-		return ACT_HANDLED | ACT_POP;
+		return RUN_HANDLED | RUN_POP;
 	if (key == 'n' || key == 'N' || key == 27) {
 		f->confirming = false;
 		ui_message(s->ui, "%s", "");
 	}
-	return ACT_HANDLED | ACT_REDRAW;
+	return RUN_HANDLED | RUN_REDRAW;
 }
 
 static int move_focus(struct form *f, int delta)
 {
 	f->focus = (f->focus + delta + f->count) % f->count;
-	return ACT_HANDLED | ACT_REDRAW;
+	return RUN_HANDLED | RUN_REDRAW;
 }
 
 /* In a choice, Space and the letters h and l (as Left and Right) change
@@ -156,12 +156,12 @@ static int choice_key(struct form_field *x, int key)
 	else if (x->count && key == 'h')
 		x->choice = (x->choice + x->count - 1) % x->count;
 	else
-		return ACT_HANDLED;
-	return ACT_HANDLED | ACT_REDRAW;
+		return RUN_HANDLED;
+	return RUN_HANDLED | RUN_REDRAW;
 }
 
 /* Text goes into the focused field; every other key is looked up in the
- * bindings (form_action).  While asking whether to discard, only y and n. */
+ * bindings (form_command).  While asking whether to discard, only y and n. */
 static int form_key(struct screen *s, int key)
 {
 	struct form *f = s->state;
@@ -175,39 +175,39 @@ static int form_key(struct screen *s, int key)
 		return choice_key(x, key);
 	if (line_edit_type(&x->edit, key))
 		f->dirty = true;
-	return ACT_HANDLED | ACT_REDRAW;
+	return RUN_HANDLED | RUN_REDRAW;
 }
 
 static int step_choice(struct form_field *x, int delta)
 {
 	if (x->count)
 		x->choice = (x->choice + delta + x->count) % x->count;
-	return ACT_HANDLED | ACT_REDRAW;
+	return RUN_HANDLED | RUN_REDRAW;
 }
 
-static int form_action(struct screen *s, enum action a)
+static int form_command(struct screen *s, enum command a)
 {
 	struct form *f = s->state;
 	struct form_field *x = &f->fields[f->focus];
 
 	switch (a) {
-	case ACTION_SAVE:
+	case CMD_SAVE:
 		return save(s);
-	case ACTION_NEXT_FIELD:
+	case CMD_NEXT_FIELD:
 		return move_focus(f, 1);
-	case ACTION_PREVIOUS_FIELD:
+	case CMD_PREVIOUS_FIELD:
 		return move_focus(f, -1);
-	case ACTION_NEXT_OR_SAVE:
+	case CMD_NEXT_OR_SAVE:
 		return f->focus == f->count - 1 ? save(s) : move_focus(f, 1);
-	case ACTION_CANCEL:
+	case CMD_CANCEL:
 		if (!f->dirty)
-			return ACT_HANDLED | ACT_POP;
+			return RUN_HANDLED | RUN_POP;
 		f->confirming = true;
-		return ACT_HANDLED | ACT_REDRAW;
-	case ACTION_EDIT_LEFT:
-	case ACTION_EDIT_RIGHT:
+		return RUN_HANDLED | RUN_REDRAW;
+	case CMD_EDIT_LEFT:
+	case CMD_EDIT_RIGHT:
 		if (x->kind == FIELD_CHOICE)
-			return step_choice(x, a == ACTION_EDIT_LEFT ? -1 : 1);
+			return step_choice(x, a == CMD_EDIT_LEFT ? -1 : 1);
 		break;
 	default:
 		break;
@@ -218,11 +218,11 @@ static int form_action(struct screen *s, enum action a)
 		if (!line_edit_do(&x->edit, a))
 			return 0;
 		f->dirty |= x->edit.len != was;
-		return ACT_HANDLED | ACT_REDRAW;
+		return RUN_HANDLED | RUN_REDRAW;
 	}
 	/* An editing key in a choice (whose text is always empty): nothing to
 	 * edit, but the key is the form's. */
-	return line_edit_do(&x->edit, a) ? ACT_HANDLED : 0;
+	return line_edit_do(&x->edit, a) ? RUN_HANDLED : 0;
 }
 
 /* Hang-up with typing in a form that keeps drafts: keep it, to be offered
@@ -268,7 +268,7 @@ const struct screen_ops form_screen = {
 	.title = "Form",
 	.id = SCREEN_FORM,
 	.draw = form_draw,
-	.action = form_action,
+	.command = form_command,
 	.close = form_close,
 	.key = form_key,
 	.keep_work = form_keep_work,

@@ -1,7 +1,7 @@
 /* Forms: a few labelled fields (choices and text), filled with the
  * keyboard alone, saved through one replica action.
  *
- * Every key but text is an action of the action table (action.h):
+ * Every key but text is a command of the command table (command.h):
  * next_field, previous_field, next_or_save (Enter: save on the last
  * field), save, cancel (asks before discarding what was typed), and the
  * line editor's keys (line_edit.h) in text fields; in a choice, Space,
@@ -52,7 +52,7 @@ void form_discard(struct form *f);
  * becomes the screen's and is freed when it closes. */
 int form_push(struct ui *ui, struct form *f);
 
-/* The forms of the desk's actions, for the selected referral or person. */
+/* The forms of the desk's commands, for the selected referral or person. */
 int form_triage(struct ui *ui, const char *referral_id);
 int form_allocate(struct ui *ui, const char *referral_id);
 int form_note(struct ui *ui, const char *person_id, const char *referral_id);

@@ -203,29 +203,29 @@ static void handover_draw(struct screen *s, WINDOW *w, int rows, int cols)
 static int acknowledge(struct screen *s, const struct handover_row *it)
 {
 	if (!it)
-		return ACT_HANDLED;
+		return RUN_HANDLED;
 	if (it->mine) {
 		ui_message(s->ui, "You acknowledged this item already.");
-		return ACT_HANDLED | ACT_REDRAW;
+		return RUN_HANDLED | RUN_REDRAW;
 	}
 	form_acknowledge(s->ui, it->id);
-	return ACT_HANDLED | ACT_REDRAW;
+	return RUN_HANDLED | RUN_REDRAW;
 }
 
-static int handover_action(struct screen *s, enum action a)
+static int handover_command(struct screen *s, enum command a)
 {
 	struct handover *h = s->state;
-	int flags = list_action(s, &h->list, a);
+	int flags = list_command(s, &h->list, a);
 
 	if (flags)
 		return flags;
 	switch (a) {
-	case ACTION_HANDOVER:
-		return ACT_HANDLED;
-	case ACTION_WRITE_HANDOVER:
+	case CMD_HANDOVER:
+		return RUN_HANDLED;
+	case CMD_WRITE_HANDOVER:
 		form_handover(s->ui);
-		return ACT_HANDLED | ACT_REDRAW;
-	case ACTION_ACKNOWLEDGE:
+		return RUN_HANDLED | RUN_REDRAW;
+	case CMD_ACKNOWLEDGE:
 		return acknowledge(s, list_selected(&h->list));
 	default:
 		return 0;
@@ -238,6 +238,6 @@ const struct screen_ops handover_screen = {
 	.open = handover_open,
 	.reload = handover_reload,
 	.draw = handover_draw,
-	.action = handover_action,
+	.command = handover_command,
 	.close = handover_close,
 };

@@ -1,4 +1,4 @@
-/* Help: generated from the action table for the screen below it, with
+/* Help: generated from the command table for the screen below it, with
  * the keys as they are bound now (defaults or caredesk.conf).  A list like
  * any other, so it moves with the same keys. */
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include "ui/ui.h"
 
 struct help_line {
-	char name[32];		/* the action's name: the row's id */
+	char name[32];		/* the command's name: the row's id */
 	char keys[96];
 	const char *help;
 };
@@ -51,10 +51,10 @@ static const struct list_source help_lines = {
 	.empty = " No keys.",
 };
 
-/* Every key bound to an action, as named in caredesk.conf; where letters
+/* Every key bound to a command, as named in caredesk.conf; where letters
  * are typed as text (search), only the keys that are not text, since the
- * others never reach the action there. */
-static void all_keys(struct ui *ui, enum action a, bool typing, char *out, size_t size)
+ * others never reach the command there. */
+static void all_keys(struct ui *ui, enum command a, bool typing, char *out, size_t size)
 {
 	size_t used = 0;
 
@@ -63,7 +63,7 @@ static void all_keys(struct ui *ui, enum action a, bool typing, char *out, size_
 		int key = ui->keys.map[i].key;
 		char name[16];
 
-		if (ui->keys.map[i].action != a)
+		if (ui->keys.map[i].command != a)
 			continue;
 		if (typing && key >= 32 && !(key & (KEY_FUNCTION | KEY_ALT)))
 			continue;
@@ -74,15 +74,15 @@ static void all_keys(struct ui *ui, enum action a, bool typing, char *out, size_
 
 static void add_lines(struct ui *ui, struct help *h)
 {
-	h->lines = cd_calloc(ACTION_COUNT, sizeof(*h->lines));
-	for (int a = 1; a < ACTION_COUNT; a++) {
-		const struct action_info *info = action_info((enum action)a);
+	h->lines = cd_calloc(CMD_COUNT, sizeof(*h->lines));
+	for (int a = 1; a < CMD_COUNT; a++) {
+		const struct command_info *info = command_info((enum command)a);
 		struct help_line *l = &h->lines[h->count];
 
 		if (!(info->screens & h->where))
 			continue;
 		snprintf(l->name, sizeof(l->name), "%s", info->name);
-		all_keys(ui, (enum action)a, h->typing, l->keys, sizeof(l->keys));
+		all_keys(ui, (enum command)a, h->typing, l->keys, sizeof(l->keys));
 		if (!l->keys[0])
 			continue;	/* no key reaches it here */
 		l->help = info->help;
@@ -131,11 +131,11 @@ static void help_draw(struct screen *s, WINDOW *w, int rows, int cols)
 	list_draw(s, &h->list, w, 2);
 }
 
-static int help_action(struct screen *s, enum action a)
+static int help_command(struct screen *s, enum command a)
 {
 	struct help *h = s->state;
 
-	return list_action(s, &h->list, a);
+	return list_command(s, &h->list, a);
 }
 
 const struct screen_ops help_screen = {
@@ -143,6 +143,6 @@ const struct screen_ops help_screen = {
 	.id = SCREEN_HELP,
 	.open = help_open,
 	.draw = help_draw,
-	.action = help_action,
+	.command = help_command,
 	.close = help_close,
 };

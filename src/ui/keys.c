@@ -1,4 +1,4 @@
-/* Key names and bindings (see keys.h).  Every action has a plain or Ctrl
+/* Key names and bindings (see keys.h).  Every command has a plain or Ctrl
  * key by default; function keys, Alt and PgUp/PgDn/Home/End are only ever
  * aliases, because TERM=vt100 has none of them. */
 #include <curses.h>
@@ -8,23 +8,23 @@
 
 #include "ui/keys.h"
 
-static const struct action_info actions[ACTION_COUNT] = {
-	[ACTION_NONE] = { "none", "", 0, NULL, "" },
-#define X(e, n, k, s, h, t) [ACTION_##e] = { n, k, s, h, t },
-	ACTIONS(X)
+static const struct command_info commands[CMD_COUNT] = {
+	[CMD_NONE] = { "none", "", 0, NULL, "" },
+#define X(e, n, k, s, h, t) [CMD_##e] = { n, k, s, h, t },
+	COMMANDS(X)
 #undef X
 };
 
-const struct action_info *action_info(enum action a)
+const struct command_info *command_info(enum command a)
 {
-	return &actions[(unsigned)a < ACTION_COUNT ? a : ACTION_NONE];
+	return &commands[(unsigned)a < CMD_COUNT ? a : CMD_NONE];
 }
 
-int action_by_name(const char *name, enum action *out)
+int command_by_name(const char *name, enum command *out)
 {
-	for (int i = 1; i < ACTION_COUNT; i++) {
-		if (strcmp(actions[i].name, name) == 0) {
-			*out = (enum action)i;
+	for (int i = 1; i < CMD_COUNT; i++) {
+		if (strcmp(commands[i].name, name) == 0) {
+			*out = (enum command)i;
 			return 0;
 		}
 	}
@@ -106,22 +106,22 @@ void keys_name(int key, char *out, size_t size)
 		snprintf(out, size, "?");
 }
 
-static void unbind(struct bindings *b, enum action a)
+static void unbind(struct bindings *b, enum command a)
 {
 	int out = 0;
 
 	for (int i = 0; i < b->count; i++)
-		if (b->map[i].action != a)
+		if (b->map[i].command != a)
 			b->map[out++] = b->map[i];
 	b->count = out;
 }
 
-static int bind(struct bindings *b, enum action a, int key)
+static int bind(struct bindings *b, enum command a, int key)
 {
 	if (b->count == BINDINGS_MAX)
 		return -1;
 	b->map[b->count].key = key;
-	b->map[b->count].action = a;
+	b->map[b->count].command = a;
 	b->count++;
 	return 0;
 }
@@ -129,20 +129,20 @@ static int bind(struct bindings *b, enum action a, int key)
 void bindings_default(struct bindings *b)
 {
 	b->count = 0;
-	for (int a = 1; a < ACTION_COUNT; a++) {
+	for (int a = 1; a < CMD_COUNT; a++) {
 		char keys[64], *save = NULL;
 
-		snprintf(keys, sizeof(keys), "%s", actions[a].keys);
+		snprintf(keys, sizeof(keys), "%s", commands[a].keys);
 		for (char *tok = strtok_r(keys, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 			int key;
 
 			if (keys_parse(tok, &key) == 0)
-				bind(b, (enum action)a, key);
+				bind(b, (enum command)a, key);
 		}
 	}
 }
 
-int bindings_set(struct bindings *b, enum action a, const char *const *names, int n,
+int bindings_set(struct bindings *b, enum command a, const char *const *names, int n,
 		 char *why, size_t why_size)
 {
 	int keys[16];
@@ -167,21 +167,21 @@ int bindings_set(struct bindings *b, enum action a, const char *const *names, in
 	return 0;
 }
 
-enum action bindings_lookup(const struct bindings *b, int key, unsigned screen)
+enum command bindings_lookup(const struct bindings *b, int key, unsigned screen)
 {
 	/* Enter arrives as CR, LF or the keypad's KEY_ENTER. */
 	if (key == '\n' || key == (KEY_FUNCTION | KEY_ENTER))
 		key = '\r';
 	for (int i = 0; i < b->count; i++)
-		if (b->map[i].key == key && (actions[b->map[i].action].screens & screen))
-			return b->map[i].action;
-	return ACTION_NONE;
+		if (b->map[i].key == key && (commands[b->map[i].command].screens & screen))
+			return b->map[i].command;
+	return CMD_NONE;
 }
 
-void bindings_first_key(const struct bindings *b, enum action a, char *out, size_t size)
+void bindings_first_key(const struct bindings *b, enum command a, char *out, size_t size)
 {
 	for (int i = 0; i < b->count; i++) {
-		if (b->map[i].action == a) {
+		if (b->map[i].command == a) {
 			keys_name(b->map[i].key, out, size);
 			return;
 		}

@@ -1,5 +1,5 @@
 /* Keys: names as people write them in caredesk.conf, and the bindings from
- * keys to actions.
+ * keys to commands.
  *
  * A key is an int: a character's code point; a curses function key as
  * KEY_FUNCTION | KEY_xxx; Alt (or ESC then the key) as KEY_ALT | char. */
@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "ui/action.h"
+#include "ui/command.h"
 
 #define KEY_FUNCTION 0x1000000
 #define KEY_ALT 0x2000000
@@ -25,22 +25,22 @@ void keys_name(int key, char *out, size_t size);
 struct bindings {
 	struct {
 		int key;
-		enum action action;
+		enum command command;
 	} map[BINDINGS_MAX];
 	int count;
 };
 
 void bindings_default(struct bindings *b);
 
-/* Replace an action's keys (names as above).  -1 with a reason in why if a
+/* Replace a command's keys (names as above).  -1 with a reason in why if a
  * name is not a key or the list is empty. */
-int bindings_set(struct bindings *b, enum action a, const char *const *names, int n,
+int bindings_set(struct bindings *b, enum command a, const char *const *names, int n,
 		 char *why, size_t why_size);
 
-/* The action a key does on a screen (ON_* flag), or ACTION_NONE. */
-enum action bindings_lookup(const struct bindings *b, int key, unsigned screen);
+/* The command a key does on a screen (ON_* flag), or CMD_NONE. */
+enum command bindings_lookup(const struct bindings *b, int key, unsigned screen);
 
-/* The first key bound to an action, named, for hint lines and help. */
-void bindings_first_key(const struct bindings *b, enum action a, char *out, size_t size);
+/* The first key bound to a command, named, for hint lines and help. */
+void bindings_first_key(const struct bindings *b, enum command a, char *out, size_t size);
 
 #endif

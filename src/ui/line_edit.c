@@ -94,34 +94,34 @@ static size_t word_before(const struct line_edit *e)
 	return at;
 }
 
-bool line_edit_do(struct line_edit *e, enum action a)
+bool line_edit_do(struct line_edit *e, enum command a)
 {
 	switch (a) {
-	case ACTION_EDIT_LEFT:
+	case CMD_EDIT_LEFT:
 		e->point = char_before(e, e->point);
 		return true;
-	case ACTION_EDIT_RIGHT:
+	case CMD_EDIT_RIGHT:
 		e->point = char_after(e, e->point);
 		return true;
-	case ACTION_EDIT_HOME:
+	case CMD_EDIT_HOME:
 		e->point = 0;
 		return true;
-	case ACTION_EDIT_END:
+	case CMD_EDIT_END:
 		e->point = e->len;
 		return true;
-	case ACTION_DELETE_BACK:
+	case CMD_DELETE_BACK:
 		cut(e, char_before(e, e->point), e->point);
 		return true;
-	case ACTION_DELETE_CHAR:
+	case CMD_DELETE_CHAR:
 		cut(e, e->point, char_after(e, e->point));
 		return true;
-	case ACTION_KILL_LINE:
+	case CMD_KILL_LINE:
 		cut(e, 0, e->len);
 		return true;
-	case ACTION_KILL_TO_END:
+	case CMD_KILL_TO_END:
 		cut(e, e->point, e->len);
 		return true;
-	case ACTION_KILL_WORD:
+	case CMD_KILL_WORD:
 		cut(e, word_before(e), e->point);
 		return true;
 	default:

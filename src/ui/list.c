@@ -253,10 +253,10 @@ static int step(struct screen *s, struct list *l, int delta)
 	char keep[UUID_STR_LEN];
 
 	if (l->count == 0)
-		return ACT_HANDLED;
+		return RUN_HANDLED;
 	if (l->sel + delta >= 0 && l->sel + delta < l->count) {
 		l->sel += delta;
-		return ACT_HANDLED | ACT_REDRAW;
+		return RUN_HANDLED | RUN_REDRAW;
 	}
 	one = cd_malloc(l->src->row_size);
 	if (delta > 0 && l->count == rows &&
@@ -270,7 +270,7 @@ static int step(struct screen *s, struct list *l, int delta)
 		load(s, l, keep);
 	}
 	free(one);
-	return ACT_HANDLED | ACT_REDRAW;
+	return RUN_HANDLED | RUN_REDRAW;
 }
 
 static int page(struct screen *s, struct list *l, bool down)
@@ -280,7 +280,7 @@ static int page(struct screen *s, struct list *l, bool down)
 	int got;
 
 	if (l->count == 0)
-		return ACT_HANDLED;
+		return RUN_HANDLED;
 	buf = cd_calloc((size_t)rows, l->src->row_size);
 	got = down ? fetch(s, l, PAGE_AFTER, list_row(l, l->count - 1), rows, buf)
 		   : fetch(s, l, PAGE_BEFORE, l->top, rows, buf);
@@ -297,7 +297,7 @@ static int page(struct screen *s, struct list *l, bool down)
 		l->sel = down ? l->count - 1 : 0;
 	}
 	free(buf);
-	return ACT_HANDLED | ACT_REDRAW;
+	return RUN_HANDLED | RUN_REDRAW;
 }
 
 static int jump(struct screen *s, struct list *l, bool last)
@@ -308,7 +308,7 @@ static int jump(struct screen *s, struct list *l, bool last)
 
 	if (!last) {
 		list_rewind(s, l);
-		return ACT_HANDLED | ACT_REDRAW;
+		return RUN_HANDLED | RUN_REDRAW;
 	}
 	buf = cd_calloc((size_t)rows, l->src->row_size);
 	n = fetch(s, l, PAGE_BEFORE, NULL, rows, buf);
@@ -318,26 +318,26 @@ static int jump(struct screen *s, struct list *l, bool last)
 		l->sel = l->count ? l->count - 1 : 0;
 	}
 	free(buf);
-	return ACT_HANDLED | ACT_REDRAW;
+	return RUN_HANDLED | RUN_REDRAW;
 }
 
-int list_action(struct screen *s, struct list *l, enum action a)
+int list_command(struct screen *s, struct list *l, enum command a)
 {
-	bool move = a == ACTION_MOVE_DOWN || a == ACTION_MOVE_UP || a == ACTION_PAGE_DOWN ||
-		    a == ACTION_PAGE_UP || a == ACTION_FIRST || a == ACTION_LAST;
+	bool move = a == CMD_MOVE_DOWN || a == CMD_MOVE_UP || a == CMD_PAGE_DOWN ||
+		    a == CMD_PAGE_UP || a == CMD_FIRST || a == CMD_LAST;
 
 	/* Nothing to move over: a move tries the read again instead. */
 	if (move && l->failed[0]) {
 		list_reload(s, l);
-		return ACT_HANDLED | ACT_REDRAW;
+		return RUN_HANDLED | RUN_REDRAW;
 	}
 	switch (a) {
-	case ACTION_MOVE_DOWN: return step(s, l, 1);
-	case ACTION_MOVE_UP: return step(s, l, -1);
-	case ACTION_PAGE_DOWN: return page(s, l, true);
-	case ACTION_PAGE_UP: return page(s, l, false);
-	case ACTION_FIRST: return jump(s, l, false);
-	case ACTION_LAST: return jump(s, l, true);
+	case CMD_MOVE_DOWN: return step(s, l, 1);
+	case CMD_MOVE_UP: return step(s, l, -1);
+	case CMD_PAGE_DOWN: return page(s, l, true);
+	case CMD_PAGE_UP: return page(s, l, false);
+	case CMD_FIRST: return jump(s, l, false);
+	case CMD_LAST: return jump(s, l, true);
 	default: return 0;
 	}
 }

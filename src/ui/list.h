@@ -60,9 +60,9 @@ void list_restart(struct screen *s, struct list *l);
 /* Back to the first row (after a filter changed). */
 void list_rewind(struct screen *s, struct list *l);
 
-/* The moves (MOVE_UP/DOWN, PAGE_UP/DOWN, FIRST, LAST): ACT_* flags, or
- * 0 for any other action. */
-int list_action(struct screen *s, struct list *l, enum action a);
+/* The moves (MOVE_UP/DOWN, PAGE_UP/DOWN, FIRST, LAST): RUN_* flags, or
+ * 0 for any other command. */
+int list_command(struct screen *s, struct list *l, enum command a);
 
 /* Draw the page from row y, and the detail pane (if any) under it down to
  * the screen's list area; the cursor goes on the selected row. */

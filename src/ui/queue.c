@@ -238,59 +238,59 @@ static int refilter(struct screen *s)
 
 	set_filter(s, q);
 	list_rewind(s, &q->list);
-	return ACT_HANDLED | ACT_REDRAW;
+	return RUN_HANDLED | RUN_REDRAW;
 }
 
-static int selected_action(struct screen *s, enum action a, const struct queue_row *sel)
+static int selected_command(struct screen *s, enum command a, const struct queue_row *sel)
 {
 	switch (a) {
-	case ACTION_TRIAGE:
+	case CMD_TRIAGE:
 		form_triage(s->ui, sel->id);
 		break;
-	case ACTION_ALLOCATE:
+	case CMD_ALLOCATE:
 		form_allocate(s->ui, sel->id);
 		break;
-	case ACTION_NOTE:
+	case CMD_NOTE:
 		form_note(s->ui, sel->person_id, sel->id);
 		break;
-	case ACTION_OPEN:
+	case CMD_OPEN:
 		ui_push(s->ui, &case_screen, sel->person_id);
 		break;
 	default:
 		return 0;
 	}
-	return ACT_HANDLED | ACT_REDRAW;
+	return RUN_HANDLED | RUN_REDRAW;
 }
 
-static int queue_action(struct screen *s, enum action a)
+static int queue_command(struct screen *s, enum command a)
 {
 	struct queue *q = s->state;
 	const struct queue_row *sel = list_selected(&q->list);
-	int flags = list_action(s, &q->list, a);
+	int flags = list_command(s, &q->list, a);
 
 	if (flags)
 		return flags;
 	switch (a) {
-	case ACTION_QUEUE:
-		return ACT_HANDLED;
-	case ACTION_FILTER_PRIORITY:
+	case CMD_QUEUE:
+		return RUN_HANDLED;
+	case CMD_FILTER_PRIORITY:
 		q->priority = (q->priority + 1) % (int)(sizeof(priorities) / sizeof(priorities[0]));
 		return refilter(s);
-	case ACTION_FILTER_CATEGORY:
+	case CMD_FILTER_CATEGORY:
 		next_category(s);
 		return refilter(s);
-	case ACTION_FILTER_MINE:
+	case CMD_FILTER_MINE:
 		q->mine = !q->mine;
 		return refilter(s);
-	case ACTION_FILTER_SAFEGUARDING:
+	case CMD_FILTER_SAFEGUARDING:
 		q->safeguarding = !q->safeguarding;
 		return refilter(s);
-	case ACTION_TRIAGE:
-	case ACTION_ALLOCATE:
-	case ACTION_NOTE:
-	case ACTION_OPEN:
+	case CMD_TRIAGE:
+	case CMD_ALLOCATE:
+	case CMD_NOTE:
+	case CMD_OPEN:
 		/* On an empty list these keys do nothing, quietly. */
-		return sel ? selected_action(s, a, sel) : ACT_HANDLED;
+		return sel ? selected_command(s, a, sel) : RUN_HANDLED;
 	default:
 		return 0;
 	}
@@ -302,6 +302,6 @@ const struct screen_ops queue_screen = {
 	.open = queue_open,
 	.reload = queue_reload,
 	.draw = queue_draw,
-	.action = queue_action,
+	.command = queue_command,
 	.close = queue_close,
 };

@@ -9,10 +9,10 @@ const struct screen_ops *const screen_registry[SCREEN_COUNT] = {
 #undef X
 };
 
-/* TOP(action) -> that action; PUSHED -> none. */
-#define TOP(action) ACTION_##action
-#define PUSHED ACTION_NONE
-static const enum action opened_by[SCREEN_COUNT] = {
+/* TOP(command) -> that command; PUSHED -> none. */
+#define TOP(command) CMD_##command
+#define PUSHED CMD_NONE
+static const enum command opened_by[SCREEN_COUNT] = {
 #define X(id, ops, how) [SCREEN_##id] = how,
 	SCREENS(X)
 #undef X
@@ -20,9 +20,9 @@ static const enum action opened_by[SCREEN_COUNT] = {
 #undef TOP
 #undef PUSHED
 
-const struct screen_ops *screen_opened_by(enum action a)
+const struct screen_ops *screen_opened_by(enum command a)
 {
-	for (int i = 0; a != ACTION_NONE && i < SCREEN_COUNT; i++)
+	for (int i = 0; a != CMD_NONE && i < SCREEN_COUNT; i++)
 		if (opened_by[i] == a)
 			return screen_registry[i];
 	return NULL;

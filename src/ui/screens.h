@@ -1,9 +1,9 @@
 /* The desk's one list of screens.
  *
  * X(ID, ops, how it opens): ID names the screen (SCREEN_ID, and its bit
- * ON_ID in the action table's masks), ops is its struct screen_ops, and
+ * ON_ID in the command table's masks), ops is its struct screen_ops, and
  * the last column says how it is reached:
- *   TOP(action)  a top-level screen: that action, from any screen, closes
+ *   TOP(command) a top-level screen: that command, from any screen, closes
  *                everything above the queue and opens it;
  *   PUSHED       opened on top of another by a screen (a record, help,
  *                search, a form).
@@ -30,7 +30,7 @@ enum screen_id {
 	SCREEN_COUNT
 };
 
-/* A screen's bit in an action's mask. */
+/* A screen's bit in a command's mask. */
 enum screen_bit {
 #define X(id, ops, how) ON_##id = 1u << SCREEN_##id,
 	SCREENS(X)

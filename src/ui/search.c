@@ -151,14 +151,14 @@ static int search_key(struct screen *s, int key)
 		return 0;
 	if (se->query.len != was)
 		run_search(s);
-	return ACT_HANDLED | ACT_REDRAW;
+	return RUN_HANDLED | RUN_REDRAW;
 }
 
-static int search_action(struct screen *s, enum action a)
+static int search_command(struct screen *s, enum command a)
 {
 	struct search *se = s->state;
 	const struct person_match *sel = list_selected(&se->list);
-	int flags = list_action(s, &se->list, a);
+	int flags = list_command(s, &se->list, a);
 	size_t was = se->query.len;
 
 	if (flags)
@@ -166,9 +166,9 @@ static int search_action(struct screen *s, enum action a)
 	if (line_edit_do(&se->query, a)) {
 		if (se->query.len != was)
 			run_search(s);
-		return ACT_HANDLED | ACT_REDRAW;
+		return RUN_HANDLED | RUN_REDRAW;
 	}
-	if (a != ACTION_OPEN)
+	if (a != CMD_OPEN)
 		return 0;
 	if (sel) {
 		/* A copy: opening the record may reload this list. */
@@ -177,7 +177,7 @@ static int search_action(struct screen *s, enum action a)
 		memcpy(id, sel->id, sizeof(id));
 		ui_push(s->ui, &case_screen, id);
 	}
-	return ACT_HANDLED | ACT_REDRAW;
+	return RUN_HANDLED | RUN_REDRAW;
 }
 
 const struct screen_ops search_screen = {
@@ -186,7 +186,7 @@ const struct screen_ops search_screen = {
 	.open = search_open,
 	.reload = search_reload,
 	.draw = search_draw,
-	.action = search_action,
+	.command = search_command,
 	.close = search_close,
 	.key = search_key,
 };

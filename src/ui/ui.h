@@ -2,7 +2,7 @@
  *
  * A screen is data plus a table of operations (as tig's views and tmux's
  * window modes): open, reload (the data changed: query again, keep the
- * selection by record id), draw, action (returns flags, never draws) and
+ * selection by record id), draw, command (returns flags, never draws) and
  * close.  Screens stack: queue -> case (stack.c).  The screens are listed
  * once, in screens.h.  One loop (desk.c) owns the terminal; screens draw
  * only when asked, lists through the list driver (list.h). */
@@ -26,13 +26,13 @@
 struct ui;
 struct screen;
 
-/* What an action did, for the loop to act on. */
+/* What running a command did, for the loop to act on. */
 enum {
-	ACT_HANDLED = 1,	/* the key meant something here */
-	ACT_REDRAW = 2,		/* draw the screen again */
-	ACT_RELOAD = 4,		/* query again, then draw */
-	ACT_POP = 8,		/* close this screen */
-	ACT_QUIT = 16,		/* leave the desk */
+	RUN_HANDLED = 1,	/* the key meant something here */
+	RUN_REDRAW = 2,		/* draw the screen again */
+	RUN_RELOAD = 4,		/* query again, then draw */
+	RUN_POP = 8,		/* close this screen */
+	RUN_QUIT = 16,		/* leave the desk */
 };
 
 struct screen_ops {
@@ -41,7 +41,7 @@ struct screen_ops {
 	int (*open)(struct screen *s);
 	void (*reload)(struct screen *s);
 	void (*draw)(struct screen *s, WINDOW *w, int rows, int cols);
-	int (*action)(struct screen *s, enum action a);
+	int (*command)(struct screen *s, enum command a);
 	void (*close)(struct screen *s);
 	/* Text entry: offered every key before the bindings; returns flags
 	 * (0: not consumed, look the key up as usual).  NULL for lists. */
@@ -77,7 +77,7 @@ struct ui {
 	bool cursor_hidden;	/* cursor = "hidden" in caredesk.conf */
 };
 
-/* A screen's bit in the action table's masks. */
+/* A screen's bit in the command table's masks. */
 static inline unsigned screen_bit(const struct screen *s)
 {
 	return 1u << s->ops->id;
@@ -85,8 +85,8 @@ static inline unsigned screen_bit(const struct screen *s)
 
 /* The screens by id, from the screen list (screens.c). */
 extern const struct screen_ops *const screen_registry[SCREEN_COUNT];
-/* The top-level screen an action opens (QUEUE, CASELOAD, ...), or NULL. */
-const struct screen_ops *screen_opened_by(enum action a);
+/* The top-level screen a command opens (QUEUE, CASELOAD, ...), or NULL. */
+const struct screen_ops *screen_opened_by(enum command a);
 
 /* The screen stack (stack.c).  Push a screen about record `arg` (may be
  * NULL) and open it; -1 (and a message) if it could not open. */
@@ -94,11 +94,11 @@ int ui_push(struct ui *ui, const struct screen_ops *ops, const char *arg);
 struct screen *ui_top(struct ui *ui);
 void ui_pop(struct ui *ui);
 
-/* Do action a on the top screen as its key would: the desk's own actions
+/* Do command a on the top screen as its key would: the desk's own commands
  * (help, repaint, sync, suspend), then the screen's, then back and the
- * top-level screens.  Returns ACT_* flags; ACT_HANDLED is set whenever the
- * action meant something there (check_screens relies on it). */
-int desk_do(struct ui *ui, enum action a);
+ * top-level screens.  Returns RUN_* flags; RUN_HANDLED is set whenever the
+ * command meant something there (check_screens relies on it). */
+int desk_do(struct ui *ui, enum command a);
 
 /* Set the one-line message shown above the hint line. */
 void ui_message(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -2,7 +2,7 @@
 # The manual pages: mandoc's lint is clean and the pages fit 80 columns;
 # every command `caredesk --help` lists, every subcommand and option its
 # usage names, is documented in caredesk(1); every action of the desk's
-# action table (src/ui/action.h) has an entry under Keys in caredesk(1)
+# action table (src/ui/command.h) has an entry under Keys in caredesk(1)
 # that gives exactly its default keys, and every entry there is an action;
 # every setting of the example data/caredesk.conf is documented in
 # caredesk.conf(5).
@@ -36,7 +36,7 @@ fi
 page1=$MAN_DIR/caredesk.1
 page5=$MAN_DIR/caredesk.conf.5
 example=$srcdir/data/caredesk.conf
-actions=$srcdir/src/ui/action.h
+actions=$srcdir/src/ui/command.h
 for f in "$page1" "$page5" "$example" "$actions"; do
 	if [ ! -r "$f" ]; then
 		echo "man.sh: FAIL: cannot read $f"
@@ -163,14 +163,14 @@ while IFS="$tab" read -r name keys; do
 		continue
 	fi
 	if [ -z "$keys" ]; then
-		fail "src/ui/action.h gives the action '$name' no default key"
+		fail "src/ui/command.h gives the action '$name' no default key"
 		continue
 	fi
 	# Every default key, in order, and no other: ".It Cm page_down Pq Ic
 	# C\-f , Space , PgDn" documents "C-f Space PgDn".
 	documented=$(sed -n '1s/^\.It Cm [^ ]* Pq Ic //p' "$tmp/entry" | sed 's/\\-/-/g; s/ , / /g')
 	if [ "$documented" != "$keys" ]; then
-		fail "caredesk.1 Keys: the entry for '$name' gives the keys '$documented'; src/ui/action.h binds '$keys'"
+		fail "caredesk.1 Keys: the entry for '$name' gives the keys '$documented'; src/ui/command.h binds '$keys'"
 	fi
 done <"$tmp/actions"
 
@@ -178,7 +178,7 @@ done <"$tmp/actions"
 sed -n 's/^\.It Cm \([^ ]*\).*/\1/p' "$tmp/keys" >"$tmp/documented"
 while read -r name; do
 	if ! cut -f1 "$tmp/actions" | grep -Fqx -- "$name"; then
-		fail "caredesk.1 Keys documents '$name', which is not an action in src/ui/action.h"
+		fail "caredesk.1 Keys documents '$name', which is not an action in src/ui/command.h"
 	fi
 done <"$tmp/documented"
 

@@ -1,21 +1,23 @@
-/* The desk's one list of actions.
+/* The desk's one list of commands: what each key does.
  *
- * Each action has a name (for caredesk.conf's keys group), default keys
- * (key names as keys_parse reads them: a plain or Ctrl key first, then any
- * aliases), the screens it belongs to, and help text.  The enum, the
+ * Each command has a name (for caredesk.conf's keys group), default keys
+ * (key names as keys_parse reads them: a plain, Ctrl or arrow key first,
+ * then any aliases), the screens it belongs to, and help text.  (The
+ * domain's functions are *actions*, caredesk/actions.h; the replica's
+ * units of writing are *transactions*.)  The enum, the
  * default bindings, the config parser, the hint line and the help screen
  * come from this list, so they cannot drift; tests/cli/man.sh checks the
- * manual's key table against it both ways.  An action's screens are bits
+ * manual's key table against it both ways.  A command's screens are bits
  * from the screen list (screens.h); check_screens proves that each screen
- * handles every action its bit claims. */
-#ifndef CAREDESK_UI_ACTION_H
-#define CAREDESK_UI_ACTION_H
+ * handles every command its bit claims. */
+#ifndef CAREDESK_UI_COMMAND_H
+#define CAREDESK_UI_COMMAND_H
 
 #include "ui/screens.h"
 
 /* X(ENUM, name, "keys", screens, hint, "help text")
  * hint: short label for the hint line, or NULL to keep it off the line. */
-#define ACTIONS(X) \
+#define COMMANDS(X) \
 	X(QUEUE, "queue", "1", ON_DESK & ~ON_SEARCH, NULL, "Referral queue") \
 	X(CASELOAD, "caseload", "2", ON_DESK & ~ON_SEARCH, NULL, "Caseload: my cases") \
 	X(HANDOVER, "handover", "3", ON_DESK & ~ON_SEARCH, NULL, "Shift handover of my team") \
@@ -86,15 +88,15 @@
 	X(SUSPEND, "suspend", "C-z", ON_ALL, NULL, "Suspend the desk (fg to return)") \
 	X(BACK, "back", "q C-c Esc", ON_DESK, "Quit", "Back; quit from the top screen")
 
-enum action {
-	ACTION_NONE = 0,
-#define X(e, name, keys, screens, hint, help) ACTION_##e,
-	ACTIONS(X)
+enum command {
+	CMD_NONE = 0,
+#define X(e, name, keys, screens, hint, help) CMD_##e,
+	COMMANDS(X)
 #undef X
-	ACTION_COUNT
+	CMD_COUNT
 };
 
-struct action_info {
+struct command_info {
 	const char *name;
 	const char *keys;
 	unsigned screens;
@@ -102,7 +104,7 @@ struct action_info {
 	const char *help;
 };
 
-const struct action_info *action_info(enum action a);
-int action_by_name(const char *name, enum action *out);
+const struct command_info *command_info(enum command a);
+int command_by_name(const char *name, enum command *out);
 
 #endif
