@@ -144,4 +144,8 @@ void txn_rollback(struct replica *r);
  * pull applier's transactions and the initial load of generated data. */
 int txn_begin_uncaptured(struct replica *r, const char *action, struct cd_error *err);
 
+
+/* A column as text, "" for SQL NULL (valid until the statement steps or
+ * resets): the one helper every layer reads text columns with. */
+const char *column_text(sqlite3_stmt *st, int i);
 #endif

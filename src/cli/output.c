@@ -24,13 +24,6 @@ static enum text_mode terminal_mode(void)
 	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? TEXT_MODE_UTF8 : TEXT_MODE_ASCII;
 }
 
-static const char *value(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? (const char *)s : "";
-}
-
 /* The next row, or SQLITE_IOERR_WRITE as soon as a write has failed (no
  * point reading a million rows into a full disk), or the step's error. */
 static int next_row(FILE *fp, sqlite3_stmt *st)
@@ -52,7 +45,7 @@ static int write_table(FILE *fp, sqlite3_stmt *st)
 	fputc('\n', fp);
 	while ((rc = next_row(fp, st)) == SQLITE_ROW) {
 		for (int i = 0; i < n; i++) {
-			text_sanitise(value(st, i), mode, CELL_MAX, cell, sizeof(cell));
+			text_sanitise(column_text(st, i), mode, CELL_MAX, cell, sizeof(cell));
 			fprintf(fp, "%s%s", i ? "\t" : "", cell[0] ? cell : "-");
 		}
 		fputc('\n', fp);
@@ -73,7 +66,7 @@ static int write_csv(FILE *fp, sqlite3_stmt *st)
 	csv_write_record(fp, fields, (size_t)n);
 	while ((rc = next_row(fp, st)) == SQLITE_ROW) {
 		for (int i = 0; i < n; i++)
-			fields[i] = value(st, i);
+			fields[i] = column_text(st, i);
 		csv_write_record(fp, fields, (size_t)n);
 	}
 	return rc;
@@ -85,7 +78,7 @@ static int write_json(FILE *fp, sqlite3_stmt *st)
 
 	fputc('[', fp);
 	while ((rc = next_row(fp, st)) == SQLITE_ROW)
-		fprintf(fp, "%s\n%s", rows++ ? "," : "", value(st, 0));
+		fprintf(fp, "%s\n%s", rows++ ? "," : "", column_text(st, 0));
 	/* A half-written array must not end as valid JSON. */
 	if (rc == SQLITE_DONE)
 		fputs(rows ? "\n]\n" : "]\n", fp);

@@ -65,13 +65,6 @@ static void foreign_keys(struct replica *r, FILE *out, long *problems)
 	sqlite3_finalize(st);
 }
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? (const char *)s : "";
-}
-
 /* Walk every chain in (origin, seq) order: seq must count up from 1, each
  * prev_hash must be the previous hash, and each hash must recompute. */
 static void audit_chains(struct replica *r, FILE *out, long *problems)
@@ -89,10 +82,10 @@ static void audit_chains(struct replica *r, FILE *out, long *problems)
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		char hash[AUDIT_HASH_LEN];
-		struct audit_fields f = { .id = col(st, 0), .origin = col(st, 1), .seq = col(st, 2),
-			.at = col(st, 3), .actor = col(st, 4), .worker = col(st, 5), .action = col(st, 6),
-			.tbl = col(st, 7), .record_id = col(st, 8), .detail = col(st, 9),
-			.locality = col(st, 10), .prev_hash = col(st, 11) };
+		struct audit_fields f = { .id = column_text(st, 0), .origin = column_text(st, 1), .seq = column_text(st, 2),
+			.at = column_text(st, 3), .actor = column_text(st, 4), .worker = column_text(st, 5), .action = column_text(st, 6),
+			.tbl = column_text(st, 7), .record_id = column_text(st, 8), .detail = column_text(st, 9),
+			.locality = column_text(st, 10), .prev_hash = column_text(st, 11) };
 
 		if (strcmp(origin, f.origin) != 0) {
 			snprintf(origin, sizeof(origin), "%s", f.origin);
@@ -106,9 +99,9 @@ static void audit_chains(struct replica *r, FILE *out, long *problems)
 			problem(out, problems, "audit chain of %s: event %s does not follow its "
 				"predecessor", f.origin, f.id);
 		audit_hash(&f, hash);
-		if (strcmp(hash, col(st, 12)) != 0)
+		if (strcmp(hash, column_text(st, 12)) != 0)
 			problem(out, problems, "audit chain of %s: event %s was altered", f.origin, f.id);
-		snprintf(prev, sizeof(prev), "%s", col(st, 12));
+		snprintf(prev, sizeof(prev), "%s", column_text(st, 12));
 		expect = sqlite3_column_int64(st, 2) + 1;
 	}
 	sqlite3_finalize(st);
@@ -119,8 +112,8 @@ static void stray_context(struct replica *r, FILE *out, long *problems)
 	sqlite3_stmt *st = replica_stmt(r, "SELECT txn_id, action FROM txn_context");
 
 	while (sqlite3_step(st) == SQLITE_ROW)
-		problem(out, problems, "txn_context holds a committed row (%s, %s)", col(st, 0),
-			col(st, 1));
+		problem(out, problems, "txn_context holds a committed row (%s, %s)", column_text(st, 0),
+			column_text(st, 1));
 	sqlite3_reset(st);
 }
 
@@ -151,7 +144,7 @@ static void capture_triggers(struct replica *r, FILE *out, long *problems)
 		return;
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *table = col(st, 0);
+		const char *table = column_text(st, 0);
 		const char *const *extra = sqlite3_column_int(st, 1) ? append_only : mutable;
 		char name[128];
 
@@ -176,7 +169,7 @@ static enum schema_match schema_object(sqlite3_stmt *lookup, const char *name, c
 
 	sqlite3_bind_text(lookup, 1, name, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(lookup) == SQLITE_ROW)
-		m = strcmp(col(lookup, 0), type) == 0 && (!sql || strcmp(col(lookup, 1), sql) == 0)
+		m = strcmp(column_text(lookup, 0), type) == 0 && (!sql || strcmp(column_text(lookup, 1), sql) == 0)
 			    ? SCHEMA_SAME : SCHEMA_DIFFERENT;
 	sqlite3_reset(lookup);
 	return m;
@@ -205,9 +198,9 @@ static void schema_walk(sqlite3 *from, sqlite3 *to, bool from_expected, FILE *ou
 		return;
 	}
 	while (sqlite3_step(all) == SQLITE_ROW) {
-		const char *type = col(all, 0), *name = col(all, 1), *tbl = col(all, 2);
+		const char *type = column_text(all, 0), *name = column_text(all, 1), *tbl = column_text(all, 2);
 		enum schema_match m = schema_object(lookup, name, type,
-						    from_expected ? col(all, 3) : NULL);
+						    from_expected ? column_text(all, 3) : NULL);
 
 		if (!from_expected) {
 			if (m == SCHEMA_ABSENT)

@@ -412,11 +412,16 @@ int stmt_run(struct replica *r, sqlite3_stmt *st, struct cd_error *err, const ch
 	return replica_sql_error(r, err, what);
 }
 
-void column_copy(sqlite3_stmt *st, int i, char *out, size_t size)
+const char *column_text(sqlite3_stmt *st, int i)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
 
-	snprintf(out, size, "%s", s ? (const char *)s : "");
+	return s ? (const char *)s : "";
+}
+
+void column_copy(sqlite3_stmt *st, int i, char *out, size_t size)
+{
+	snprintf(out, size, "%s", column_text(st, i));
 }
 
 struct workcal *replica_calendar(struct replica *r, struct cd_error *err)

@@ -60,13 +60,6 @@ static sqlite3_stmt *prepare(struct ddl *d, const char *sql, const char *table)
 	return st;
 }
 
-static const char *text_col(sqlite3_stmt *st, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(st, i);
-
-	return s ? s : "";
-}
-
 /* --- the bookkeeping tables ------------------------------------------------------ */
 
 static const char *const bookkeeping[] = {
@@ -176,11 +169,11 @@ static int create_table(struct ddl *d, const char *tbl, char **names, bool *has_
 
 	*has_version = false;
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		const char *col = text_col(st, 0), *dflt = text_col(st, 3);
+		const char *col = column_text(st, 0), *dflt = column_text(st, 3);
 		char *joined;
 
 		rc = runf(d, "ALTER TABLE caredesk.\"%s\" ADD COLUMN IF NOT EXISTS \"%s\" %s%s%s%s",
-			  tbl, col, pg_type(text_col(st, 1)),
+			  tbl, col, pg_type(column_text(st, 1)),
 			  sqlite3_column_int(st, 2) ? " NOT NULL" : "",
 			  literal_default(dflt) ? " DEFAULT " : "", literal_default(dflt) ? dflt : "");
 		if (strcmp(col, "version") == 0)
@@ -206,7 +199,7 @@ static int unique_keys(struct ddl *d, const char *tbl)
 
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
 		rc = runf(d, "CREATE UNIQUE INDEX IF NOT EXISTS \"%s_%s_key\" ON caredesk.\"%s\" (%s)",
-			  tbl, text_col(st, 1), tbl, text_col(st, 0));
+			  tbl, column_text(st, 1), tbl, column_text(st, 0));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -235,11 +228,11 @@ static int references(struct ddl *d, const char *tbl)
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
 		char name[160];
 
-		snprintf(name, sizeof(name), "%s_%s_fkey", tbl, text_col(st, 1));
+		snprintf(name, sizeof(name), "%s_%s_fkey", tbl, column_text(st, 1));
 		if (!constraint_exists(d, name))
 			rc = runf(d, "ALTER TABLE caredesk.\"%s\" ADD CONSTRAINT \"%s\" FOREIGN KEY "
 				  "(\"%s\") REFERENCES caredesk.\"%s\" (\"%s\")", tbl, name,
-				  text_col(st, 1), text_col(st, 0), text_col(st, 2));
+				  column_text(st, 1), column_text(st, 0), column_text(st, 2));
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -265,7 +258,7 @@ static int synced_tables(struct ddl *d)
 	int rc = 0;
 
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		const char *tbl = text_col(st, 0);
+		const char *tbl = column_text(st, 0);
 		char *names = NULL;
 		bool has_version;
 
@@ -275,7 +268,7 @@ static int synced_tables(struct ddl *d)
 	}
 	sqlite3_reset(st);
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
-		rc = references(d, text_col(st, 0));
+		rc = references(d, column_text(st, 0));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -386,9 +379,9 @@ static int mover(struct ddl *d)
 		 run(d, "REVOKE ALL ON FUNCTION caredesk.relocate(text, text, text) FROM PUBLIC");
 
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
-		rc = runf(d, "DROP POLICY IF EXISTS mover ON caredesk.\"%s\"", text_col(st, 0)) ||
+		rc = runf(d, "DROP POLICY IF EXISTS mover ON caredesk.\"%s\"", column_text(st, 0)) ||
 		     runf(d, "CREATE POLICY mover ON caredesk.\"%s\" TO caredesk_mover USING (true) "
-			     "WITH CHECK (true)", text_col(st, 0));
+			     "WITH CHECK (true)", column_text(st, 0));
 	sqlite3_finalize(st);
 	for (size_t i = 0; rc == 0 && i < STORE_LOCALITIES; i++)
 		rc = runf(d, "GRANT EXECUTE ON FUNCTION caredesk.relocate(text, text, text) TO "
@@ -411,7 +404,7 @@ static int security(struct ddl *d)
 	if (rc == 0)
 		rc = make_role(d, "borough", NULL);
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
-		rc = policies(d, text_col(st, 0));
+		rc = policies(d, column_text(st, 0));
 	sqlite3_finalize(st);
 	return rc || policies(d, "central_row") || policies(d, "central_change") || mover(d) ? -1 : 0;
 }
