@@ -51,4 +51,46 @@ fi
 sync_ok north
 converged north north
 every_change_once
+
+# --- a hostile central: the agent's protocol paths -------------------------------------
+# caredesk-sync runs tests/sync/hostile-central.py in place of caredesk-syncd
+# (CAREDESK_SYNCD); HOSTILE_MODE picks its misbehaviour.  Each round must
+# end with the status and message below, and leave the replica as it was:
+# the outbox, the pull cursor, the records and the rejects.
+hostile_bin=${TESTS_SRCDIR:-$(dirname "$0")/..}/sync/hostile-central.py
+state() {
+	q "$T/north.db" "SELECT (SELECT count(*) FROM outbox) || ' ' || (SELECT group_concat(key || '=' || value) FROM sync_state WHERE key = 'cursor') || ' ' || (SELECT count(*) FROM worker) || ' ' || (SELECT count(*) FROM person) || ' ' || (SELECT count(*) FROM sync_reject)"
+}
+# hostile MODE STATUS MESSAGE: one agent round against the hostile central.
+hostile() {
+	_before=$(state)
+	_status=0
+	HOSTILE_MODE=$1 CAREDESK_SYNCD=$hostile_bin timeout 60 \
+		"$CAREDESK_SYNC_BIN" --once --replica "$T/north.db" >"$T/sync.out" 2>"$T/sync.err" </dev/null ||
+		_status=$?
+	[ "$_status" = "$2" ] || fail "hostile central ($1): the agent ended $_status, not $2: $(cat "$T/sync.err")"
+	grep -F -e "$3" "$T/sync.err" >/dev/null ||
+		fail "hostile central ($1): expected '$3' on stderr, got: $(cat "$T/sync.err")"
+	[ "$(state)" = "$_before" ] ||
+		fail "hostile central ($1): the replica changed from '$_before' to '$(state)'"
+}
+uri=file:$CENTRAL
+# Nothing waiting: hello and pull.
+hostile close 69 "$uri: the central closed the connection"
+hostile not-json 76 "$uri: an answer that is not JSON"
+hostile error 76 "$uri: central says no"
+hostile error-no-code 69 "$uri: an error"
+hostile newer-schema 69 "upgrade needed: central accepts schema 99 to 99"
+hostile pull-back 76 "central went back from"
+hostile pull-bad-line 76 "a record line that is not one"
+hostile pull-short 69 "$uri: the central closed the connection mid-answer"
+hostile pull-bad-row 76 "worker: a row without an id"
+# A change waiting: pushes central answers wrongly.
+cd_on "$T/north.db" worker add hostile.north --name "Hostile North" --team north-adults --role practitioner ||
+	fail "worker add: $(cat "$T/err")"
+hostile push-none 76 "central answered none of the 2 changes sent"
+hostile push-strangers 76 "central answered none of the 2 changes sent"
+# The same change, answered properly by the real central, goes through.
+sync_ok north
+converged north north
 finish
