@@ -258,9 +258,11 @@ static int import_records(struct import *im, struct cd_error *fatal)
 
 	while ((s = csv_read(im->reader, &rec)) != CSV_END) {
 		cd_error_clear(&err);
-		if (s == CSV_IO_ERROR)
-			return cd_error_set(fatal, CD_EX_IOERR, NULL, "%s: read error: %s", im->path,
-					    strerror(errno));
+		if (s == CSV_IO_ERROR) {
+			cd_error_set(fatal, CD_EX_IOERR, NULL, "read error: %s", strerror(errno));
+			cd_error_at(fatal, im->path, rec.line);
+			return -1;
+		}
 		if (s == CSV_MALFORMED) {
 			cd_error_set(&err, CD_EX_DATAERR, "record", "%s", csv_reader_error(im->reader));
 		} else if (rec.count == 1 && rec.fields[0][0] == '\0') {

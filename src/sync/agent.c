@@ -137,9 +137,10 @@ static int keep_reject(struct replica *r, const char *change_id, const char *rea
 }
 
 /* Central's answers, in one transaction: each answered change leaves the
- * outbox (a rejected one is kept in sync_reject first). */
+ * outbox (a rejected one is kept in sync_reject first).  *cleared counts
+ * the answers that named a change waiting here. */
 static int record_results(struct replica *r, json_t *results, struct sync_report *rep,
-			  struct cd_error *err)
+			  size_t *cleared, struct cd_error *err)
 {
 	size_t i;
 	json_t *res;
@@ -163,6 +164,9 @@ static int record_results(struct replica *r, json_t *results, struct sync_report
 			txn_rollback(r);
 			return -1;
 		}
+		if (sqlite3_changes(r->db) == 0)
+			continue;	/* no change of ours: nothing to count */
+		(*cleared)++;
 		count_outcome(rep, outcome);
 	}
 	step();
@@ -174,7 +178,7 @@ static int push(struct replica *r, struct transport *t, struct sync_report *rep,
 {
 	for (;;) {
 		json_t *batch = outbox_batch(r), *req, *ans;
-		size_t n = json_array_size(batch), answered;
+		size_t n = json_array_size(batch), answered = 0;
 		int rc;
 
 		if (n == 0) {
@@ -190,14 +194,16 @@ static int push(struct replica *r, struct transport *t, struct sync_report *rep,
 		if (!ans)
 			return -1;
 		step();
-		answered = json_array_size(json_object_get(ans, "results"));
-		rc = record_results(r, json_object_get(ans, "results"), rep, err);
+		rc = record_results(r, json_object_get(ans, "results"), rep, &answered, err);
 		json_decref(ans);
 		if (rc)
 			return -1;
-		/* Never loop on a central that answers nothing. */
+		/* Never loop on a central that answers nothing, or answers only
+		 * changes this replica never sent: the batch would go again. */
 		if (answered == 0)
-			return cd_error_set(err, CD_EX_PROTOCOL, NULL, "central answered no changes");
+			return cd_error_set(err, CD_EX_PROTOCOL, NULL,
+					    "central answered none of the %zu change%s sent", n,
+					    n == 1 ? "" : "s");
 	}
 }
 
