@@ -103,7 +103,8 @@ static int add_worker_choices(struct ui *ui, struct form *f, const char *record_
 	cd_error_clear(&err);
 	n = read(ui->r, record_id, w, CHOICES_MAX, &err);
 	for (int i = 0; i < n; i++) {
-		char shown[256];
+		/* name, login, team and the count: room for the longest of each */
+		char shown[sizeof(w->name) + sizeof(w->login) + sizeof(w->team) + 32];
 
 		snprintf(shown, sizeof(shown), "%s (%s), %s, %d open case%s", w[i].name, w[i].login,
 			 w[i].team, w[i].open_cases, w[i].open_cases == 1 ? "" : "s");

@@ -190,6 +190,33 @@ wait_for " $((before_open + 1)) open"
 expect_selected 21 "$last_row"
 [ "$(nth 0)" = "Arrived, Above" ] || fail "the new referral does not sort first"
 wait_line 3 "$(nth 1)"
+
+# Scrolled down a page, the selection three rows into it, and a referral
+# arrives between the page's first row and the selected one: the page
+# keeps its first row, the new one shows in its place, and the selected
+# record, pushed down one line, stays selected (kept by record id, not
+# by row, and the page does not jump).
+keys g
+wait_selected 3
+keys C-f
+wait_line 3 "$(nth 19)"
+keys j j j
+expect_selected 6 "$(nth 22)"
+kept=$(nth 22)
+above=$(nth 21)
+# An adult referral received 30 s after the row above the selection: due
+# between that row and the selected one.
+received=$(sqlite3 "$REPLICA" "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', f.received_at, '+30 seconds') FROM referral f JOIN person p ON p.id = f.person_id WHERE f.status IN ('new', 'triaged') ORDER BY f.decision_due_at, f.id LIMIT 1 OFFSET 21")
+printf '%s\n%s\n' "received_at,family_name,given_name,date_of_birth,postcode,source,category,safeguarding,reason" \
+	"$received,Between,Rows,1970-01-01,CD1 1AA,gp,social-care,no,x" >"$T/between.csv"
+before_open=$(sqlite3 "$REPLICA" "SELECT count(*) FROM referral WHERE status IN ('new', 'triaged')")
+import_csv "$T/between.csv" || fail "importing the referral between failed: $(cat "$T/import.out")"
+wait_for " $((before_open + 1)) open"
+[ "$(nth 22)" = "Between, Rows" ] || fail "the new referral does not sort just above the selected one: $(nth 21) / $(nth 22) / $(nth 23)"
+wait_line 3 "$(nth 19)"
+expect_selected 7 "$kept"
+screen | sed -n 6p | grep -qF "Between, Rows" || fail "the new referral is not on line 6: $(screen | sed -n 6p)"
+[ -n "$above" ] || fail "no row above the selection"
 keys q
 
 finish
