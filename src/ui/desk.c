@@ -207,9 +207,10 @@ static void reload_all(struct ui *ui)
 			ui->stack[i].ops->reload(&ui->stack[i]);
 }
 
-/* SIGTSTP, as the shell's own Ctrl-Z would send: a desk started where
- * there is no job control (SIGTSTP ignored) stays put rather than stopping
- * with nobody to continue it. */
+/* SIGTSTP, as the terminal's own Ctrl-Z would send: under a job-control
+ * shell the desk stops and fg brings it back.  Where nothing could continue
+ * it (no job control: `ssh host caredesk`, an orphaned process group), the
+ * kernel discards SIGTSTP and the desk stays put; SIGSTOP would freeze it. */
 static void suspend(struct ui *ui)
 {
 	def_prog_mode();
