@@ -3,9 +3,9 @@
 #include "replica/internal.h"
 
 static const char *const sql_decisions =
-	"SELECT code, label, closes FROM decision_code ORDER BY closes, code LIMIT ?1";
+	"SELECT code, label, closes FROM decision_code ORDER BY closes, code LIMIT ?2";
 static const char *const sql_closure_reasons =
-	"SELECT code, label, 0 FROM closure_reason_code ORDER BY code = 'other', code LIMIT ?1";
+	"SELECT code, label, 0 FROM closure_reason_code ORDER BY code = 'other', code LIMIT ?2";
 #define WORKER_SELECT(cases) \
 	"SELECT w.login, w.name, w.team, (SELECT count(*) FROM care_case " cases \
 	" WHERE " cases ".allocated_to = w.id AND " cases ".closed_at IS NULL) AS open_cases "
@@ -25,65 +25,59 @@ static const char *const sql_note_text = "SELECT body FROM note WHERE id = ?1";
 static const char *const sql_person_name =
 	"SELECT given_name || ' ' || family_name FROM person WHERE id = ?1";
 
-static int code_choices(struct replica *r, const char *sql, const char *what,
-			struct code_choice *out, int max, struct cd_error *err)
+/* The lists take no record: ?1 is left unbound (NULL), ?2 is the limit. */
+static void read_code(sqlite3_stmt *st, void *row)
 {
-	sqlite3_stmt *st = replica_stmt_checked(r, sql, err);
-	int n = 0, rc = SQLITE_DONE;
+	struct code_choice *c = row;
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int(st, 1, max);
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		column_copy(st, 0, out[n].code, sizeof(out[n].code));
-		column_copy(st, 1, out[n].label, sizeof(out[n].label));
-		out[n].closes = sqlite3_column_int(st, 2) != 0;
-		n++;
-	}
-	return read_failed(r, st, rc, err, what) ? -1 : n;
+	column_copy(st, 0, c->code, sizeof(c->code));
+	column_copy(st, 1, c->label, sizeof(c->label));
+	c->closes = sqlite3_column_int(st, 2) != 0;
+}
+
+static void read_worker(sqlite3_stmt *st, void *row)
+{
+	struct worker_choice *w = row;
+
+	column_copy(st, 0, w->login, sizeof(w->login));
+	column_copy(st, 1, w->name, sizeof(w->name));
+	column_copy(st, 2, w->team, sizeof(w->team));
+	w->open_cases = sqlite3_column_int(st, 3);
 }
 
 int decision_choices(struct replica *r, struct code_choice *out, int max, struct cd_error *err)
 {
-	return code_choices(r, sql_decisions, "the decision codes", out, max, err);
+	static const struct rows_about q = { sql_decisions, "the decision codes", sizeof(*out),
+					     read_code };
+
+	return read_rows_about(r, &q, NULL, out, max, err);
 }
 
 int closure_reason_choices(struct replica *r, struct code_choice *out, int max,
 			   struct cd_error *err)
 {
-	return code_choices(r, sql_closure_reasons, "the closure reasons", out, max, err);
-}
+	static const struct rows_about q = { sql_closure_reasons, "the closure reasons",
+					     sizeof(*out), read_code };
 
-static int worker_choices(struct replica *r, const char *sql, const char *record_id,
-			  struct worker_choice *out, int max, struct cd_error *err)
-{
-	sqlite3_stmt *st = replica_stmt_checked(r, sql, err);
-	int n = 0, rc = SQLITE_DONE;
-
-	if (!st)
-		return -1;
-	bind_text(st, 1, record_id);
-	sqlite3_bind_int(st, 2, max);
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		column_copy(st, 0, out[n].login, sizeof(out[n].login));
-		column_copy(st, 1, out[n].name, sizeof(out[n].name));
-		column_copy(st, 2, out[n].team, sizeof(out[n].team));
-		out[n].open_cases = sqlite3_column_int(st, 3);
-		n++;
-	}
-	return read_failed(r, st, rc, err, "the workers to choose from") ? -1 : n;
+	return read_rows_about(r, &q, NULL, out, max, err);
 }
 
 int allocation_choices(struct replica *r, const char *referral_id, struct worker_choice *out,
 		       int max, struct cd_error *err)
 {
-	return worker_choices(r, sql_allocation, referral_id, out, max, err);
+	static const struct rows_about q = { sql_allocation, "the workers to choose from",
+					     sizeof(*out), read_worker };
+
+	return read_rows_about(r, &q, referral_id, out, max, err);
 }
 
 int reallocation_choices(struct replica *r, const char *case_id, struct worker_choice *out,
 			 int max, struct cd_error *err)
 {
-	return worker_choices(r, sql_reallocation, case_id, out, max, err);
+	static const struct rows_about q = { sql_reallocation, "the workers to choose from",
+					     sizeof(*out), read_worker };
+
+	return read_rows_about(r, &q, case_id, out, max, err);
 }
 
 static int one_text(struct replica *r, const char *sql, const char *id, const char *what,

@@ -28,6 +28,18 @@ void replica_now_iso(const struct replica *r, char out[21]);
 /* Copy column i of the current row as text into out (NULL -> ""). */
 void column_copy(sqlite3_stmt *st, int i, char *out, size_t size);
 
+/* A short list about one record: sql takes the record's id as ?1 and the
+ * row limit as ?2; read_row fills one row of row_size bytes.  Read into
+ * out: how many rows, or -1 with err naming `what`. */
+struct rows_about {
+	const char *sql;
+	const char *what;
+	size_t row_size;
+	void (*read_row)(sqlite3_stmt *st, void *row);
+};
+int read_rows_about(struct replica *r, const struct rows_about *q, const char *id, void *out,
+		    int max, struct cd_error *err);
+
 /* After the last sqlite3_step of a read (rc its result): reset st, and
  * true with err ("what: message") when that step failed rather than gave
  * a row or the end. */

@@ -13,3 +13,19 @@ int read_failed(struct replica *r, sqlite3_stmt *st, int rc, struct cd_error *er
 	sqlite3_reset(st);
 	return failed;
 }
+
+int read_rows_about(struct replica *r, const struct rows_about *q, const char *id, void *out,
+		    int max, struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt_checked(r, q->sql, err);
+	char *rows = out;
+	int n = 0, rc = SQLITE_DONE;
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, id);
+	sqlite3_bind_int(st, 2, max);
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		q->read_row(st, rows + (size_t)n++ * q->row_size);
+	return read_failed(r, st, rc, err, q->what) ? -1 : n;
+}

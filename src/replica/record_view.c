@@ -85,65 +85,60 @@ int person_flags_read(struct replica *r, const char *person_id, char *out, size_
 	return read_failed(r, st, rc, err, "the person's flags") ? -1 : 0;
 }
 
+static void read_referral_line(sqlite3_stmt *st, void *row)
+{
+	struct open_referral_line *l = row;
+
+	column_copy(st, 0, l->id, sizeof(l->id));
+	column_copy(st, 1, l->received, sizeof(l->received));
+	column_copy(st, 2, l->status, sizeof(l->status));
+	column_copy(st, 3, l->priority, sizeof(l->priority));
+	column_copy(st, 4, l->category, sizeof(l->category));
+	column_copy(st, 5, l->team, sizeof(l->team));
+}
+
 int person_open_referrals(struct replica *r, const char *person_id,
 			  struct open_referral_line *out, int max, struct cd_error *err)
 {
-	sqlite3_stmt *st = replica_stmt_checked(r, sql_referrals, err);
-	int n = 0, rc = SQLITE_DONE;
+	static const struct rows_about q = { sql_referrals, "the person's referrals",
+					     sizeof(*out), read_referral_line };
 
-	if (!st)
-		return -1;
-	bind_text(st, 1, person_id);
-	sqlite3_bind_int(st, 2, max);
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct open_referral_line *l = &out[n++];
+	return read_rows_about(r, &q, person_id, out, max, err);
+}
 
-		column_copy(st, 0, l->id, sizeof(l->id));
-		column_copy(st, 1, l->received, sizeof(l->received));
-		column_copy(st, 2, l->status, sizeof(l->status));
-		column_copy(st, 3, l->priority, sizeof(l->priority));
-		column_copy(st, 4, l->category, sizeof(l->category));
-		column_copy(st, 5, l->team, sizeof(l->team));
-	}
-	return read_failed(r, st, rc, err, "the person's referrals") ? -1 : n;
+static void read_case_line(sqlite3_stmt *st, void *row)
+{
+	struct open_case_line *l = row;
+
+	column_copy(st, 0, l->team, sizeof(l->team));
+	column_copy(st, 1, l->worker, sizeof(l->worker));
+	column_copy(st, 2, l->next_review, sizeof(l->next_review));
 }
 
 int person_open_cases(struct replica *r, const char *person_id, struct open_case_line *out,
 		      int max, struct cd_error *err)
 {
-	sqlite3_stmt *st = replica_stmt_checked(r, sql_cases, err);
-	int n = 0, rc = SQLITE_DONE;
+	static const struct rows_about q = { sql_cases, "the person's cases", sizeof(*out),
+					     read_case_line };
 
-	if (!st)
-		return -1;
-	bind_text(st, 1, person_id);
-	sqlite3_bind_int(st, 2, max);
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct open_case_line *l = &out[n++];
+	return read_rows_about(r, &q, person_id, out, max, err);
+}
 
-		column_copy(st, 0, l->team, sizeof(l->team));
-		column_copy(st, 1, l->worker, sizeof(l->worker));
-		column_copy(st, 2, l->next_review, sizeof(l->next_review));
-	}
-	return read_failed(r, st, rc, err, "the person's cases") ? -1 : n;
+static void read_family_line(sqlite3_stmt *st, void *row)
+{
+	struct family_line *l = row;
+
+	column_copy(st, 0, l->kind, sizeof(l->kind));
+	column_copy(st, 1, l->name, sizeof(l->name));
 }
 
 int person_family(struct replica *r, const char *person_id, struct family_line *out, int max,
 		  struct cd_error *err)
 {
-	sqlite3_stmt *st = replica_stmt_checked(r, sql_family, err);
-	int n = 0, rc = SQLITE_DONE;
+	static const struct rows_about q = { sql_family, "the person's family", sizeof(*out),
+					     read_family_line };
 
-	if (!st)
-		return -1;
-	bind_text(st, 1, person_id);
-	sqlite3_bind_int(st, 2, max);
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		column_copy(st, 0, out[n].kind, sizeof(out[n].kind));
-		column_copy(st, 1, out[n].name, sizeof(out[n].name));
-		n++;
-	}
-	return read_failed(r, st, rc, err, "the person's family") ? -1 : n;
+	return read_rows_about(r, &q, person_id, out, max, err);
 }
 
 static const char *notes_page_sql(const void *filter, enum page_dir dir)

@@ -696,25 +696,25 @@ def main():
 
     mutants = build_mutants(args.spec, args.srcdir)
     table = read_related(args.related)
-    todo = [m for m in mutants if selected(m, patterns)]
+    to_run = [m for m in mutants if selected(m, patterns)]
     if args.list:
-        for m in todo:
+        for m in to_run:
             print('%-22s %s:%d  %s  [%s]' % (m.id, m.path, m.line, m.desc,
                                             'equivalent' if m.equivalent else
                                             ' '.join(m.tests or related_tests(table, m.path))))
-        print('%d mutants (%d listed)' % (len(mutants), len(todo)))
+        print('%d mutants (%d listed)' % (len(mutants), len(to_run)))
         return 0
-    if not todo:
+    if not to_run:
         sys.exit('mutate: no mutant matches MUTATE_ONLY=%s' % args.only)
-    for m in todo:
+    for m in to_run:
         if not (m.tests or related_tests(table, m.path)):
             sys.exit('mutate: no related tests for %s (add it to %s)' % (m.path, args.related))
 
-    for m in todo:
+    for m in to_run:
         if m.equivalent:
             m.status = 'equivalent'
-    todo = [m for m in todo if not m.equivalent]
-    if not todo:
+    to_run = [m for m in to_run if not m.equivalent]
+    if not to_run:
         report(os.path.join(args.builddir, 'mutate-report.md'), mutants, args, time.monotonic(),
                [], 0.0)
         log('only equivalent mutants selected: nothing to run')
@@ -727,14 +727,14 @@ def main():
     os.makedirs(logdir)
     src, bld = prepare(args, work)
     # The copy must be the source as it is, not a leftover mutant.
-    for m in todo:
+    for m in to_run:
         with open(os.path.join(src, m.path), encoding='utf-8') as f:
             if f.read()[m.off:m.off + len(m.old)] != m.old:
                 sys.exit('mutate: %s no longer matches the copy' % m.id)
 
     timeouts, excluded, baseline_secs = {}, [], 0.0
     union = []
-    for m in todo:
+    for m in to_run:
         for t in m.tests or related_tests(table, m.path):
             if t not in union:
                 union.append(t)
@@ -750,23 +750,23 @@ def main():
     args.timeout = args.timeout or 900
 
     report_path = os.path.join(args.builddir, 'mutate-report.md')
-    for i, m in enumerate(todo, 1):
+    for i, m in enumerate(to_run, 1):
         tests = [t for t in (m.tests or related_tests(table, m.path)) if t not in excluded]
         try_mutant(m, src, bld, args, tests, timeouts, logdir)
         if args.full and m.status == 'survived related':
             # at once rather than at the end, so a partial run's report
             # already says which survivors are real
-            log('[%d/%d] %s survived its related tests: the whole suite' % (i, len(todo), m.id))
+            log('[%d/%d] %s survived its related tests: the whole suite' % (i, len(to_run), m.id))
             try_whole_suite(m, src, bld, args, logdir)
         log('[%d/%d] %s %s:%d %s: %s%s%s (%.0f s)' % (
-            i, len(todo), m.id, m.path, m.line, m.desc, m.status,
+            i, len(to_run), m.id, m.path, m.line, m.desc, m.status,
             ' by ' + m.killer if m.killer else '', ' (%s)' % m.note if m.note else '', m.seconds))
         report(report_path, mutants, args, started, excluded, baseline_secs)
     n, k, s, eq, inv, rate, mins = report(report_path, mutants, args, started, excluded,
                                           baseline_secs)
     log('%d mutants: %d killed, %d survived, %d equivalent, %d invalid; kill rate %.1f%%; %.0f min'
         % (n, k, s, eq, inv, rate, mins))
-    for m in todo:
+    for m in to_run:
         if m.status.startswith('survived'):
             log('  survivor %s %s:%d %s' % (m.id, m.path, m.line, m.desc))
     log('report: %s (logs in %s)' % (report_path, logdir))
