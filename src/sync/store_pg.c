@@ -243,7 +243,7 @@ static int load_meta(struct pg_store *s, struct cd_error *err)
 		const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
 		if (state && (strcmp(state, "42P01") == 0 || strcmp(state, "3F000") == 0))
-			cd_error_set(err, CD_EX_NOINPUT, NULL, "this database is not a caredesk "
+			cd_error_set(err, CD_EX_UNAVAILABLE, NULL, "this database is not a caredesk "
 				     "central store (make it with caredesk central init URI)");
 		else
 			pg_error(s->conn, res, err, "reading central's id");

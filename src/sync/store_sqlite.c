@@ -4,9 +4,11 @@
  * with capture = 0), so the guard triggers are satisfied and nothing goes
  * to an outbox; the schema's own rules (references, NHS number once,
  * checks) decide what it refuses. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "caredesk/actions.h"
 #include "caredesk/datetime.h"
@@ -371,13 +373,21 @@ int store_sqlite_open(const char *path, bool create, struct store **out, struct 
 	struct replica *r;
 
 	*out = NULL;
+	/* To the agent a missing or foreign central is a central it cannot
+	 * use (69, caredesk-sync(8)), not a missing replica of its own (66);
+	 * the fix is central init, not init. */
+	if (!create && access(path, F_OK) != 0)
+		return cd_error_set(err, CD_EX_UNAVAILABLE, NULL,
+				    "no central store at %s (%s): make one with caredesk central init",
+				    path, strerror(errno));
 	if (replica_open(path, create ? REPLICA_OPEN_CREATE : REPLICA_OPEN_EXISTING, &r, err))
 		return -1;
 	if (replica_meta_get(r, "role", NULL, 0) != 0) {
 		if (!create) {
 			replica_close(&r);
-			return cd_error_set(err, CD_EX_NOINPUT, NULL, "%s is not a caredesk central store",
-					    path);
+			return cd_error_set(err, CD_EX_UNAVAILABLE, NULL,
+					    "%s is not a caredesk central store: make one with "
+					    "caredesk central init", path);
 		}
 		if (replica_init(r, "borough", err) || replica_meta_set(r, "role", "central", err)) {
 			replica_close(&r);

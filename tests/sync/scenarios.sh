@@ -41,7 +41,15 @@ central_down
 for r in north south borough; do
 	note_on "$r" "Written during the cut on $r"
 	note_on "$r" "And another on $r"
-	sync "$r" && fail "$r synced with its central gone"
+	sync "$r"
+	status=$?
+	# Issue 14, defect 14: central unavailable is 69 (caredesk-sync(8)),
+	# and a missing embedded central names the command that makes one.
+	[ "$status" = 69 ] || fail "$r: caredesk-sync --once with its central gone ended $status, not 69: $(cat "$T/sync.err")"
+	if [ "$CENTRAL_KIND" = embedded ]; then
+		grep -q "caredesk central init" "$T/sync.err" ||
+			fail "$r: the missing central's message does not name caredesk central init: $(cat "$T/sync.err")"
+	fi
 	cd_on "$T/$r.db" sync status || fail "sync status on $r: $(cat "$T/err")"
 	grep -q "^offline since" "$T/out" || fail "$r does not say it is offline: $(cat "$T/out")"
 	grep -q "^waiting       4 changes" "$T/out" || fail "$r does not count its 4 waiting changes: $(cat "$T/out")"
