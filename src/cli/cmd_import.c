@@ -194,8 +194,10 @@ static void reject(struct import *im, const struct csv_record *rec, const struct
 	fputs("\r\n", im->rejects);
 }
 
+/* *flagged says whether a possible-duplicate flag was written; it counts
+ * only once the record's savepoint commits (a rejected row keeps no flag). */
 static int person_for(struct import *im, const struct person_input *p, char id[UUID_STR_LEN],
-		      struct cd_error *err)
+		      bool *flagged, struct cd_error *err)
 {
 	char match[UUID_STR_LEN], detail[128];
 
@@ -207,7 +209,7 @@ static int person_for(struct import *im, const struct person_input *p, char id[U
 		if (person_create(im->r, p, id, err))
 			return -1;
 		snprintf(detail, sizeof(detail), "possible duplicate of person %s", match);
-		im->duplicates++;
+		*flagged = true;
 		return person_flag(im->r, id, "possible-duplicate", detail, err);
 	case PERSON_MATCH_NONE:
 		break;
@@ -233,6 +235,7 @@ static int import_record(struct import *im, const struct csv_record *rec, struct
 		.reason = field(im, rec, COL_REASON),
 	};
 	char person_id[UUID_STR_LEN];
+	bool flagged = false;
 
 	if (rec->count != im->header_count)
 		return cd_error_set(err, CD_EX_DATAERR, "record", "has %zu fields; the header has %zu",
@@ -243,11 +246,15 @@ static int import_record(struct import *im, const struct csv_record *rec, struct
 	if (txn_begin(im->r, "import.record", err))
 		return -1;
 	f.person_id = person_id;
-	if (person_for(im, &p, person_id, err) || referral_receive(im->r, &f, NULL, err)) {
+	if (person_for(im, &p, person_id, &flagged, err) ||
+	    referral_receive(im->r, &f, NULL, err)) {
 		txn_rollback(im->r);
 		return -1;
 	}
-	return txn_commit(im->r, err);
+	if (txn_commit(im->r, err))
+		return -1;
+	im->duplicates += flagged;
+	return 0;
 }
 
 static int import_records(struct import *im, struct cd_error *fatal)

@@ -404,6 +404,18 @@ expect_eq "the flag is on the new person" "$smyth" "$(csv_column flags.csv perso
 r check
 expect_status 0 "check after the duplicate handling"
 
+# Issue 14, defect 8: a probable match in a row that is then rejected (an
+# unknown category) stores no flag, so the summary counts no duplicate.
+printf '%s\n' "$header" \
+	'2026-11-22T09:10:00Z,,Smithe,John,2010-01-01,N8 1AB,school,no-such-category,no,rejected' \
+	>dup3.csv
+r import referrals dup3.csv
+expect_status 65 "import of a rejected probable match"
+expect_stdout_contains "0 referrals imported, 1 rejected"
+expect_stdout_lacks "possible duplicate"
+export_to flags flags3.csv
+expect_eq "flags after the rejected probable match" 1 "$(csv_count flags3.csv)"
+
 r check
 expect_status 0 "check at the end"
 
