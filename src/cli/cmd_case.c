@@ -8,7 +8,7 @@
 
 static int run(struct app *app, const struct args *a, const char *value, const char *reason,
 	       int (*act)(struct replica *, const char *, const char *, const char *,
-			  struct cd_error *))
+			  struct cd_error *), void (*say)(const char *id, const char *value))
 {
 	struct replica *r;
 	struct cd_error err;
@@ -18,6 +18,8 @@ static int run(struct app *app, const struct args *a, const char *value, const c
 		return rc;
 	cd_error_clear(&err);
 	rc = act(r, a->operand[0], value, reason, &err) ? app_fail(&err) : 0;
+	if (rc == 0)
+		say(a->operand[0], value);
 	replica_close(&r);
 	return rc;
 }
@@ -43,6 +45,22 @@ static int reallocate(struct replica *r, const char *id, const char *to, const c
 	return case_allocate(r, id, to, reason ? reason : "", err);
 }
 
+/* Each verb's one line on success, saying what it did (caredesk(1)). */
+static void said_review(const char *id, const char *date)
+{
+	printf("caredesk: case %s: next review %s\n", id, date);
+}
+
+static void said_close(const char *id, const char *reason)
+{
+	printf("caredesk: case %s closed: %s\n", id, reason);
+}
+
+static void said_reallocate(const char *id, const char *to)
+{
+	printf("caredesk: case %s reallocated to %s\n", id, to);
+}
+
 static const struct opt_spec review_opts[] = {
 	{ "date", "YYYY-MM-DD", "the next review date", OPT_REQUIRED, 0 },
 	{ NULL, NULL, NULL, 0, 0 },
@@ -61,17 +79,17 @@ static const struct opt_spec reallocate_opts[] = {
 
 static int review_run(struct app *app, const struct args *a)
 {
-	return run(app, a, a->value[0], NULL, set_review);
+	return run(app, a, a->value[0], NULL, set_review, said_review);
 }
 
 static int close_run(struct app *app, const struct args *a)
 {
-	return run(app, a, a->value[0], NULL, close_case);
+	return run(app, a, a->value[0], NULL, close_case, said_close);
 }
 
 static int reallocate_run(struct app *app, const struct args *a)
 {
-	return run(app, a, a->value[0], a->value[1], reallocate);
+	return run(app, a, a->value[0], a->value[1], reallocate, said_reallocate);
 }
 
 static const struct verb_spec verbs[] = {

@@ -46,6 +46,9 @@ static int resolve_run(struct app *app, const struct args *a)
 	cd_error_clear(&err);
 	if (conflict_resolve(r, a->operand[0], a->value[0], &err))
 		rc = app_fail(&err);
+	else
+		printf("caredesk: conflict %s resolved: %s kept\n", a->operand[0],
+		       strcmp(a->value[0], "kept") == 0 ? "central's value" : "the other value");
 	replica_close(&r);
 	return rc;
 }

@@ -60,6 +60,9 @@ static int set_central(struct app *app, const struct args *a)
 		sync_state_set(r, "cursor", "0", &err);
 	if (err.code)
 		rc = app_fail(&err);
+	else
+		printf("caredesk: this replica now syncs with %s, from the start of its "
+		       "sequence\n", uri);
 	replica_close(&r);
 	return rc;
 }
