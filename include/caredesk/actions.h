@@ -111,6 +111,14 @@ int referral_rederive_due(struct replica *r, int *changed, struct cd_error *err)
 int referral_allocate(struct replica *r, const char *referral_id, const char *worker_login,
 		      struct cd_error *err);
 
+/* --- codes ------------------------------------------------------------- */
+/* The code a worker means by input, typed as the code or as its label in
+ * data/codes.tsv (matched as codes.h says), in the list named by list:
+ * "source", "category", "decision" or "closure".  -1 if it is neither, or
+ * the list is unknown.  Actions use the same match, so a command can say
+ * what it stored. */
+int code_lookup(struct replica *r, const char *list, const char *input, char out[CODE_MAX]);
+
 /* --- cases ------------------------------------------------------------- */
 int case_open(struct replica *r, const char *person_id, const char *team,
 	      char id_out[UUID_STR_LEN], struct cd_error *err);

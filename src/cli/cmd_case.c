@@ -8,7 +8,7 @@
 
 static int run(struct app *app, const struct args *a, const char *value, const char *reason,
 	       int (*act)(struct replica *, const char *, const char *, const char *,
-			  struct cd_error *), void (*say)(const char *id, const char *value))
+			  struct cd_error *), void (*say)(struct replica *, const char *id, const char *value))
 {
 	struct replica *r;
 	struct cd_error err;
@@ -19,7 +19,7 @@ static int run(struct app *app, const struct args *a, const char *value, const c
 	cd_error_clear(&err);
 	rc = act(r, a->operand[0], value, reason, &err) ? app_fail(&err) : 0;
 	if (rc == 0)
-		say(a->operand[0], value);
+		say(r, a->operand[0], value);
 	replica_close(&r);
 	return rc;
 }
@@ -46,18 +46,24 @@ static int reallocate(struct replica *r, const char *id, const char *to, const c
 }
 
 /* Each verb's one line on success, saying what it did (caredesk(1)). */
-static void said_review(const char *id, const char *date)
+static void said_review(struct replica *r, const char *id, const char *date)
 {
+	(void)r;
 	printf("caredesk: case %s: next review %s\n", id, date);
 }
 
-static void said_close(const char *id, const char *reason)
+static void said_close(struct replica *r, const char *id, const char *reason)
 {
-	printf("caredesk: case %s closed: %s\n", id, reason);
+	char code[CODE_MAX];
+
+	/* The code stored, though a label may have been typed. */
+	printf("caredesk: case %s closed: %s\n", id,
+	       code_lookup(r, "closure", reason, code) == 0 ? code : reason);
 }
 
-static void said_reallocate(const char *id, const char *to)
+static void said_reallocate(struct replica *r, const char *id, const char *to)
 {
+	(void)r;
 	printf("caredesk: case %s reallocated to %s\n", id, to);
 }
 

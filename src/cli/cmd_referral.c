@@ -108,10 +108,17 @@ static const struct opt_spec triage_opts[] = {
 	{ NULL, NULL, NULL, 0, 0 },
 };
 
+/* The decision code stored, though its label may have been typed. */
+static const char *said_code(struct replica *r, const char *decision, char code[CODE_MAX])
+{
+	return code_lookup(r, "decision", decision, code) == 0 ? code : decision;
+}
+
 static int triage_run(struct app *app, const struct args *a)
 {
 	const char *id = a->operand[0], *priority = a->value[T_PRIORITY];
 	const char *decision = a->value[T_DECISION], *reason = a->value[T_REASON];
+	char code[CODE_MAX];
 	struct replica *r;
 	struct cd_error err;
 	int rc;
@@ -124,7 +131,7 @@ static int triage_run(struct app *app, const struct args *a)
 		rc = app_fail(&err);
 	else
 		printf("caredesk: referral %s triaged %s%s%s\n", id, priority,
-		       decision ? ", decision " : "", decision ? decision : "");
+		       decision ? ", decision " : "", decision ? said_code(r, decision, code) : "");
 	replica_close(&r);
 	return rc;
 }

@@ -111,8 +111,7 @@ int case_close(struct replica *r, const char *case_id, const char *reason, struc
 	sqlite3_stmt *st;
 
 	if (lookup_code(r, CODE_CLOSURE, reason, code, NULL))
-		return cd_error_set(err, CD_EX_DATAERR, "reason", "'%s' is not %s", reason ? reason : "",
-				    code_list_hint(CODE_CLOSURE));
+		return code_refuse(r, CODE_CLOSURE, "reason", reason, err);
 	if (case_is_open(r, case_id, err))
 		return -1;
 	if (txn_begin(r, "case.close", err))

@@ -1,46 +1,97 @@
 /* Small lookups the actions share: codes, teams, workers, records. */
 #include <string.h>
 
+#include "caredesk/actions.h"
 #include "caredesk/codes.h"
 #include "replica/internal.h"
 #include "replica/lookup.h"
 
+/* Each list's codes with their labels, in data/codes.tsv's order. */
+static const char *const code_sql[] = {
+	[CODE_SOURCE] = "SELECT code, label, 0 FROM source_code ORDER BY rowid",
+	[CODE_CATEGORY] = "SELECT code, label, 0 FROM category_code ORDER BY rowid",
+	[CODE_DECISION] = "SELECT code, label, closes FROM decision_code ORDER BY rowid",
+	[CODE_CLOSURE] = "SELECT code, label, 0 FROM closure_reason_code ORDER BY rowid",
+};
+
+/* Labels are longer than codes: room for a typed label, normalised. */
+#define LABEL_MAX 256
+
+/* How a row matches what was typed: its code, or its label spelt as a code. */
+enum code_match { MATCH_NONE, MATCH_LABEL, MATCH_CODE };
+
+static enum code_match code_row_match(sqlite3_stmt *st, const char *want)
+{
+	char label[LABEL_MAX];
+	const char *code = (const char *)sqlite3_column_text(st, 0);
+	const char *text = (const char *)sqlite3_column_text(st, 1);
+
+	if (code && strcmp(code, want) == 0)
+		return MATCH_CODE;
+	if (text && code_normalise(text, label, sizeof(label)) == 0 && strcmp(label, want) == 0)
+		return MATCH_LABEL;
+	return MATCH_NONE;
+}
+
+/* People type what they read: the code (gp) or the label the desk and
+ * codes.tsv show ("Care co-ordination centre"), in any case, with space,
+ * hyphen and underscore alike.  A code wins over another row's label that
+ * reads the same.  A list is a dozen rows, so it is scanned. */
 int lookup_code(struct replica *r, enum code_list list, const char *input, char out[CODE_MAX],
 		int *closes)
 {
-	static const char *const sql[] = {
-		[CODE_SOURCE] = "SELECT 0 FROM source_code WHERE code = ?1",
-		[CODE_CATEGORY] = "SELECT 0 FROM category_code WHERE code = ?1",
-		[CODE_DECISION] = "SELECT closes FROM decision_code WHERE code = ?1",
-		[CODE_CLOSURE] = "SELECT 0 FROM closure_reason_code WHERE code = ?1",
-	};
+	char want[LABEL_MAX];
 	sqlite3_stmt *st;
-	int found;
+	enum code_match best = MATCH_NONE, m;
 
-	if (!input || code_normalise(input, out, CODE_MAX))
+	if (!input || code_normalise(input, want, sizeof(want)))
 		return -1;
-	st = replica_stmt(r, sql[list]);
-	bind_text(st, 1, out);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	if (found && closes)
-		*closes = sqlite3_column_int(st, 0);
+	st = replica_stmt(r, code_sql[list]);
+	while (best != MATCH_CODE && sqlite3_step(st) == SQLITE_ROW) {
+		m = code_row_match(st, want);
+		if (m <= best)
+			continue;
+		best = m;
+		column_copy(st, 0, out, CODE_MAX);
+		if (closes)
+			*closes = sqlite3_column_int(st, 2);
+	}
 	sqlite3_reset(st);
-	return found ? 0 : -1;
+	return best != MATCH_NONE ? 0 : -1;
 }
 
-const char *code_list_hint(enum code_list list)
+int code_lookup(struct replica *r, const char *list, const char *input, char out[CODE_MAX])
 {
-	static const char *const hints[] = {
-		[CODE_SOURCE] = "a source from data/codes.tsv (gp, school, police, hospital, "
-				"ambulance, housing, family, self, care-coordination, other)",
-		[CODE_CATEGORY] = "a category from data/codes.tsv (safeguarding, health, "
-				  "social-care, mental-health, carer, hospital-discharge)",
-		[CODE_DECISION] = "a decision from data/codes.tsv (e.g. s17, s47, assessment, "
-				  "s42-enquiry, information-advice, signpost, nfa)",
-		[CODE_CLOSURE] = "a closure reason from data/codes.tsv (needs-met, transferred, "
-				 "moved-away, declined, died, no-longer-eligible, other)",
+	static const char *const names[] = {
+		[CODE_SOURCE] = "source", [CODE_CATEGORY] = "category",
+		[CODE_DECISION] = "decision", [CODE_CLOSURE] = "closure",
 	};
-	return hints[list];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(list, names[i]) == 0)
+			return lookup_code(r, (enum code_list)i, input, out, NULL);
+	return -1;
+}
+
+int code_refuse(struct replica *r, enum code_list list, const char *field, const char *input,
+		struct cd_error *err)
+{
+	static const char *const what[] = {
+		[CODE_SOURCE] = "source", [CODE_CATEGORY] = "category",
+		[CODE_DECISION] = "decision", [CODE_CLOSURE] = "closure reason",
+	};
+	sqlite3_stmt *st = replica_stmt(r, code_sql[list]);
+	char codes[400] = "";
+	size_t n = 0;
+
+	/* Written from the list itself, so it names every code there is. */
+	while (sqlite3_step(st) == SQLITE_ROW && n < sizeof(codes))
+		n += (size_t)snprintf(codes + n, sizeof(codes) - n, "%s%s", n ? ", " : "",
+				      (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return cd_error_set(err, CD_EX_DATAERR, field,
+			    "'%.60s' is not a %s: use one of %s (or its label in data/codes.tsv)",
+			    input ? input : "", what[list], codes);
 }
 
 int lookup_team(struct replica *r, const char *code, struct team_row *out)

@@ -6,11 +6,15 @@
 
 enum code_list { CODE_SOURCE, CODE_CATEGORY, CODE_DECISION, CODE_CLOSURE };
 
-/* Normalise input and find it in the list; out gets the canonical code and
- * *closes (may be NULL) whether a decision ends the referral. */
+/* Find input in the list by its code or its label, matched as codes are
+ * (codes.h); out gets the canonical code and *closes (may be NULL)
+ * whether a decision ends the referral.  -1 if it is neither. */
 int lookup_code(struct replica *r, enum code_list list, const char *input, char out[CODE_MAX],
 		int *closes);
-const char *code_list_hint(enum code_list list);
+/* Set err (CD_EX_DATAERR on field) refusing input as a value of the list,
+ * naming every code the list holds; returns -1. */
+int code_refuse(struct replica *r, enum code_list list, const char *field, const char *input,
+		struct cd_error *err);
 
 struct team_row {
 	char code[CODE_MAX];

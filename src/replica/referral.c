@@ -133,11 +133,9 @@ static int validate_receipt(struct replica *r, const struct referral_input *in, 
 				    "%s is more than an hour in the future (clock wrong at the sender?)",
 				    in->received_at);
 	if (lookup_code(r, CODE_SOURCE, in->source, out->source, NULL))
-		return cd_error_set(err, CD_EX_DATAERR, "source", "'%s' is not %s",
-				    in->source ? in->source : "", code_list_hint(CODE_SOURCE));
+		return code_refuse(r, CODE_SOURCE, "source", in->source, err);
 	if (lookup_code(r, CODE_CATEGORY, in->category, out->category, NULL))
-		return cd_error_set(err, CD_EX_DATAERR, "category", "'%s' is not %s",
-				    in->category ? in->category : "", code_list_hint(CODE_CATEGORY));
+		return code_refuse(r, CODE_CATEGORY, "category", in->category, err);
 	if (in->reason && (strlen(in->reason) > REASON_MAX_BYTES ||
 			   !text_is_valid_utf8(in->reason, strlen(in->reason))))
 		return cd_error_set(err, CD_EX_DATAERR, "reason",
@@ -214,8 +212,7 @@ int referral_triage(struct replica *r, const char *referral_id, const char *prio
 		return cd_error_set(err, CD_EX_DATAERR, "priority", "'%s' is not red, amber or green",
 				    priority ? priority : "");
 	if (decision && *decision && lookup_code(r, CODE_DECISION, decision, code, &closes))
-		return cd_error_set(err, CD_EX_DATAERR, "decision", "'%s' is not %s", decision,
-				    code_list_hint(CODE_DECISION));
+		return code_refuse(r, CODE_DECISION, "decision", decision, err);
 	if (reason && !text_is_valid_utf8(reason, strlen(reason)))
 		return cd_error_set(err, CD_EX_DATAERR, "reason", "not valid UTF-8 text");
 	if (closes)
