@@ -118,7 +118,6 @@ static int triage_run(struct app *app, const struct args *a)
 {
 	const char *id = a->operand[0], *priority = a->value[T_PRIORITY];
 	const char *decision = a->value[T_DECISION], *reason = a->value[T_REASON];
-	char code[CODE_MAX];
 	struct replica *r;
 	struct cd_error err;
 	int rc;
@@ -127,11 +126,14 @@ static int triage_run(struct app *app, const struct args *a)
 	if (rc)
 		return rc;
 	cd_error_clear(&err);
-	if (referral_triage(r, id, priority, decision, reason, &err))
+	if (referral_triage(r, id, priority, decision, reason, &err)) {
 		rc = app_fail(&err);
-	else
+	} else {
+		char code[CODE_MAX];
+
 		printf("caredesk: referral %s triaged %s%s%s\n", id, priority,
 		       decision ? ", decision " : "", decision ? said_code(r, decision, code) : "");
+	}
 	replica_close(&r);
 	return rc;
 }

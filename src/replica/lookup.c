@@ -42,13 +42,14 @@ int lookup_code(struct replica *r, enum code_list list, const char *input, char 
 {
 	char want[LABEL_MAX];
 	sqlite3_stmt *st;
-	enum code_match best = MATCH_NONE, m;
+	enum code_match best = MATCH_NONE;
 
 	if (!input || code_normalise(input, want, sizeof(want)))
 		return -1;
 	st = replica_stmt(r, code_sql[list]);
 	while (best != MATCH_CODE && sqlite3_step(st) == SQLITE_ROW) {
-		m = code_row_match(st, want);
+		enum code_match m = code_row_match(st, want);
+
 		if (m <= best)
 			continue;
 		best = m;
