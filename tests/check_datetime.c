@@ -74,6 +74,76 @@ START_TEST(test_days_in_month)
 END_TEST
 
 /* Day numbers and weekdays checked against Python's datetime. */
+/* Dates as people type them (issue 14, defect 10): the desk's own
+ * DD/MM/YYYY and ISO 8601, each to the same day. */
+static const struct {
+	const char *text;
+	struct civil_date date;
+} typed_ok_cases[] = {
+	{ "31/12/2026", { 2026, 12, 31 } },
+	{ "2026-12-31", { 2026, 12, 31 } },
+	/* Looks ambiguous to an American reader: day first, always. */
+	{ "03/04/2026", { 2026, 4, 3 } },
+	{ "12/01/2027", { 2027, 1, 12 } },
+	{ "3/4/2026", { 2026, 4, 3 } },
+	{ "29/02/2028", { 2028, 2, 29 } },
+	{ "  14/12/2026 ", { 2026, 12, 14 } },
+	{ "\t2026-12-14\t", { 2026, 12, 14 } },
+};
+
+START_TEST(test_date_parse_typed_ok)
+{
+	struct civil_date d;
+
+	ck_assert_msg(date_parse_typed(typed_ok_cases[_i].text, &d) == 0, "refused \"%s\"",
+		      typed_ok_cases[_i].text);
+	ck_assert_msg(date_compare(d, typed_ok_cases[_i].date) == 0, "\"%s\" read as %d-%d-%d",
+		      typed_ok_cases[_i].text, d.year, d.month, d.day);
+}
+END_TEST
+
+static const char *const typed_bad_cases[] = {
+	"31/02/2026",		/* no such day */
+	"29/02/2027",		/* not a leap year */
+	"31/04/2026", "00/12/2026", "12/00/2026", "32/01/2026",
+	"12/31/2026",		/* month first, as in the US: no thirteenth month */
+	"31/12/26",		/* two-digit year: which century? */
+	"31/12/02026", "031/12/2026", "31-12-2026", "31.12.2026", "2026/12/31",
+	"31/12/2026x", "31 /12/2026", "+1/12/2026", "31//2026", "/12/2026", "31/12/",
+	"", "   ", "2026-02-30", "tomorrow", "31/12/2026 10:00",
+};
+
+START_TEST(test_date_parse_typed_bad)
+{
+	struct civil_date d = { 1, 2, 3 };
+
+	ck_assert_msg(date_parse_typed(typed_bad_cases[_i], &d) == -1, "accepted \"%s\"",
+		      typed_bad_cases[_i]);
+	ck_assert_int_eq(d.year, 1);
+}
+END_TEST
+
+START_TEST(test_date_parse_typed_null)
+{
+	struct civil_date d;
+
+	ck_assert_int_eq(date_parse_typed(NULL, &d), -1);
+}
+END_TEST
+
+START_TEST(test_date_format_shown)
+{
+	char buf[ISO_DATE_LEN];
+	struct civil_date d;
+
+	date_format_shown((struct civil_date){ 2027, 1, 5 }, buf);
+	ck_assert_str_eq(buf, "05/01/2027");
+	/* What the desk shows reads back as the same day. */
+	ck_assert_int_eq(date_parse_typed(buf, &d), 0);
+	ck_assert_int_eq(date_compare(d, (struct civil_date){ 2027, 1, 5 }), 0);
+}
+END_TEST
+
 static const struct {
 	struct civil_date date;
 	int64_t days;
@@ -586,6 +656,10 @@ static Suite *datetime_suite(void)
 	tcase_add_loop_test(tc, test_date_parse_ok, 0, N_CASES(date_ok_cases));
 	tcase_add_loop_test(tc, test_date_parse_bad, 0, N_CASES(date_bad_cases));
 	tcase_add_test(tc, test_date_parse_null);
+	tcase_add_loop_test(tc, test_date_parse_typed_ok, 0, N_CASES(typed_ok_cases));
+	tcase_add_loop_test(tc, test_date_parse_typed_bad, 0, N_CASES(typed_bad_cases));
+	tcase_add_test(tc, test_date_parse_typed_null);
+	tcase_add_test(tc, test_date_format_shown);
 	tcase_add_loop_test(tc, test_date_valid, 0, N_CASES(valid_cases));
 	suite_add_tcase(s, tc);
 

@@ -44,6 +44,17 @@ int date_compare(struct civil_date a, struct civil_date b);	/* <0, 0, >0 */
 int date_parse(const char *s, struct civil_date *out);
 void date_format(struct civil_date d, char out[ISO_DATE_LEN]);
 
+/* A date as a person types it, wherever one is typed (desk forms, command
+ * options): ISO 8601 "YYYY-MM-DD", or the form the desk shows, day first,
+ * "DD/MM/YYYY" (one-digit day and month allowed, the year always four
+ * digits: "03/04/2026" is 3 April, never 4 March).  Blanks around it are
+ * ignored.  0 on success; -1 if it is neither form or names no real day
+ * (31/02/2026).  DATE_TYPED_FORMS names the forms for messages. */
+int date_parse_typed(const char *s, struct civil_date *out);
+#define DATE_TYPED_FORMS "DD/MM/YYYY or YYYY-MM-DD"
+/* "DD/MM/YYYY", as the desk shows a date. */
+void date_format_shown(struct civil_date d, char out[ISO_DATE_LEN]);
+
 /* Age in completed years on a date; -1 if `on` is before the birth.
  * Someone born on 29 February has their birthday on 1 March in common years
  * (the usual reading in England of when a leap-day birthday falls). */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "caredesk/actions.h"
+#include "caredesk/datetime.h"
 #include "cli/commands.h"
 
 static int run(struct app *app, const struct args *a, const char *value, const char *reason,
@@ -48,7 +49,15 @@ static int reallocate(struct replica *r, const char *id, const char *to, const c
 /* Each verb's one line on success, saying what it did (caredesk(1)). */
 static void said_review(struct replica *r, const char *id, const char *date)
 {
+	struct civil_date d;
+	char iso[ISO_DATE_LEN];
+
 	(void)r;
+	/* The date stored, though it may have been typed DD/MM/YYYY. */
+	if (date_parse_typed(date, &d) == 0) {
+		date_format(d, iso);
+		date = iso;
+	}
 	printf("caredesk: case %s: next review %s\n", id, date);
 }
 
@@ -68,7 +77,8 @@ static void said_reallocate(struct replica *r, const char *id, const char *to)
 }
 
 static const struct opt_spec review_opts[] = {
-	{ "date", "YYYY-MM-DD", "the next review date", OPT_REQUIRED, 0 },
+	{ "date", "DATE", "the next review date: DD/MM/YYYY or YYYY-MM-DD, not in the past",
+	  OPT_REQUIRED, 0 },
 	{ NULL, NULL, NULL, 0, 0 },
 };
 

@@ -72,7 +72,8 @@ static const struct opt_spec opts[] = {
 	[G_PEOPLE] = { "people", "N", "how many people", OPT_REQUIRED, 0 },
 	[G_SEED] = { "seed", "S", "the random seed (a whole number)", OPT_REQUIRED, 0 },
 	[G_OUT] = { "out", "FILE", "the new replica", OPT_REQUIRED, 0 },
-	[G_TODAY] = { "today", "YYYY-MM-DD", "the day it ends (default today)", 0, 0 },
+	[G_TODAY] = { "today", "DATE", "the day it ends, DD/MM/YYYY or YYYY-MM-DD (default today)",
+		      0, 0 },
 	{ NULL, NULL, NULL, 0, 0 },
 };
 
@@ -87,8 +88,8 @@ static int read_params(const struct args *a, struct generate_params *p)
 	if (parse_seed(a->value[G_SEED], &seed))
 		return args_usage_error(a, "--seed must be a whole number");
 	p->seed = seed;
-	if (today && date_parse(today, &p->today))
-		return args_usage_error(a, "--today must be a date, YYYY-MM-DD");
+	if (today && date_parse_typed(today, &p->today))
+		return args_usage_error(a, "--today must be a date, " DATE_TYPED_FORMS);
 	if (!today)
 		p->today = local_from_instant(now_instant()).date;
 	return 0;

@@ -719,8 +719,12 @@ static int open_case_extras(struct gen *g, struct gperson *p, const struct refer
 	struct civil_date review = date_add_days(g->p->today, rng_range(&g->model, -30, 90));
 	char date[ISO_DATE_LEN];
 
+	int64_t set_at = local_to_instant(review, 8, 0, 0);
+
 	date_format(review, date);
-	g->r->fixed_now = g->now - 3600;
+	/* A review date may not be set in the past, so an overdue one was set
+	 * on the morning it fell due (the history a real caseload has). */
+	g->r->fixed_now = set_at < g->now - 3600 ? set_at : g->now - 3600;
 	act_as(g, rp->worker);
 	if (case_set_review(g->r, case_id, date, err))
 		return -1;

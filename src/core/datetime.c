@@ -156,6 +156,54 @@ int date_parse(const char *s, struct civil_date *out)
 	return 0;
 }
 
+/* One or two digits at *s, advancing *s past them. */
+static bool take_day_or_month(const char **s, int *out)
+{
+	int n = 0;
+
+	while (n < 3 && (*s)[n] >= '0' && (*s)[n] <= '9')
+		n++;
+	if (n < 1 || n > 2 || !parse_digits(*s, n, out))
+		return false;
+	*s += n;
+	return true;
+}
+
+/* "D/M/YYYY", day first (the form the desk shows); a four-digit year,
+ * since "01/02/03" could be any of three centuries. */
+static bool parse_shown_date(const char *s, struct civil_date *out)
+{
+	struct civil_date d;
+
+	if (!take_day_or_month(&s, &d.day) || *s++ != '/' ||
+	    !take_day_or_month(&s, &d.month) || *s++ != '/' ||
+	    !parse_digits(s, 4, &d.year) || s[4] != '\0' || !date_is_valid(d))
+		return false;
+	*out = d;
+	return true;
+}
+
+int date_parse_typed(const char *s, struct civil_date *out)
+{
+	char buf[16];
+	size_t len;
+
+	if (!s)
+		return -1;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (len >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (strchr(buf, '/'))
+		return parse_shown_date(buf, out) ? 0 : -1;
+	return date_parse(buf, out);
+}
+
 /* Writes the last n decimal digits of v (v >= 0), zero-padded.  Fixed
  * widths keep the text sortable, and a date outside years 1..9999 (never a
  * valid one) is cut rather than allowed to overrun the buffer. */
@@ -181,6 +229,16 @@ static char *put_date(char *p, struct civil_date d)
 void date_format(struct civil_date d, char out[ISO_DATE_LEN])
 {
 	*put_date(out, d) = '\0';
+}
+
+void date_format_shown(struct civil_date d, char out[ISO_DATE_LEN])
+{
+	char *p = put_digits(out, d.day < 0 ? 0 : d.day, 2);
+
+	*p++ = '/';
+	p = put_digits(p, d.month < 0 ? 0 : d.month, 2);
+	*p++ = '/';
+	*put_digits(p, d.year < 0 ? 0 : d.year, 4) = '\0';
 }
 
 /* The birthday in a given year; a 29 February birthday falls on 1 March

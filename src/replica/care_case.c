@@ -130,6 +130,26 @@ int case_close(struct replica *r, const char *case_id, const char *reason, struc
 	return txn_commit(r, err);
 }
 
+/* A review date as typed (DD/MM/YYYY or ISO), today or later: a review
+ * set in the past would be overdue the moment it was saved. */
+static int review_date_check(struct replica *r, const char *date, struct civil_date *d,
+			     struct cd_error *err)
+{
+	struct civil_date today = local_from_instant(replica_now(r)).date;
+	char shown[ISO_DATE_LEN], today_shown[ISO_DATE_LEN];
+
+	if (date_parse_typed(date, d))
+		return cd_error_set(err, CD_EX_DATAERR, "review", "'%.16s' is not a date (%s)",
+				    date ? date : "", DATE_TYPED_FORMS);
+	if (date_compare(*d, today) >= 0)
+		return 0;
+	date_format_shown(*d, shown);
+	date_format_shown(today, today_shown);
+	/* Short enough for the desk's message line at 80 columns. */
+	return cd_error_set(err, CD_EX_DATAERR, "review", "%s is in the past (today is %s)", shown,
+			    today_shown);
+}
+
 int case_set_review(struct replica *r, const char *case_id, const char *date,
 		    struct cd_error *err)
 {
@@ -137,10 +157,7 @@ int case_set_review(struct replica *r, const char *case_id, const char *date,
 	char canonical[ISO_DATE_LEN], now[ISO_INSTANT_LEN];
 	sqlite3_stmt *st;
 
-	if (!date || date_parse(date, &d))
-		return cd_error_set(err, CD_EX_DATAERR, "review", "'%s' is not a date (YYYY-MM-DD)",
-				    date ? date : "");
-	if (case_is_open(r, case_id, err))
+	if (review_date_check(r, date, &d, err) || case_is_open(r, case_id, err))
 		return -1;
 	if (txn_begin(r, "case.review", err))
 		return -1;

@@ -204,8 +204,9 @@ int form_review(struct ui *ui, const char *case_id)
 	struct civil_date d = date_add_days(local_from_instant(now_instant()).date, 28);
 	char day[ISO_DATE_LEN];
 
-	/* Four weeks on as a starting point; the worker types over it. */
-	date_format(d, day);
+	/* Four weeks on as a starting point, written as the caseload shows
+	 * dates; the worker types over it, either way (date_parse_typed). */
+	date_format_shown(d, day);
 	line_edit_set(&x->edit, day);
 	f->save = save_review;
 	f->saved_message = "Review date set.";

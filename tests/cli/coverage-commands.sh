@@ -40,7 +40,7 @@ case_field() {
 # --- case: usage -------------------------------------------------------------
 r case --help
 expect_status 0
-expect_stdout_contains "usage: caredesk case review CASE_ID --date YYYY-MM-DD"
+expect_stdout_contains "usage: caredesk case review CASE_ID --date DATE"
 r case
 expect_status 64 "case without a verb"
 expect_stderr_contains "case needs review, close or reallocate"
@@ -67,10 +67,31 @@ expect_status 64 "an unknown option"
 expect_eq "a refused case command changed nothing" "" "$(case_field next_review)"
 
 # --- case review ---------------------------------------------------------------
-r case review "$case_id" --date 14/12/2026
-expect_status 65 "a review date that is not YYYY-MM-DD"
-expect_stderr_contains "'14/12/2026' is not a date (YYYY-MM-DD)"
+# Issue 14, defect 10: a date as the desk shows it (DD/MM/YYYY) or ISO;
+# a day that does not exist, or a review in the past, refused (65) with
+# one line saying why.  Now is 23/11/2026.
+for bad in 31/02/2027 29/02/2027 2026-02-30 12/31/2026 31/12/26 tomorrow; do
+	r case review "$case_id" --date "$bad"
+	expect_status 65 "a review date that is no date: $bad"
+	expect_stderr_contains "'$bad' is not a date (DD/MM/YYYY or YYYY-MM-DD)"
+	expect_stderr_lines 1
+done
 expect_eq "next review after a refused date" "" "$(case_field next_review)"
+r case review "$case_id" --date 22/11/2026
+expect_status 65 "a review date in the past"
+expect_stderr_contains "22/11/2026 is in the past (today is 23/11/2026)"
+expect_stderr_lines 1
+r case review "$case_id" --date 2025-12-31
+expect_status 65 "an ISO review date in the past"
+expect_stderr_contains "31/12/2025 is in the past"
+expect_eq "next review after a date in the past" "" "$(case_field next_review)"
+r case review "$case_id" --date 31/12/2026
+expect_status 0 "a review date as the desk shows it"
+expect_stdout_contains "next review 2026-12-31"
+expect_eq "next review typed DD/MM/YYYY" 2026-12-31 "$(case_field next_review)"
+r case review "$case_id" --date 23/11/2026
+expect_status 0 "a review today"
+expect_eq "next review today" 2026-11-23 "$(case_field next_review)"
 r case review "$no_such_id" --date 2026-12-14
 expect_status 66 "review of an unknown case"
 expect_stderr_contains "no case $no_such_id"
@@ -202,9 +223,9 @@ expect_status 64 "--people not a number"
 gen --people 5 --seed -3 --out "$T/g0.db"
 expect_status 64 "a negative --seed"
 expect_stderr_contains "--seed must be a whole number"
-gen --people 5 --seed 1 --today 23/11/2026 --out "$T/g0.db"
+gen --people 5 --seed 1 --today 31/02/2026 --out "$T/g0.db"
 expect_status 64 "--today not a date"
-expect_stderr_contains "--today must be a date, YYYY-MM-DD"
+expect_stderr_contains "--today must be a date, DD/MM/YYYY or YYYY-MM-DD"
 gen --people 5 --seed 1 --out "$T/g0.db" extra
 expect_status 64 "a stray argument"
 expect_no_file "$T/g0.db" "a refused generate makes no file"
@@ -214,12 +235,15 @@ expect_stderr_contains "already exists; generate makes a new file"
 expect_eq "the existing replica is untouched (its notes)" "$(note_count)" \
 	"$(export_count notes)"
 
-# The same --people, --seed and --today give the same data to the byte;
-# another seed gives other data.
+# The same --people, --seed and --today give the same data to the byte,
+# whether --today is typed ISO or as the desk shows dates (b); another seed
+# gives other data.
 for f in a b c; do
 	seed=7
 	[ "$f" = c ] && seed=8
-	gen --people 12 --seed "$seed" --today 2026-11-23 --out "$T/gen-$f.db"
+	today=2026-11-23
+	[ "$f" = b ] && today=23/11/2026
+	gen --people 12 --seed "$seed" --today "$today" --out "$T/gen-$f.db"
 	expect_status 0 "generate $f"
 	expect_stdout_contains "caredesk: made $T/gen-$f.db: 12 people (seed $seed)"
 done

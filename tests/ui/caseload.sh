@@ -30,11 +30,26 @@ wait_for "$open open"
 first=$(q "SELECT c.id FROM care_case c JOIN worker w ON w.id = c.allocated_to WHERE w.login = '$me' AND c.closed_at IS NULL ORDER BY coalesce(c.next_review, ''), c.id LIMIT 1")
 person=$(q "SELECT person_id FROM care_case WHERE id = '$first'")
 
-# A new review date, typed over the suggested one.
+# A new review date, typed over the suggested one.  Issue 14, defect 10:
+# the form suggests a date as the caseload shows dates (four weeks on from
+# 23/11/2026), refuses a day in the past saying why, and takes the shown
+# form DD/MM/YYYY as well as ISO.
+review_before=$(q "SELECT coalesce(next_review, '-') FROM care_case WHERE id = '$first'")
 keys r
 wait_for " Next review"
+wait_for "21/12/2026"
 keys C-u
-keys -l "2027-01-15"
+keys -l "22/11/2026"
+keys Enter
+wait_for "Not saved: review: 22/11/2026 is in the past (today is 23/11/2026)"
+keys C-u
+keys -l "31/02/2027"
+keys Enter
+wait_for "Not saved: review: '31/02/2027' is not a date (DD/MM/YYYY or YYYY-MM-DD)"
+[ "$(q "SELECT coalesce(next_review, '-') FROM care_case WHERE id = '$first'")" = "$review_before" ] ||
+	fail "a refused review date was saved"
+keys C-u
+keys -l "15/01/2027"
 keys Enter
 wait_for "Review date set."
 [ "$(q "SELECT next_review FROM care_case WHERE id = '$first'")" = 2027-01-15 ] ||
