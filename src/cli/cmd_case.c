@@ -77,7 +77,7 @@ static void said_reallocate(struct replica *r, const char *id, const char *to)
 }
 
 static const struct opt_spec review_opts[] = {
-	{ "date", "DATE", "the next review date: DD/MM/YYYY or YYYY-MM-DD, not in the past",
+	{ "date", "DATE", "next review, DD/MM/YYYY or YYYY-MM-DD (not past)",
 	  OPT_REQUIRED, 0 },
 	{ NULL, NULL, NULL, 0, 0 },
 };

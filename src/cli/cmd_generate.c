@@ -72,7 +72,7 @@ static const struct opt_spec opts[] = {
 	[G_PEOPLE] = { "people", "N", "how many people", OPT_REQUIRED, 0 },
 	[G_SEED] = { "seed", "S", "the random seed (a whole number)", OPT_REQUIRED, 0 },
 	[G_OUT] = { "out", "FILE", "the new replica", OPT_REQUIRED, 0 },
-	[G_TODAY] = { "today", "DATE", "the day it ends, DD/MM/YYYY or YYYY-MM-DD (default today)",
+	[G_TODAY] = { "today", "DATE", "its last day, DD/MM/YYYY or YYYY-MM-DD (today)",
 		      0, 0 },
 	{ NULL, NULL, NULL, 0, 0 },
 };
