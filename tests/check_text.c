@@ -496,6 +496,17 @@ static const char *unicode_unsafe_why(uint32_t c)
  * the placeholder rather than passed through.  The code points just
  * outside the row are safe unless the list says otherwise, so the row's
  * edges are pinned too. */
+/* Counts with their nouns (issue 14, defect 12): "1 change", "2 changes". */
+START_TEST(test_plural)
+{
+	ck_assert_str_eq(text_plural(1, "change", "changes"), "change");
+	ck_assert_str_eq(text_plural(0, "change", "changes"), "changes");
+	ck_assert_str_eq(text_plural(2, "change", "changes"), "changes");
+	ck_assert_str_eq(text_plural(-1, "item", "items"), "items");
+	ck_assert_str_eq(text_plural(11, "item", "items"), "items");
+}
+END_TEST
+
 START_TEST(test_unsafe_row)
 {
 	uint32_t first = unicode_unsafe[_i].first, last = unicode_unsafe[_i].last;
@@ -563,6 +574,7 @@ static Suite *text_suite(void)
 	tcase_add_loop_test(tc, test_unsafe_row, 0, ARRAY_LEN(unicode_unsafe));
 	tcase_add_test(tc, test_unsafe_all);
 	tcase_add_loop_test(tc, test_valid_utf8, 0, ARRAY_LEN(valid_cases));
+	tcase_add_test(tc, test_plural);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -27,6 +27,12 @@ struct handover_row {
 int handover_rows(struct replica *r, const char *team, const char *worker_id, const char *since,
 		  struct handover_row *out, int max, struct cd_error *err);
 
+/* How many items the acting worker has to acknowledge: addressed to their
+ * team, not written by them, acknowledged by nobody yet.  The desk's
+ * handover title and the CLI summary both print this figure.  0 or -1
+ * with err. */
+int handover_to_acknowledge(struct replica *r, long *out, struct cd_error *err);
+
 /* A conflict as `caredesk conflicts list` shows it (the same listing):
  * values are their JSON text, "null" for none. */
 struct conflict_row {

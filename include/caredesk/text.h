@@ -61,4 +61,8 @@ int text_cell(const char *src, enum text_mode mode, int cols, char *out, size_t 
 /* True if s is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool text_is_valid_utf8(const char *s, size_t len);
 
+/* The noun for a count: one when n is 1, many otherwise ("1 change",
+ * "2 changes", "0 changes").  Borrowed: returns one of its arguments. */
+const char *text_plural(long n, const char *one, const char *many);
+
 #endif

@@ -5,6 +5,9 @@
 
 #include "caredesk/datetime.h"
 #include "caredesk/desk.h"
+#include "caredesk/desk_lists.h"
+#include "caredesk/referral_queue.h"
+#include "caredesk/text.h"
 #include "caredesk/sync.h"
 #include "cli/commands.h"
 
@@ -21,33 +24,70 @@ static long long count(struct replica *r, const char *sql, const char *now)
 	return n;
 }
 
-void print_summary(struct replica *r, FILE *fp)
+/* The queue line: the figures the desk's queue title shows, from the
+ * same function (queue_counts), so the two never disagree. */
+static void print_queue(struct replica *r, FILE *fp)
 {
-	char now[ISO_INSTANT_LEN];
-	struct sync_status sync;
+	struct local_time lt = local_from_instant(replica_now(r));
+	char now[ISO_INSTANT_LEN], tomorrow[ISO_INSTANT_LEN];
+	struct queue_counts n = { 0 };
+	struct cd_error err;
 
 	instant_format(replica_now(r), now);
+	instant_format(local_to_instant(date_add_days(lt.date, 1), 0, 0, 0), tomorrow);
+	cd_error_clear(&err);
+	if (queue_counts(r, now, tomorrow, &n, &err)) {
+		fprintf(fp, "queue       could not be read: %s\n", err.msg);
+		return;
+	}
+	fprintf(fp, "queue       %ld open %s: %ld new, %ld due today, %ld overdue\n", n.open,
+		text_plural(n.open, "referral", "referrals"), n.new_count, n.due_today, n.overdue);
+}
+
+/* The handover line: what the desk's handover title counts as "to
+ * acknowledge" for this worker (handover_to_acknowledge). */
+static void print_handover(struct replica *r, FILE *fp)
+{
+	struct cd_error err;
+	long n = 0;
+
+	cd_error_clear(&err);
+	if (handover_to_acknowledge(r, &n, &err))
+		fprintf(fp, "handover    could not be read: %s\n", err.msg);
+	else
+		fprintf(fp, "handover    %ld %s to acknowledge\n", n, text_plural(n, "item", "items"));
+}
+
+static void print_sync(struct replica *r, FILE *fp)
+{
+	struct sync_status sync;
+	const char *changes;
+
+	sync_status_read(r, &sync);
+	changes = text_plural(sync.waiting, "change", "changes");
+	if (!sync.configured) {
+		fprintf(fp, "sync        not configured; %ld %s waiting\n", sync.waiting, changes);
+		return;
+	}
+	fprintf(fp, "sync        %s, last success %s%s%s; %ld %s waiting, %ld %s, %ld rejected\n",
+		sync.central, sync.last_success[0] ? sync.last_success : "never",
+		sync.offline_since[0] ? ", offline since " : "", sync.offline_since, sync.waiting,
+		changes, sync.conflicts, text_plural(sync.conflicts, "conflict", "conflicts"),
+		sync.rejects);
+}
+
+void print_summary(struct replica *r, FILE *fp)
+{
+	long long people = count(r, "SELECT count(*) FROM person", NULL);
+	long long cases = count(r, "SELECT count(*) FROM care_case WHERE closed_at IS NULL", NULL);
+
 	fprintf(fp, "replica     %s (locality %s)\n", r->path, r->locality);
 	fprintf(fp, "worker      %s (%s, %s)\n", r->actor.worker_login, r->actor.role, r->actor.team);
-	fprintf(fp, "people      %lld\n", count(r, "SELECT count(*) FROM person", NULL));
-	fprintf(fp, "queue       %lld open referrals: %lld new, %lld overdue\n",
-		count(r, "SELECT count(*) FROM referral WHERE status = 'new' OR status = 'triaged'", NULL),
-		count(r, "SELECT count(*) FROM referral WHERE status = 'new'", NULL),
-		count(r, "SELECT count(*) FROM referral WHERE status IN ('new', 'triaged') "
-			 "AND decision_due_at < ?1", now));
-	fprintf(fp, "cases       %lld open\n",
-		count(r, "SELECT count(*) FROM care_case WHERE closed_at IS NULL", NULL));
-	fprintf(fp, "handover    %lld items not yet acknowledged\n",
-		count(r, "SELECT count(*) FROM handover_item h WHERE NOT EXISTS "
-			 "(SELECT 1 FROM handover_ack a WHERE a.item_id = h.id)", NULL));
-	sync_status_read(r, &sync);
-	if (!sync.configured)
-		fprintf(fp, "sync        not configured; %ld changes waiting\n", sync.waiting);
-	else
-		fprintf(fp, "sync        %s, last success %s%s%s; %ld changes waiting, %ld conflicts, "
-			"%ld rejected\n", sync.central, sync.last_success[0] ? sync.last_success : "never",
-			sync.offline_since[0] ? ", offline since " : "", sync.offline_since,
-			sync.waiting, sync.conflicts, sync.rejects);
+	fprintf(fp, "people      %lld\n", people);
+	print_queue(r, fp);
+	fprintf(fp, "cases       %lld open\n", cases);
+	print_handover(r, fp);
+	print_sync(r, fp);
 }
 
 int app_desk_or_summary(struct app *app, struct replica *r)

@@ -486,3 +486,8 @@ int text_cell(const char *src, enum text_mode mode, int cols, char *out, size_t 
 	out[used] = '\0';
 	return written;
 }
+
+const char *text_plural(long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}

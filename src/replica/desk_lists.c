@@ -49,6 +49,29 @@ int handover_rows(struct replica *r, const char *team, const char *worker_id, co
 	return read_failed(r, st, rc, err, "the handover") ? -1 : n;
 }
 
+/* The one definition of "to acknowledge" (issue 14, defect 12): items
+ * addressed to the worker's team, not written by them, that nobody has
+ * acknowledged yet. */
+static const char *const sql_to_acknowledge =
+	"SELECT count(*) FROM handover_item h WHERE h.team = ?1 AND h.author IS NOT ?2 "
+	"AND NOT EXISTS (SELECT 1 FROM handover_ack a WHERE a.item_id = h.id) "
+	"AND " SQL_NOT_ARCHIVED("handover_item", "h.id");
+
+int handover_to_acknowledge(struct replica *r, long *out, struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt_checked(r, sql_to_acknowledge, err);
+	int rc;
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, r->actor.team);
+	bind_text(st, 2, r->actor.worker_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = (long)sqlite3_column_int64(st, 0);
+	return read_failed(r, st, rc, err, "the handover count") ? -1 : 0;
+}
+
 /* A value as JSON text: SQL NULL is the JSON null. */
 static void copy_as_json(sqlite3_stmt *st, int i, char *out, size_t size)
 {

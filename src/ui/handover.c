@@ -72,10 +72,11 @@ static int read_items(struct screen *s)
 		return -1;
 	}
 	h->count = n;
-	h->unacked = 0;
-	for (int i = 0; i < n; i++)
-		if (!h->items[i].acked[0])
-			h->unacked++;
+	/* The same figure as the CLI summary's, from the same function. */
+	if (handover_to_acknowledge(r, &h->unacked, &err)) {
+		ui_error(s->ui, &err);
+		return -1;
+	}
 	return 0;
 }
 
