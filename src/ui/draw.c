@@ -100,16 +100,25 @@ void draw_title(struct ui *ui, WINDOW *w, const char *left, const char *right)
 	draw_text(ui, w, 0, ui->cols - rlen, rlen, right, theme_attr(&ui->theme, ROLE_TITLE) & ~(attr_t)A_BOLD);
 }
 
-/* A title whose right part comes in forms from fullest to shortest: the
- * first that fits beside the left part is drawn, the shortest if none. */
-void draw_title_fit(struct ui *ui, WINDOW *w, const char *left, const char *const *rights, int n)
+/* A title whose parts each come in forms from fullest to shortest (the
+ * right part's counts, least urgent dropped first; the left part's names
+ * abbreviated): the fullest left beside which some right form fits whole
+ * is drawn with the fullest right that fits, so nothing is cut at 80
+ * columns; the shortest of both only if nothing fits. */
+void draw_title_fit(struct ui *ui, WINDOW *w, const char *const *lefts, int nl,
+		    const char *const *rights, int nr)
 {
-	int room = ui->cols - text_display_width(left, ui->mode) - 1;
-	int i = 0;
+	for (int l = 0; l < nl; l++) {
+		int room = ui->cols - text_display_width(lefts[l], ui->mode) - 1;
 
-	while (i < n - 1 && text_display_width(rights[i], ui->mode) > room)
-		i++;
-	draw_title(ui, w, left, rights[i]);
+		for (int i = 0; i < nr; i++) {
+			if (text_display_width(rights[i], ui->mode) <= room) {
+				draw_title(ui, w, lefts[l], rights[i]);
+				return;
+			}
+		}
+	}
+	draw_title(ui, w, lefts[nl - 1], rights[nr - 1]);
 }
 
 /* The key to show for a command on the hint line: the first bound to it,

@@ -75,6 +75,45 @@ static void draw_text_field(struct ui *ui, WINDOW *w, int y, const struct form_f
 	draw_text(ui, w, y, LABEL_COLS, cols - LABEL_COLS, value, attr);
 }
 
+/* Where to wrap value so its first part fits width columns: after the
+ * last blank that leaves a fitting head, else at width (a single long
+ * word).  The byte offset, or strlen(value) when it all fits. */
+static size_t wrap_at(struct ui *ui, const char *value, int width)
+{
+	size_t len = strlen(value), best = 0;
+	char head[FORM_TEXT_MAX + 64];
+
+	if (text_display_width(value, ui->mode) <= width)
+		return len;
+	for (size_t i = 1; i < len; i++) {
+		if (value[i] != ' ')
+			continue;
+		memcpy(head, value, i);
+		head[i] = '\0';
+		if (text_display_width(head, ui->mode) > width)
+			break;
+		best = i + 1;
+	}
+	return best ? best : len;
+}
+
+/* A field's value on its row and, when it is too long for one (a
+ * decision's "(closes the referral)", a worker's open cases), on the
+ * blank row under it: wrapped, never cut at 80 columns. */
+static void draw_value(struct ui *ui, WINDOW *w, int y, const char *value, int cols,
+		       attr_t attr)
+{
+	int width = cols - LABEL_COLS;
+	size_t cut = wrap_at(ui, value, width);
+	char head[FORM_TEXT_MAX + 64];
+
+	memcpy(head, value, cut);
+	head[cut] = '\0';
+	draw_text(ui, w, y, LABEL_COLS, width, head, attr);
+	draw_text(ui, w, y + 1, 0, LABEL_COLS, "", A_NORMAL);
+	draw_text(ui, w, y + 1, LABEL_COLS, width, value + cut, value[cut] ? attr : A_NORMAL);
+}
+
 static void draw_field(struct ui *ui, WINDOW *w, int y, const struct form_field *x, bool focus,
 		       int cols)
 {
@@ -84,6 +123,7 @@ static void draw_field(struct ui *ui, WINDOW *w, int y, const struct form_field 
 	draw_text(ui, w, y, 0, LABEL_COLS, x->label, theme_attr(&ui->theme, ROLE_LABEL));
 	if (x->kind == FIELD_TEXT && focus) {
 		draw_text_field(ui, w, y, x, cols, attr);
+		draw_text(ui, w, y + 1, 0, cols, "", A_NORMAL);
 		return;
 	}
 	if (x->kind == FIELD_CHOICE)
@@ -93,7 +133,7 @@ static void draw_field(struct ui *ui, WINDOW *w, int y, const struct form_field 
 		snprintf(value, sizeof(value), "%s", x->edit.text);
 	if (focus)
 		ui_cursor(ui, y, LABEL_COLS);
-	draw_text(ui, w, y, LABEL_COLS, cols - LABEL_COLS, value, attr);
+	draw_value(ui, w, y, value, cols, attr);
 }
 
 static void form_draw(struct screen *s, WINDOW *w, int rows, int cols)
@@ -106,7 +146,6 @@ static void form_draw(struct screen *s, WINDOW *w, int rows, int cols)
 	draw_text(ui, w, 1, 0, cols, "", A_NORMAL);
 	for (int i = 0; i < f->count && y < 2 + list; i++, y += 2) {
 		draw_field(ui, w, y, &f->fields[i], i == f->focus && !f->confirming, cols);
-		draw_text(ui, w, y + 1, 0, cols, "", A_NORMAL);
 	}
 	while (y < 2 + list)
 		draw_text(ui, w, y++, 0, cols, "", A_NORMAL);

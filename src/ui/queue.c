@@ -184,18 +184,23 @@ static void queue_draw(struct screen *s, WINDOW *w, int rows, int cols)
 {
 	struct queue *q = s->state;
 	struct ui *ui = s->ui;
-	char left[160], header[160], at[48];
+	char left[2][160], header[160], at[48];
 	char right[4][128];
-	const char *choices[4];
+	const char *choices[4], *lefts[2] = { left[0], left[1] };
 	const struct queue_counts *n = &q->counts;
+	const char *pri = priorities[q->priority];
 
 	(void)rows;
 	(void)cols;
-	snprintf(left, sizeof(left), " Referral queue: %s%s%s%s%s%s%s", ui->r->locality,
-		 q->safeguarding ? "  safeguarding" : "",
-		 priorities[q->priority] ? "  priority " : "",
-		 priorities[q->priority] ? priorities[q->priority] : "",
+	/* The filters by name; with several on, abbreviated (caredesk(1),
+	 * THE DESK): "Queue", "SG", the priority alone, "mine", so the counts
+	 * beside them are never cut. */
+	snprintf(left[0], sizeof(left[0]), " Referral queue: %s%s%s%s%s%s%s", ui->r->locality,
+		 q->safeguarding ? "  safeguarding" : "", pri ? "  priority " : "", pri ? pri : "",
 		 q->category[0] ? "  " : "", q->category, q->mine ? "  my team" : "");
+	snprintf(left[1], sizeof(left[1]), " Queue: %s%s%s%s%s%s%s", ui->r->locality,
+		 q->safeguarding ? "  SG" : "", pri ? "  " : "", pri ? pri : "",
+		 q->category[0] ? "  " : "", q->category, q->mine ? "  mine" : "");
 	list_position(&q->list, at, sizeof(at));
 	/* The counts, least urgent dropped first when a filter's name leaves
 	 * no room: overdue and due today are what a duty worker acts on. */
@@ -208,7 +213,7 @@ static void queue_draw(struct screen *s, WINDOW *w, int rows, int cols)
 	snprintf(right[3], sizeof(right[3]), "%s%s%ld overdue ", at, at[0] ? "  " : "", n->overdue);
 	for (int i = 0; i < 4; i++)
 		choices[i] = right[i];
-	draw_title_fit(ui, w, left, choices, 4);
+	draw_title_fit(ui, w, lefts, 2, choices, 4);
 	snprintf(header, sizeof(header), " %-12s%-12s%-4s%-*s%-2s%-11s%-15s%s", "Received", "Due",
 		 "Pri", ui->cols - QUEUE_FIXED_COLS, "Name", "", "Source", "Category", "SG");
 	draw_text(ui, w, 1, 0, ui->cols, header, theme_attr(&ui->theme, ROLE_HEADER));

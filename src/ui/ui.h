@@ -117,7 +117,8 @@ attr_t priority_attr(const struct ui *ui, const char *priority);
 
 /* The title bar (top row), hint line and status line (bottom rows). */
 void draw_title(struct ui *ui, WINDOW *w, const char *left, const char *right);
-void draw_title_fit(struct ui *ui, WINDOW *w, const char *left, const char *const *rights, int n);
+void draw_title_fit(struct ui *ui, WINDOW *w, const char *const *lefts, int nl,
+		    const char *const *rights, int nr);
 void draw_hints(struct ui *ui, WINDOW *w, unsigned where, bool typing);
 void draw_status(struct ui *ui, WINDOW *w);
 /* The sync state in a few words for the status line. */
