@@ -140,6 +140,9 @@ static int submit(struct ui *ui, double now_ms)
 	}
 	rc = lock_pam_check(ui->r->actor.login, l->password, why, sizeof(why), &delay_ms);
 	forget_password(l);
+	/* A module may have written to the terminal behind curses' back
+	 * (stderr): the next draw repaints every cell. */
+	clearok(curscr, TRUE);
 	if (rc == 0)
 		unlock(ui);
 	else
