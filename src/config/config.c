@@ -336,9 +336,10 @@ static int read_host_only(config_setting_t *s, const char *file, bool allowed,
 			  struct config *cfg, struct cd_error *err)
 {
 	const char *name = config_setting_name(s);
-	char what[200];
 
 	if (!allowed) {
+		char what[200];
+
 		snprintf(what, sizeof(what), "is a host-only setting: a user's file may not set "
 			 "it (set it in %s/caredesk/caredesk.conf)", CD_SYSCONFDIR);
 		return setting_error(err, s, file, name, what);
