@@ -3,9 +3,10 @@
  * One loop: wait in poll() for a key, a signal or the next tick; apply the
  * key's command to the top screen; reload when the replica changed
  * (PRAGMA data_version, about once a second); lock when no key came for
- * the configured time (lock.h); draw what changed with one doupdate().  Idle, nothing is written but the minute clock.  The terminal
- * going away (SIGHUP, EOF or POLLHUP on stdin) ends the desk at once,
- * without spinning; SIGTERM and SIGINT restore the terminal and exit. */
+ * the configured time (lock.h); draw what changed with one doupdate().
+ * Idle, nothing is written but the minute clock.  The terminal going away
+ * (SIGHUP, EOF or POLLHUP on stdin) ends the desk at once, without
+ * spinning; SIGTERM and SIGINT restore the terminal and exit. */
 #include <errno.h>
 #include <locale.h>
 #include <langinfo.h>
