@@ -641,6 +641,58 @@ START_TEST(test_now_lazy)
 }
 END_TEST
 
+/* Durations as lock_after takes them (a number alone is minutes) ---------- */
+
+static const struct {
+	const char *text;
+	int64_t seconds;
+} duration_ok_cases[] = {
+	{ "10", 600 }, { "10m", 600 }, { "3s", 3 }, { "90s", 90 }, { "1h", 3600 },
+	{ "0", 0 }, { "0s", 0 }, { "24h", 86400 }, { "1440", 86400 }, { "86400s", 86400 },
+	{ "007m", 420 },
+};
+
+START_TEST(test_duration_ok)
+{
+	int64_t got = -1;
+
+	ck_assert_msg(duration_parse(duration_ok_cases[_i].text, 60, &got) == 0, "'%s' refused",
+		      duration_ok_cases[_i].text);
+	ck_assert_msg(got == duration_ok_cases[_i].seconds, "'%s' gave %lld",
+		      duration_ok_cases[_i].text, (long long)got);
+}
+END_TEST
+
+/* Refused, with the result left as it was: signs, blanks, fractions,
+ * other units, more than a day, digits enough to overflow. */
+static const char *const duration_bad_cases[] = {
+	"", "m", "-1", "+5", " 5", "5 ", "5 m", "1.5m", "5M", "5d", "5ms", "5mm", "10x",
+	"25h", "1441", "86401s", "99999999999999999999999", "0x10", "h1",
+};
+
+START_TEST(test_duration_bad)
+{
+	int64_t got = 12345;
+
+	ck_assert_msg(duration_parse(duration_bad_cases[_i], 60, &got) == -1, "'%s' accepted",
+		      duration_bad_cases[_i]);
+	ck_assert_int_eq(got, 12345);
+}
+END_TEST
+
+/* The unit of a bare number is the caller's. */
+START_TEST(test_duration_default_unit)
+{
+	int64_t got = 0;
+
+	ck_assert_int_eq(duration_parse("45", 1, &got), 0);
+	ck_assert_int_eq(got, 45);
+	ck_assert_int_eq(duration_parse("2", 3600, &got), 0);
+	ck_assert_int_eq(got, 7200);
+	ck_assert_int_eq(duration_parse(NULL, 60, &got), -1);
+}
+END_TEST
+
 static Suite *datetime_suite(void)
 {
 	Suite *s = suite_create("datetime");
@@ -691,6 +743,12 @@ static Suite *datetime_suite(void)
 	tcase_add_test(tc, test_now_malformed);
 	tcase_add_test(tc, test_now_clock);
 	tcase_add_test(tc, test_now_lazy);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("duration");
+	tcase_add_loop_test(tc, test_duration_ok, 0, N_CASES(duration_ok_cases));
+	tcase_add_loop_test(tc, test_duration_bad, 0, N_CASES(duration_bad_cases));
+	tcase_add_test(tc, test_duration_default_unit);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -20,6 +20,14 @@
 
 #define DEFAULT_REPLICA "/var/lib/caredesk/replica.db"
 #define DEFAULT_TIMEZONE "Europe/London"
+#define DEFAULT_LOCK_AFTER_S 600	/* the idle lock: ten minutes without a key */
+
+/* lock: what hides an unattended desk, and what brings it back. */
+enum config_lock {
+	CONFIG_LOCK_PAM,	/* the worker's password, through PAM (service caredesk) */
+	CONFIG_LOCK_BLANK,	/* hidden until any key */
+	CONFIG_LOCK_NONE,	/* never locks */
+};
 
 /* keys = { page_down = ["C-f", "Space"]; }: one entry per desk command named. */
 struct config_key_setting {
@@ -60,6 +68,10 @@ struct config {
 	struct config_colour_setting *colours;	/* the colours group, checked by the desk */
 	int colour_count;
 	struct central_settings central;
+	/* Host-only (DESIGN 5): taken from the host's file, or from the file
+	 * --config names; a user's own file that sets them is an error. */
+	enum config_lock lock;
+	int lock_after_s;		/* seconds without a key before the lock */
 };
 
 /* Read the configuration (explicit_path may be NULL).  Warnings go to

@@ -88,4 +88,13 @@ int64_t local_to_instant(struct civil_date d, int hh, int mm, int ss);
 int now_init(void);
 int64_t now_instant(void);
 
+/* A span of time as a person writes it in a setting: a whole number
+ * followed by a unit, "s" (seconds), "m" (minutes) or "h" (hours), as in
+ * "90s", "10m", "1h"; a number alone is in default_unit_seconds (60 makes
+ * "10" ten minutes).  No sign, blank or fraction, and at most a day (a
+ * longer span in a setting is a typo, not a wish).  0 with *seconds set,
+ * or -1 if s is not such a span. */
+#define DURATION_MAX_SECONDS 86400
+int duration_parse(const char *s, int default_unit_seconds, int64_t *seconds);
+
 #endif

@@ -16,6 +16,8 @@ struct desk_options {
 	int colour_count;
 	double started_ms;		/* desk_clock_ms() when the process began */
 	bool cursor_hidden;		/* cursor = "hidden": no cursor on the selection */
+	enum config_lock lock;		/* the idle lock: pam (0, the default), blank, none */
+	int lock_after_s;		/* seconds without a key; 0: DEFAULT_LOCK_AFTER_S */
 };
 
 /* A monotonic clock in milliseconds, for the timings the benchmark reads:

@@ -96,7 +96,9 @@ int app_desk_or_summary(struct app *app, struct replica *r)
 				    .key_count = app->cfg.key_count, .colours = app->cfg.colours,
 				    .colour_count = app->cfg.colour_count,
 				    .started_ms = app->started_ms,
-				    .cursor_hidden = app->cfg.cursor_hidden };
+				    .cursor_hidden = app->cfg.cursor_hidden,
+				    .lock = app->cfg.lock,
+				    .lock_after_s = app->cfg.lock_after_s };
 
 	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		return desk_run(r, &opt);

@@ -24,6 +24,8 @@ static void defaults(struct config *cfg)
 	cfg->timezone = cd_strdup(DEFAULT_TIMEZONE);
 	timescales_default(&cfg->timescales);
 	cfg->escdelay_ms = -1;
+	cfg->lock = CONFIG_LOCK_PAM;
+	cfg->lock_after_s = DEFAULT_LOCK_AFTER_S;
 }
 
 void config_free(struct config *cfg)
@@ -285,7 +287,74 @@ static int read_central(config_setting_t *g, const char *file, struct central_se
 	return 0;
 }
 
-static int apply(config_t *c, const char *file, struct config *cfg, struct cd_error *err)
+/* lock = "pam" | "blank" | "none" */
+static int read_lock(config_setting_t *s, const char *file, struct config *cfg,
+		     struct cd_error *err)
+{
+	static const char *const modes[] = { [CONFIG_LOCK_PAM] = "pam",
+					     [CONFIG_LOCK_BLANK] = "blank",
+					     [CONFIG_LOCK_NONE] = "none" };
+	const char *v = config_setting_get_string(s);
+
+	for (int i = 0; v && i < (int)(sizeof(modes) / sizeof(modes[0])); i++)
+		if (strcmp(v, modes[i]) == 0) {
+			cfg->lock = (enum config_lock)i;
+			return 0;
+		}
+	return setting_error(err, s, file, "lock", "must be \"pam\", \"blank\" or \"none\"");
+}
+
+/* lock_after = 10; (minutes) or lock_after = "90s"; ("10m", "1h"): a
+ * string, so that a test or a demo can lock after a few seconds. */
+static int read_lock_after(config_setting_t *s, const char *file, struct config *cfg,
+			   struct cd_error *err)
+{
+	static const char what[] = "must be minutes (1 to 1440) or a time such as \"90s\", "
+				   "\"10m\" or \"1h\" (1 second to 24 hours)";
+	int64_t secs = -1;
+
+	if (config_setting_type(s) == CONFIG_TYPE_INT)
+		secs = (int64_t)config_setting_get_int(s) * 60;
+	else if (config_setting_type(s) != CONFIG_TYPE_STRING ||
+		 duration_parse(config_setting_get_string(s), 60, &secs))
+		secs = -1;
+	if (secs < 1 || secs > DURATION_MAX_SECONDS)
+		return setting_error(err, s, file, "lock_after", what);
+	cfg->lock_after_s = (int)secs;
+	return 0;
+}
+
+/* The host-only settings this file reads (DESIGN 5 names more: the
+ * replica, the central, the timescales; not yet refused here). */
+static bool is_host_only(const char *name)
+{
+	return strcmp(name, "lock") == 0 || strcmp(name, "lock_after") == 0;
+}
+
+/* A host-only setting: read, or refused when the file may not set it. */
+static int read_host_only(config_setting_t *s, const char *file, bool allowed,
+			  struct config *cfg, struct cd_error *err)
+{
+	const char *name = config_setting_name(s);
+
+	if (!allowed) {
+		char what[200];
+
+		snprintf(what, sizeof(what), "is a host-only setting: a user's file may not set "
+			 "it (set it in %s/caredesk/caredesk.conf)", CD_SYSCONFDIR);
+		return setting_error(err, s, file, name, what);
+	}
+	if (strcmp(name, "lock") == 0)
+		return read_lock(s, file, cfg, err);
+	return read_lock_after(s, file, cfg, err);
+}
+
+/* Where the file read came from: a user's own file may not set the
+ * host-only settings, which then come from the host's file. */
+enum config_source { SOURCE_NONE, SOURCE_EXPLICIT, SOURCE_USER, SOURCE_HOST };
+
+static int apply(config_t *c, const char *file, enum config_source from, struct config *cfg,
+		 struct cd_error *err)
 {
 	config_setting_t *root = config_root_setting(c);
 	int n = config_setting_length(root);
@@ -295,7 +364,9 @@ static int apply(config_t *c, const char *file, struct config *cfg, struct cd_er
 		const char *name = config_setting_name(s);
 		int rc = 0;
 
-		if (strcmp(name, "replica") == 0)
+		if (is_host_only(name))
+			rc = read_host_only(s, file, from != SOURCE_USER, cfg, err);
+		else if (strcmp(name, "replica") == 0)
 			rc = read_string(s, file, &cfg->replica, err);
 		else if (strcmp(name, "timezone") == 0)
 			rc = read_string(s, file, &cfg->timezone, err) ||
@@ -326,8 +397,13 @@ static int apply(config_t *c, const char *file, struct config *cfg, struct cd_er
 	return 0;
 }
 
-/* The first file of the search order that exists; an explicit --config
- * must exist. */
+static void host_path(char *out, size_t size)
+{
+	snprintf(out, size, "%s/caredesk/caredesk.conf", CD_SYSCONFDIR);
+}
+
+/* The first file of the search order that exists, and which one it is
+ * (-1 with err when an explicit --config cannot be read). */
 static int find_file(const char *explicit_path, char *out, size_t size, struct cd_error *err)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
@@ -340,16 +416,52 @@ static int find_file(const char *explicit_path, char *out, size_t size, struct c
 			return -1;
 		}
 		snprintf(out, size, "%s", explicit_path);
-		return 1;
+		return SOURCE_EXPLICIT;
 	}
 	if (xdg && *xdg)
 		snprintf(out, size, "%s/caredesk/caredesk.conf", xdg);
 	else
 		snprintf(out, size, "%s/.config/caredesk/caredesk.conf", home ? home : "");
 	if (access(out, R_OK) == 0)
-		return 1;
-	snprintf(out, size, "%s/caredesk/caredesk.conf", CD_SYSCONFDIR);
-	return access(out, R_OK) == 0;
+		return SOURCE_USER;
+	host_path(out, size);
+	return access(out, R_OK) == 0 ? SOURCE_HOST : SOURCE_NONE;
+}
+
+/* Parse one file; -1 with err (FILE:LINE) for a syntax error. */
+static int read_file(config_t *c, const char *path, struct cd_error *err)
+{
+	config_init(c);
+	if (config_read_file(c, path) == CONFIG_TRUE)
+		return 0;
+	cd_error_set(err, CD_EX_CONFIG, NULL, "%s", config_error_text(c));
+	cd_error_at(err, config_error_file(c) ? config_error_file(c) : path, config_error_line(c));
+	config_destroy(c);
+	return -1;
+}
+
+/* Beside a user's own file, the host's file still decides the host-only
+ * settings (its other settings are not merged: the user's file is the
+ * one read, as caredesk.conf(5) says). */
+static int apply_host_only(struct config *cfg, struct cd_error *err)
+{
+	char path[4096];
+	config_t c;
+	int rc = 0;
+
+	host_path(path, sizeof(path));
+	if (access(path, R_OK) != 0)
+		return 0;
+	if (read_file(&c, path, err))
+		return -1;
+	for (int i = 0; rc == 0 && i < config_setting_length(config_root_setting(&c)); i++) {
+		config_setting_t *s = config_setting_get_elem(config_root_setting(&c), (unsigned)i);
+
+		if (is_host_only(config_setting_name(s)))
+			rc = read_host_only(s, path, true, cfg, err);
+	}
+	config_destroy(&c);
+	return rc;
 }
 
 int config_load(const char *explicit_path, struct config *cfg, struct cd_error *err)
@@ -362,17 +474,13 @@ int config_load(const char *explicit_path, struct config *cfg, struct cd_error *
 	found = find_file(explicit_path, path, sizeof(path), err);
 	if (found <= 0)
 		return found;
-	config_init(&c);
-	if (config_read_file(&c, path) != CONFIG_TRUE) {
-		cd_error_set(err, CD_EX_CONFIG, NULL, "%s", config_error_text(&c));
-		cd_error_at(err, config_error_file(&c) ? config_error_file(&c) : path,
-			    config_error_line(&c));
-		config_destroy(&c);
+	if (read_file(&c, path, err))
 		return -1;
-	}
 	cfg->path = cd_strdup(path);
-	rc = apply(&c, path, cfg, err);
+	rc = apply(&c, path, (enum config_source)found, cfg, err);
 	config_destroy(&c);
+	if (rc == 0 && found == SOURCE_USER)
+		rc = apply_host_only(cfg, err);
 	return rc;
 }
 

@@ -532,3 +532,43 @@ int64_t now_instant(void)
 		return now_value;
 	return (int64_t)time(NULL);
 }
+
+/* The seconds in one unit letter, or 0 for a letter that is not a unit. */
+static int64_t unit_seconds(char unit)
+{
+	switch (unit) {
+	case 's':
+		return 1;
+	case 'm':
+		return 60;
+	case 'h':
+		return 3600;
+	default:
+		return 0;
+	}
+}
+
+int duration_parse(const char *s, int default_unit_seconds, int64_t *seconds)
+{
+	int64_t n = 0, unit = default_unit_seconds;
+	const char *p = s;
+
+	if (!s || *p < '0' || *p > '9')
+		return -1;
+	/* Digits are checked against the limit as they come, so a long run
+	 * of them cannot overflow before it is refused. */
+	for (; *p >= '0' && *p <= '9'; p++) {
+		n = n * 10 + (*p - '0');
+		if (n > DURATION_MAX_SECONDS)
+			return -1;
+	}
+	if (*p) {
+		unit = unit_seconds(*p);
+		if (unit == 0 || p[1] != '\0')
+			return -1;
+	}
+	if (unit <= 0 || n * unit > DURATION_MAX_SECONDS)
+		return -1;
+	*seconds = n * unit;
+	return 0;
+}

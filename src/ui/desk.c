@@ -2,10 +2,11 @@
  *
  * One loop: wait in poll() for a key, a signal or the next tick; apply the
  * key's command to the top screen; reload when the replica changed
- * (PRAGMA data_version, about once a second); draw what changed with one
- * doupdate().  Idle, nothing is written but the minute clock.  The terminal
- * going away (SIGHUP, EOF or POLLHUP on stdin) ends the desk at once,
- * without spinning; SIGTERM and SIGINT restore the terminal and exit. */
+ * (PRAGMA data_version, about once a second); lock when no key came for
+ * the configured time (lock.h); draw what changed with one doupdate().
+ * Idle, nothing is written but the minute clock.  The terminal going away
+ * (SIGHUP, EOF or POLLHUP on stdin) ends the desk at once, without
+ * spinning; SIGTERM and SIGINT restore the terminal and exit. */
 #include <errno.h>
 #include <locale.h>
 #include <langinfo.h>
@@ -134,7 +135,9 @@ static void draw(struct ui *ui)
 		werase(stdscr);
 		ui->full_repaint = false;
 	}
-	if (ui->rows < MIN_ROWS || ui->cols < MIN_COLS) {
+	if (ui->lock.locked) {
+		lock_draw(ui, stdscr);
+	} else if (ui->rows < MIN_ROWS || ui->cols < MIN_COLS) {
 		draw_too_small(ui);
 	} else if (s) {
 		ui_cursor(ui, -1, 0);
@@ -250,6 +253,8 @@ static int global_command(struct ui *ui, enum command a)
 		return RUN_HANDLED | RUN_REDRAW;
 	case CMD_SUSPEND:
 		suspend(ui);
+		/* Brought back with fg at this terminal: someone is there. */
+		lock_activity(&ui->lock, desk_clock_ms());
 		return RUN_HANDLED | RUN_REDRAW;
 	case CMD_HELP:
 		ui_push(ui, screen_registry[SCREEN_HELP], NULL);
@@ -353,19 +358,20 @@ static int read_key(bool *got)
 	return (int)ch;
 }
 
-static int ms_to_next_tick(void)
+/* The next tick, or sooner when the lock falls due. */
+static int ms_to_next_tick(const struct ui *ui)
 {
-	return TICK_MS;
+	return lock_next_ms(&ui->lock, desk_clock_ms(), TICK_MS);
 }
 
 /* A signal (SIGWINCH for a resize: ncurses then reports KEY_RESIZE)
  * interrupts poll; only WAIT_INPUT promises bytes to read. */
 enum wait_result { WAIT_TICK, WAIT_SIGNAL, WAIT_INPUT, WAIT_GONE };
 
-static enum wait_result wait_input(void)
+static enum wait_result wait_input(const struct ui *ui)
 {
 	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
-	int n = poll(&p, 1, ms_to_next_tick());
+	int n = poll(&p, 1, ms_to_next_tick(ui));
 
 	if (n < 0)
 		return errno == EINTR ? WAIT_SIGNAL : WAIT_GONE;
@@ -391,6 +397,13 @@ static int handle_keys(struct ui *ui, bool readable, bool *gone)
 			getmaxyx(stdscr, ui->rows, ui->cols);
 			ui->full_repaint = true;
 			flags |= RUN_REDRAW;
+			continue;
+		}
+		/* A key, and only a key, is someone at the desk: a resize, a
+		 * tick or another process's commit is not. */
+		lock_activity(&ui->lock, desk_clock_ms());
+		if (ui->lock.locked) {
+			flags |= lock_key(ui, key, desk_clock_ms());
 			continue;
 		}
 		flags |= dispatch(ui, key);
@@ -460,7 +473,7 @@ static bool run_loop(struct ui *ui, double started_ms)
 	draw(ui);
 	timing_note("first-paint", started_ms);
 	while (!stop_signal && !gone && ui->depth) {
-		enum wait_result w = wait_input();
+		enum wait_result w = wait_input(ui);
 		double input_ms = desk_clock_ms();
 		int flags = 0;
 		struct local_time lt;
@@ -474,6 +487,8 @@ static bool run_loop(struct ui *ui, double started_ms)
 			reload_all(ui);
 			flags |= RUN_REDRAW;
 		}
+		if (lock_tick(ui, desk_clock_ms()))
+			flags |= RUN_REDRAW;
 		lt = local_from_instant(now_instant());
 		if (lt.hour * 60 + lt.minute != ui->minute)
 			flags |= RUN_REDRAW;
@@ -513,6 +528,9 @@ int desk_run(struct replica *r, const struct desk_options *opt)
 	}
 	replica_changed(&ui);
 	refresh_sync(&ui);
+	lock_init(&ui.lock, opt ? opt->lock : CONFIG_LOCK_PAM,
+		  opt && opt->lock_after_s > 0 ? opt->lock_after_s : DEFAULT_LOCK_AFTER_S,
+		  desk_clock_ms());
 	timing_open();
 	if (ui_push(&ui, &queue_screen, NULL) == 0 &&
 	    !run_loop(&ui, opt && opt->started_ms > 0 ? opt->started_ms : desk_clock_ms()))

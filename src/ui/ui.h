@@ -17,6 +17,7 @@
 #include "caredesk/sync_state.h"
 #include "caredesk/text.h"
 #include "ui/keys.h"
+#include "ui/lock.h"
 #include "ui/theme.h"
 
 #define SCREEN_STACK_MAX 8
@@ -75,6 +76,7 @@ struct ui {
 	 * a list, the insertion point of a text field; -1: nowhere. */
 	int cursor_y, cursor_x;
 	bool cursor_hidden;	/* cursor = "hidden" in caredesk.conf */
+	struct idle_lock lock;	/* drawn instead of the stack while locked */
 };
 
 /* A screen's bit in the command table's masks. */
