@@ -156,7 +156,7 @@ START_TEST(test_worker_add)
 				  "'|' || locality || '|' || version FROM worker WHERE id = ?1", id),
 			 "Kay Adebayo|north-adults|practitioner|1|north|1");
 	ck_assert_str_eq(value_of("SELECT detail FROM audit_event WHERE record_id = ?1", id),
-			 "nurse.kay");
+			 "nurse.kay team=north-adults roles=practitioner");
 	/* The new worker can act at once. */
 	as("nurse.kay");
 	ck_assert_str_eq(R->actor.worker_id, id);
@@ -207,7 +207,12 @@ static const struct {
 	{ TL_ADMIN, { "new.one", "New One", "nowhere", "duty" }, CD_EX_DATAERR, "team" },
 	{ TL_ADMIN, { "new.one", "New One", NULL, "duty" }, CD_EX_DATAERR, "team" },
 	{ TL_ADMIN, { "new.one", "New One", "north-duty", "boss" }, CD_EX_DATAERR, "role" },
-	{ TL_ADMIN, { "new.one", "New One", "north-duty", "Duty" }, CD_EX_DATAERR, "role" },
+	{ TL_ADMIN, { "new.one", "New One", "north-duty", "," }, CD_EX_DATAERR, "role" },
+	{ TL_ADMIN, { "new.one", "New One", "north-duty", "duty,boss" }, CD_EX_DATAERR, "role" },
+	/* A team manager staffs their own team, with practice roles only. */
+	{ "mgr1", { "new.one", "New One", "north-adults", "manager" }, CD_EX_NOPERM, "role" },
+	{ "mgr1", { "new.one", "New One", "north-adults", "practitioner,admin" }, CD_EX_NOPERM,
+	  "role" },
 	{ TL_ADMIN, { "new.one", "New One", "north-duty", NULL }, CD_EX_DATAERR, "role" },
 };
 
@@ -244,25 +249,30 @@ START_TEST(test_worker_disable_reassign)
 	char case2[UUID_STR_LEN], closed_case[UUID_STR_LEN];
 	long long v_worker, v_case1, v_case2, v_referral;
 	const char *case1;
-	int moved = -1;
+	struct reassignment to = { "prac2", NULL };
+	struct reassigned moved = { -1, -1, -1 };
 
 	/* prac1 holds: the referral's case (allocated), another open case and
 	 * a closed one. */
 	referral_to(referral_id, "allocated");
 	case1 = value_of("SELECT case_id FROM referral WHERE id = ?1", referral_id);
-	ASSERT_OK(case_open(R, person_id, "north-children", case2, &err));
+	ASSERT_OK(case_open(R, person_id, "north-adults", case2, &err));
 	ASSERT_OK(case_allocate(R, case2, "prac1", "", &err));
 	ASSERT_OK(case_open(R, person_id, "mash", closed_case, &err));
 	ASSERT_OK(case_allocate(R, closed_case, "prac1", "", &err));
+	as("prac1");
 	ASSERT_OK(case_close(R, closed_case, "needs-met", &err));
+	as(TL_ADMIN);
 	v_worker = version_of("worker", id_prac1);
 	v_case1 = version_of("care_case", case1);
 	v_case2 = version_of("care_case", case2);
 	v_referral = version_of("referral", referral_id);
 
 	tl_snap(R, &before);
-	ASSERT_OK(worker_disable(R, "prac1", "prac2", &moved, &err));
-	ck_assert_int_eq(moved, 2);
+	ASSERT_OK(worker_disable(R, "prac1", &to, &moved, &err));
+	ck_assert_int_eq(moved.cases, 2);
+	ck_assert_int_eq(moved.referrals, 1);
+	ck_assert_int_eq(moved.across_services, 0);
 	/* worker, two cases and their allocation history rows, the referral
 	 * and the audit event */
 	tl_assert_one_action(R, &before, "worker.disable", "worker", id_prac1, 7);
@@ -284,20 +294,90 @@ START_TEST(test_worker_disable_reassign)
 			 "allocated");
 	ck_assert_int_eq(tl_int(R->db, "SELECT active FROM worker WHERE id = ?1", id_prac1, NULL), 0);
 	ck_assert_str_eq(value_of("SELECT detail FROM audit_event WHERE action = 'worker.disable' "
-				  "AND record_id = ?1", id_prac1), "prac2");
+				  "AND record_id = ?1", id_prac1), "prac1 reassign-to=prac2");
+}
+END_TEST
+
+/* Defect 2 of issue 14: a leaver's closed work keeps its worker.  Closing
+ * a case closes its referral; neither moves when the worker leaves. */
+START_TEST(test_worker_disable_keeps_closed_work)
+{
+	struct reassignment to = { "prac2", NULL };
+	struct reassigned moved;
+	const char *case_id;
+
+	referral_to(referral_id, "allocated");
+	case_id = value_of("SELECT case_id FROM referral WHERE id = ?1", referral_id);
+	as("prac1");
+	ASSERT_OK(case_close(R, case_id, "needs-met", &err));
+	ck_assert_str_eq(value_of("SELECT status FROM referral WHERE id = ?1", referral_id),
+			 "closed");
+	as(TL_ADMIN);
+	ASSERT_OK(worker_disable(R, "prac1", &to, &moved, &err));
+	ck_assert_int_eq(moved.cases, 0);
+	ck_assert_int_eq(moved.referrals, 0);
+	ck_assert_str_eq(value_of("SELECT allocated_to FROM referral WHERE id = ?1", referral_id),
+			 id_prac1);
+	ck_assert_str_eq(value_of("SELECT allocated_to FROM care_case WHERE id = ?1", case_id),
+			 id_prac1);
+}
+END_TEST
+
+/* Defect 3 of issue 14: an adults' case does not go to a children's
+ * worker unless someone says why, and the reason is kept. */
+START_TEST(test_worker_disable_across_services)
+{
+	struct reassignment to = { "kids1", NULL };
+	struct reassigned moved;
+	const char *case_id;
+
+	tl_worker(R, "kids1", "north-children", "practitioner", NULL);
+	referral_to(referral_id, "allocated");
+	case_id = value_of("SELECT case_id FROM referral WHERE id = ?1", referral_id);
+	tl_snap(R, &before);
+	ASSERT_REFUSED(worker_disable(R, "prac1", &to, &moved, &err), CD_EX_DATAERR, "reassign-to");
+	ck_assert_msg(strstr(err.msg, "--override-reason") != NULL, "%s", err.msg);
+	tl_assert_unchanged(R, &before);
+	to.override_reason = "adults team has no capacity; agreed with both managers";
+	ASSERT_OK(worker_disable(R, "prac1", &to, &moved, &err));
+	ck_assert_int_eq(moved.cases, 1);
+	ck_assert_int_eq(moved.across_services, 1);
+	ck_assert_str_eq(value_of("SELECT reason FROM allocation WHERE case_id = ?1 "
+				  "ORDER BY allocated_at DESC, rowid DESC LIMIT 1", case_id),
+			 "reassigned: prac1 left; across services: adults team has no capacity; "
+			 "agreed with both managers");
+	ck_assert_msg(strstr(value_of("SELECT detail FROM audit_event WHERE action = "
+				      "'worker.disable'", NULL), "override: adults team") != NULL,
+		      "the override is audited");
+}
+END_TEST
+
+/* Defect 1 of issue 14: the last active administrator stays. */
+START_TEST(test_last_admin_kept)
+{
+	tl_snap(R, &before);
+	ASSERT_REFUSED(worker_disable(R, TL_ADMIN, NULL, NULL, &err), CD_EX_DATAERR, "login");
+	ck_assert_msg(strstr(err.msg, "last active administrator") != NULL, "%s", err.msg);
+	ASSERT_REFUSED(worker_set(R, TL_ADMIN, "duty", NULL, &err), CD_EX_DATAERR, "login");
+	tl_assert_unchanged(R, &before);
+	/* With a second administrator, either may go. */
+	tl_worker(R, "it.two", "north-duty", "admin", NULL);
+	ASSERT_OK(worker_set(R, TL_ADMIN, "duty,manager", NULL, &err));
+	as("it.two");
+	ASSERT_REFUSED(worker_disable(R, "it.two", NULL, NULL, &err), CD_EX_DATAERR, "login");
 }
 END_TEST
 
 START_TEST(test_worker_disable_alone)
 {
-	int moved = -1;
+	struct reassigned moved = { -1, -1, -1 };
 	long long version;
 
 	referral_to(referral_id, "allocated");
 	version = version_of("worker", id_prac1);
 	tl_snap(R, &before);
 	ASSERT_OK(worker_disable(R, "prac1", NULL, &moved, &err));
-	ck_assert_int_eq(moved, 0);
+	ck_assert_int_eq(moved.cases, 0);
 	tl_assert_one_action(R, &before, "worker.disable", "worker", id_prac1, 2);
 	tl_assert_update(R, &before, "worker", id_prac1, version, "active");
 	/* Left for a manager: nothing else moves. */
@@ -315,7 +395,8 @@ static const struct {
 	const char *field;
 } worker_disable_bad[] = {
 	{ "duty1", "prac1", NULL, CD_EX_NOPERM, "" },
-	{ "mgr1", "prac1", "prac2", CD_EX_NOPERM, "" },
+	{ "mgr1", "duty1", "prac2", CD_EX_NOPERM, "" },
+	{ "prac2", "prac1", NULL, CD_EX_NOPERM, "" },
 	{ TL_ADMIN, "nobody", NULL, CD_EX_NOINPUT, "login" },
 	{ TL_ADMIN, "prac1", "nobody", CD_EX_DATAERR, "reassign-to" },
 	{ TL_ADMIN, "prac1", "gone1", CD_EX_DATAERR, "reassign-to" },
@@ -324,14 +405,15 @@ static const struct {
 
 START_TEST(test_worker_disable_refused)
 {
-	int moved = -1;
+	struct reassignment to = { worker_disable_bad[_i].reassign_to, NULL };
+	struct reassigned moved;
 
 	disabled_worker("gone1");
 	referral_to(referral_id, "allocated");
 	as(worker_disable_bad[_i].actor);
 	tl_snap(R, &before);
-	ASSERT_REFUSED(worker_disable(R, worker_disable_bad[_i].login,
-				      worker_disable_bad[_i].reassign_to, &moved, &err),
+	ASSERT_REFUSED(worker_disable(R, worker_disable_bad[_i].login, to.login ? &to : NULL,
+				      &moved, &err),
 		       worker_disable_bad[_i].code, worker_disable_bad[_i].field);
 	tl_assert_unchanged(R, &before);
 }
@@ -344,22 +426,22 @@ START_TEST(test_worker_ensure_admin)
 				  "WHERE seq = ?1", "1"), "worker.bootstrap|admin|admin");
 	ck_assert_str_eq(value_of("SELECT record_id FROM audit_event WHERE seq = ?1", "1"), id_admin);
 	ck_assert_str_eq(value_of("SELECT role || '|' || team || '|' || active FROM worker "
-				  "WHERE id = ?1", id_admin), "admin|north-duty|1");
+				  "WHERE id = ?1", id_admin), TL_ADMIN_ROLES "|north-duty|1");
 
 	/* Already registered (as anything): nothing happens, no promotion. */
 	tl_snap(R, &before);
-	ASSERT_OK(worker_ensure_admin(R, TL_ADMIN, "south-duty", &err));
-	ASSERT_OK(worker_ensure_admin(R, "prac1", "north-duty", &err));
+	ASSERT_OK(worker_ensure_admin(R, TL_ADMIN, "south-duty", NULL, &err));
+	ASSERT_OK(worker_ensure_admin(R, "prac1", "north-duty", NULL, &err));
 	tl_assert_unchanged(R, &before);
 	ck_assert_str_eq(value_of("SELECT role FROM worker WHERE login = ?1", "prac1"),
 			 "practitioner");
 
-	ASSERT_REFUSED(worker_ensure_admin(R, "it.person", "nowhere", &err), CD_EX_DATAERR, "team");
-	ASSERT_REFUSED(worker_ensure_admin(R, "it person", "north-duty", &err), CD_EX_DATAERR,
+	ASSERT_REFUSED(worker_ensure_admin(R, "it.person", "nowhere", NULL, &err), CD_EX_DATAERR, "team");
+	ASSERT_REFUSED(worker_ensure_admin(R, "it person", "north-duty", NULL, &err), CD_EX_DATAERR,
 		       "login");
 	tl_assert_unchanged(R, &before);
 
-	ASSERT_OK(worker_ensure_admin(R, "it.person", "south-duty", &err));
+	ASSERT_OK(worker_ensure_admin(R, "it.person", "south-duty", NULL, &err));
 	tl_assert_one_action(R, &before, "worker.bootstrap", "worker", NULL, 2);
 	ck_assert_str_eq(value_of("SELECT role || '|' || team || '|' || locality FROM worker "
 				  "WHERE login = ?1", "it.person"), "admin|south-duty|south");
@@ -417,7 +499,9 @@ START_TEST(test_person_create_minimal)
 		.date_of_birth = "2026-12-31", .locality = "south" };
 	char id[UUID_STR_LEN];
 
-	/* Born today is not the future; no NHS number yet is allowed. */
+	/* Born today is not the future; no NHS number yet is allowed.  (The
+	 * MASH records referrals from every locality.) */
+	as("mash1");
 	tl_snap(R, &before);
 	ASSERT_OK(person_create(R, &in, id, &err));
 	tl_assert_one_action(R, &before, "person.create", "person", id, 2);
@@ -486,6 +570,7 @@ START_TEST(test_person_create_refused)
 		.given_name = "Number", .date_of_birth = "1970-01-01" };
 	char id[UUID_STR_LEN] = "";
 
+	as("mash1");
 	ASSERT_OK(person_create(R, &holder, NULL, &err));
 	tl_snap(R, &before);
 	ASSERT_REFUSED(person_create(R, &in, id, &err), person_bad[_i].code, person_bad[_i].field);
@@ -1014,6 +1099,40 @@ START_TEST(test_triage_decision)
 }
 END_TEST
 
+/* Defect 6 of issue 14: a decision must fit the person's age group on
+ * the day the referral was received, and NFA and step-down say why. */
+START_TEST(test_triage_unlawful_decision)
+{
+	char child[UUID_STR_LEN], child_referral[UUID_STR_LEN];
+	char turned[UUID_STR_LEN], turned_referral[UUID_STR_LEN];
+
+	as("duty1");
+	tl_snap(R, &before);
+	ASSERT_REFUSED(referral_triage(R, referral_id, "amber", "s47", "", &err), CD_EX_DATAERR,
+		       "decision");
+	ck_assert_msg(strstr(err.msg, "decision for children"), "%s", err.msg);
+	ASSERT_REFUSED(referral_triage(R, referral_id, "amber", "nfa", NULL, &err), CD_EX_DATAERR,
+		       "reason");
+	ASSERT_REFUSED(referral_triage(R, referral_id, "amber", "step-down", "", &err),
+		       CD_EX_DATAERR, "reason");
+	tl_assert_unchanged(R, &before);
+
+	/* Twelve years old: s42 is refused, s47 allowed. */
+	tl_person(R, "Young", "Sam", "2014-06-01", child);
+	tl_referral(R, child, "2026-12-30T10:00:00Z", child_referral);
+	ASSERT_REFUSED(referral_triage(R, child_referral, "red", "s42-enquiry", NULL, &err),
+		       CD_EX_DATAERR, "decision");
+	ck_assert_msg(strstr(err.msg, "decision for adults"), "%s", err.msg);
+	ASSERT_OK(referral_triage(R, child_referral, "red", "s47", NULL, &err));
+
+	/* The day of the referral decides: a child then is a child for it,
+	 * though eighteen today. */
+	tl_person(R, "Older", "Ali", "2008-12-31", turned);
+	tl_referral(R, turned, "2026-12-30T10:00:00Z", turned_referral);
+	ASSERT_OK(referral_triage(R, turned_referral, "amber", "s17", NULL, &err));
+}
+END_TEST
+
 /* A decision that closes ends the referral, from any open status. */
 static const struct {
 	const char *from, *decision, *code;
@@ -1023,10 +1142,10 @@ static const struct {
 	{ "new", "NFA", "nfa", "closed" },
 	{ "new", "Information Advice", "information-advice", "closed" },
 	{ "new", "signpost", "signpost", "closed" },
-	{ "new", "early_help", "early-help", "closed" },
+	{ "new", "step_down", "step-down", "closed" },
 	{ "triaged", "nfa", "nfa", "closed" },
 	{ "allocated", "nfa", "nfa", "closed" },
-	{ "new", "s47", "s47", "triaged" },
+	{ "new", "other enquiry", "other-enquiry", "triaged" },
 	{ "triaged", "s42 enquiry", "s42-enquiry", "triaged" },
 };
 
@@ -1036,7 +1155,8 @@ START_TEST(test_triage_closing_decision)
 
 	referral_to(referral_id, closing_cases[_i].from);
 	tl_snap(R, &before);
-	ASSERT_OK(referral_triage(R, referral_id, "green", closing_cases[_i].decision, NULL, &err));
+	ASSERT_OK(referral_triage(R, referral_id, "green", closing_cases[_i].decision,
+				  "Threshold not met", &err));
 	tl_assert_one_action(R, &before, "referral.triage", "referral", referral_id, 2);
 	snprintf(expect, sizeof(expect), "%s|%s", closing_cases[_i].status, closing_cases[_i].code);
 	ck_assert_str_eq(value_of("SELECT status || '|' || decision FROM referral WHERE id = ?1",
@@ -1330,8 +1450,11 @@ static void make_case(const char *which, char id[UUID_STR_LEN])
 		return;
 	}
 	ASSERT_OK(case_open(R, person_id, "north-adults", id, &err));
-	if (strcmp(which, "closed") == 0)
+	if (strcmp(which, "closed") == 0) {
+		as("mgr1");
 		ASSERT_OK(case_close(R, id, "needs-met", &err));
+		as(TL_ADMIN);
+	}
 }
 
 START_TEST(test_case_allocate_refused)
@@ -1353,6 +1476,7 @@ START_TEST(test_case_close)
 	char id[UUID_STR_LEN];
 
 	ASSERT_OK(case_open(R, person_id, "north-adults", id, &err));
+	as("mgr1");	/* the team's manager: the case has no worker yet */
 	tl_snap(R, &before);
 	ASSERT_OK(case_close(R, id, "Needs Met", &err));
 	tl_assert_one_action(R, &before, "case.close", "care_case", id, 2);
@@ -1383,6 +1507,7 @@ START_TEST(test_case_close_refused)
 	char id[UUID_STR_LEN];
 
 	make_case(case_close_bad[_i].which, id);
+	as("mgr1");
 	tl_snap(R, &before);
 	ASSERT_REFUSED(case_close(R, id, case_close_bad[_i].reason, &err), case_close_bad[_i].code,
 		       case_close_bad[_i].field);
@@ -1395,6 +1520,7 @@ START_TEST(test_case_set_review)
 	char id[UUID_STR_LEN];
 
 	ASSERT_OK(case_open(R, person_id, "north-adults", id, &err));
+	as("mgr1");
 	tl_snap(R, &before);
 	ASSERT_OK(case_set_review(R, id, "2027-02-01", &err));
 	tl_assert_one_action(R, &before, "case.review", "care_case", id, 2);
@@ -1569,8 +1695,13 @@ START_TEST(test_note_amend)
 	ASSERT_OK(case_open(R, person_id, "north-adults", case_id, &err));
 	in.case_id = case_id;
 	ASSERT_OK(note_add(R, &in, original, &err));
+	/* Not its author, nor a manager of its case's team: refused. */
 	as("duty1");
 	tl_snap(R, &before);
+	ASSERT_REFUSED(note_amend(R, original, "Correction.", id, &err), CD_EX_NOPERM, "");
+	tl_assert_unchanged(R, &before);
+	/* The case team's manager may; the amendment records who. */
+	as("mgr1");
 	ASSERT_OK(note_amend(R, original, "Correction: visited on Tuesday.", id, &err));
 	tl_assert_one_action(R, &before, "note.amend", "note", id, 2);
 	ck_assert_int_eq(tl_outbox_count(R, &before, "note", "insert", id), 1);
@@ -1582,7 +1713,7 @@ START_TEST(test_note_amend)
 				  "WHERE id = ?1", id),
 			 value_of("SELECT person_id || case_id || referral_id FROM note "
 				  "WHERE id = ?1", original));
-	ck_assert_str_eq(value_of("SELECT author FROM note WHERE id = ?1", id), id_duty);
+	ck_assert_str_eq(value_of("SELECT author FROM note WHERE id = ?1", id), id_mgr);
 	/* The original stands as written. */
 	ck_assert_str_eq(value_of("SELECT kind || '|' || body FROM note WHERE id = ?1", original),
 			 "visit|Visited on Monday.");
@@ -1692,26 +1823,40 @@ START_TEST(test_handover_ack)
 
 	as("duty1");
 	ASSERT_OK(handover_add(R, &good_handover, item, &err));
-	as("mgr1");
+	/* Its author, and anyone outside the receiving team, may not. */
 	tl_snap(R, &before);
+	ASSERT_REFUSED(handover_ack(R, item, "Will visit at 9", &err), CD_EX_NOPERM, "");
+	ck_assert_msg(strstr(err.msg, "another member of north-duty"), "%s", err.msg);
+	as("mgr1");
+	ASSERT_REFUSED(handover_ack(R, item, "Will visit at 9", &err), CD_EX_NOPERM, "");
+	ck_assert_msg(strstr(err.msg, "a member of north-duty"), "%s", err.msg);
+	/* A read-back is the item said back: three words and ten characters. */
+	as(TL_ADMIN);
+	ASSERT_REFUSED(handover_ack(R, item, "ok", &err), CD_EX_DATAERR, "readback");
+	ASSERT_REFUSED(handover_ack(R, item, "seen it ok", &err), CD_EX_DATAERR, "readback");
+	ASSERT_REFUSED(handover_ack(R, item, "understoodcompletely", &err), CD_EX_DATAERR,
+		       "readback");
+	tl_assert_unchanged(R, &before);
 	ASSERT_OK(handover_ack(R, item, "Will visit at 9", &err));
 	tl_text(R->db, ack, sizeof(ack), "SELECT id FROM handover_ack WHERE item_id = ?1", item, NULL);
 	tl_assert_one_action(R, &before, "handover.ack", "handover_item", item, 2);
 	ck_assert_int_eq(tl_outbox_count(R, &before, "handover_ack", "insert", ack), 1);
 	ck_assert_str_eq(value_of("SELECT readback || '|' || acked_at || '|' || locality FROM "
 				  "handover_ack WHERE id = ?1", ack), "Will visit at 9|" TL_NOW "|north");
-	ck_assert_str_eq(value_of("SELECT worker_id FROM handover_ack WHERE id = ?1", ack), id_mgr);
+	ck_assert_str_eq(value_of("SELECT worker_id FROM handover_ack WHERE id = ?1", ack), id_admin);
 
 	/* Once per worker: a second read-back is refused and names the first. */
 	tl_set_now(R, "2026-12-31T15:00:00Z");
 	tl_snap(R, &before);
-	ASSERT_REFUSED(handover_ack(R, item, "again", &err), CD_EX_DATAERR, "item");
+	ASSERT_REFUSED(handover_ack(R, item, "again and again, yes", &err), CD_EX_DATAERR, "item");
 	ck_assert_msg(strstr(err.msg, TL_NOW), "%s", err.msg);
 	tl_assert_unchanged(R, &before);
 
-	/* Another worker acknowledges on their own account. */
-	as("prac1");
-	ASSERT_OK(handover_ack(R, item, NULL, &err));
+	/* Another worker of the team acknowledges on their own account. */
+	tl_worker(R, "duty2", "north-duty", "duty", NULL);
+	as("duty2");
+	tl_snap(R, &before);
+	ASSERT_OK(handover_ack(R, item, "Visit at nine, noted", &err));
 	tl_assert_one_action(R, &before, "handover.ack", "handover_item", item, 2);
 	ck_assert_int_eq(tl_int(R->db, "SELECT count(*) FROM handover_ack WHERE item_id = ?1", item,
 				NULL), 2);
@@ -1724,7 +1869,7 @@ static const struct {
 	int code;
 	const char *field;
 } ack_bad[] = {
-	{ true, "ok", CD_EX_NOINPUT, "handover item" },
+	{ true, "Read back in full", CD_EX_NOINPUT, "handover item" },
 	{ false, BAD_UTF8, CD_EX_DATAERR, "readback" },
 };
 
@@ -1732,7 +1877,9 @@ START_TEST(test_handover_ack_refused)
 {
 	char item[UUID_STR_LEN];
 
+	as("duty1");
 	ASSERT_OK(handover_add(R, &good_handover, item, &err));
+	as(TL_ADMIN);
 	tl_snap(R, &before);
 	ASSERT_REFUSED(handover_ack(R, ack_bad[_i].unknown ? UNKNOWN_ID : item, ack_bad[_i].readback,
 				    &err), ack_bad[_i].code, ack_bad[_i].field);
@@ -1744,8 +1891,11 @@ START_TEST(test_handover_readback_length)
 {
 	char item[UUID_STR_LEN], readback[4002];
 
+	as("duty1");
 	ASSERT_OK(handover_add(R, &good_handover, item, &err));
+	as(TL_ADMIN);
 	memset(readback, 'r', 4001);
+	memcpy(readback, "one two ", 8);
 	readback[4001] = '\0';
 	tl_snap(R, &before);
 	ASSERT_REFUSED(handover_ack(R, item, readback, &err), CD_EX_DATAERR, "readback");
@@ -1919,7 +2069,7 @@ static void several_actions(void)
 	ASSERT_OK(note_add(R, &note, NULL, &err));
 	ASSERT_OK(handover_add(R, &good_handover, item, &err));
 	as("mgr1");
-	ASSERT_OK(handover_ack(R, item, "ok", &err));
+	ASSERT_OK(handover_ack(R, item, "Read back: all clear", &err));
 	ASSERT_OK(audit_view(R, "person", person_id, &err));
 	ASSERT_OK(replica_set_actor(R, TL_ADMIN, "mash1", &err));
 	ASSERT_OK(person_flag(R, person_id, "adult-at-risk", "", &err));
@@ -2031,6 +2181,9 @@ static Suite *actions_suite(bool forking)
 	tcase_add_test(tc, test_worker_disable_alone);
 	tcase_add_loop_test(tc, test_worker_disable_refused, 0, N_CASES(worker_disable_bad));
 	tcase_add_test(tc, test_worker_ensure_admin);
+	tcase_add_test(tc, test_worker_disable_keeps_closed_work);
+	tcase_add_test(tc, test_worker_disable_across_services);
+	tcase_add_test(tc, test_last_admin_kept);
 	tcase_add_test(tc, test_acting_as);
 
 	TCASE("people");
@@ -2060,6 +2213,7 @@ static Suite *actions_suite(bool forking)
 	tcase_add_test(tc, test_referral_rederive_holiday_added);
 	tcase_add_test(tc, test_triage_priority);
 	tcase_add_test(tc, test_triage_decision);
+	tcase_add_test(tc, test_triage_unlawful_decision);
 	tcase_add_loop_test(tc, test_triage_closing_decision, 0, N_CASES(closing_cases));
 	tcase_add_loop_test(tc, test_triage_refused, 0, N_CASES(triage_bad));
 	tcase_add_loop_test(tc, test_triage_and_allocate_roles, 0, N_CASES(role_cases));

@@ -471,7 +471,7 @@ START_TEST(test_set_actor)
 	ck_assert_int_eq(replica_set_actor(env.r, TL_ADMIN, "duty.north", &err), 0);
 	ck_assert_str_eq(env.r->actor.login, TL_ADMIN);
 	ck_assert_str_eq(env.r->actor.worker_login, "duty.north");
-	ck_assert_str_eq(env.r->actor.role, "duty");
+	ck_assert_str_eq(env.r->actor.roles_text, "duty");
 	ck_assert_str_eq(env.r->actor.team, "north-duty");
 	ck_assert_str_eq(env.r->actor.locality, "north");
 	ck_assert(id_is_valid(env.r->actor.worker_id));
@@ -488,7 +488,7 @@ START_TEST(test_set_actor)
 	ck_assert_int_eq(err.code, CD_EX_NOPERM);
 	ck_assert_msg(strstr(err.msg, "disabled"), "%s", err.msg);
 	/* A refused actor is nobody: no role left over to act with. */
-	ck_assert_str_eq(env.r->actor.role, "");
+	ck_assert_str_eq(env.r->actor.roles_text, "");
 }
 END_TEST
 
@@ -756,7 +756,10 @@ static void make_append_only_rows(struct replica *r)
 	note.person_id = person;
 	ck_assert_msg(note_add(r, &note, NULL, &err) == 0, "%s", err.msg);
 	ck_assert_msg(handover_add(r, &ho, item, &err) == 0, "%s", err.msg);
-	ck_assert_msg(handover_ack(r, item, "read", &err) == 0, "%s", err.msg);
+	tl_worker(r, "reader", TL_ADMIN_TEAM, "duty", NULL);
+	tl_act_as(r, "reader");
+	ck_assert_msg(handover_ack(r, item, "Read back in full", &err) == 0, "%s", err.msg);
+	tl_act_as(r, TL_ADMIN);
 	ck_assert_msg(referral_triage(r, referral, "green", NULL, NULL, &err) == 0, "%s", err.msg);
 	ck_assert_msg(referral_allocate(r, referral, TL_ADMIN, &err) == 0, "%s", err.msg);
 }

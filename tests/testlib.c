@@ -118,7 +118,7 @@ struct replica *tl_replica_new(const char *path, const char *locality)
 		      err.msg);
 	r->fixed_now = tl_instant(TL_NOW);
 	ck_assert_msg(replica_init(r, locality, &err) == 0, "init: %s", err.msg);
-	ck_assert_msg(worker_ensure_admin(r, TL_ADMIN, TL_ADMIN_TEAM, &err) == 0, "admin: %s",
+	ck_assert_msg(worker_ensure_admin(r, TL_ADMIN, TL_ADMIN_TEAM, TL_ADMIN_ROLES, &err) == 0, "admin: %s",
 		      err.msg);
 	ck_assert_msg(replica_set_actor(r, TL_ADMIN, NULL, &err) == 0, "actor: %s", err.msg);
 	return r;
@@ -153,7 +153,7 @@ void tl_act_as_at(const char *file, int line, struct replica *r, const char *log
 void tl_worker_at(const char *file, int line, struct replica *r, const char *login,
 		  const char *team, const char *role, char id_out[UUID_STR_LEN])
 {
-	struct worker_input in = { .login = login, .name = login, .team = team, .role = role };
+	struct worker_input in = { .login = login, .name = login, .team = team, .roles = role };
 	char previous[LOGIN_MAX];
 	struct cd_error err;
 

@@ -25,6 +25,10 @@
 #define TL_LOCALITY "north"
 #define TL_ADMIN "admin"
 #define TL_ADMIN_TEAM "north-duty"
+/* The fixtures' all-rounder: an administrator who also triages, allocates
+ * and manages north-duty, so a test can set the scene as one worker.
+ * Permission tests act as workers with one role each. */
+#define TL_ADMIN_ROLES "duty,manager,admin"
 
 /* Per process: zone Europe/London, CAREDESK_NOW = TL_NOW and, unless the
  * caller set it, CAREDESK_DATADIR pointing at the source tree's data/.

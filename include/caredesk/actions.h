@@ -30,23 +30,42 @@ int audit_append(struct replica *r, const char *action, const char *tbl, const c
 int audit_view(struct replica *r, const char *tbl, const char *record_id, struct cd_error *err);
 
 /* --- workers ----------------------------------------------------------- */
+/* Administrators change any worker; a team manager adds, changes and
+ * disables the workers of their own team, with practice roles only. */
 struct worker_input {
 	const char *login;
 	const char *name;
 	const char *team;	/* team code */
-	const char *role;	/* duty, practitioner, mash, manager, admin */
+	const char *roles;	/* "duty" or "duty,admin": see caredesk/permission.h */
 };
 int worker_add(struct replica *r, const struct worker_input *in, char id_out[UUID_STR_LEN],
 	       struct cd_error *err);
-/* Disable a leaver; their open cases and referrals go to reassign_to (which
- * must be an active worker) or, when NULL, are left for a manager, and the
- * command says how many. */
-int worker_disable(struct replica *r, const char *login, const char *reassign_to,
-		   int *moved_out, struct cd_error *err);
-/* Register the Unix user as an active admin if no worker has that login
- * (init, generate and demo do this so a new replica is usable at once). */
+/* Change an active worker's roles and/or team (NULL: keep). */
+int worker_set(struct replica *r, const char *login, const char *roles, const char *team,
+	       struct cd_error *err);
+
+/* Who takes a leaver's work, and why when it crosses the service: a case
+ * of a children's team going to a worker of an adults' team, or back. */
+struct reassignment {
+	const char *login;
+	const char *override_reason;	/* NULL: refuse a move across services */
+};
+struct reassigned {
+	int cases;		/* open cases moved */
+	int referrals;		/* open referrals moved */
+	int across_services;	/* of the cases, how many crossed the service */
+};
+/* Disable a leaver; their open cases and open referrals go to `to` (an
+ * active worker) or, when NULL, are left for a manager.  Closed work keeps
+ * the worker who did it.  The last active administrator cannot be
+ * disabled. */
+int worker_disable(struct replica *r, const char *login, const struct reassignment *to,
+		   struct reassigned *moved, struct cd_error *err);
+/* Register the Unix user as an active worker with `roles` (which must
+ * include admin; NULL: admin alone) if no worker has that login: init,
+ * generate and demo do this so a new replica is usable at once. */
 int worker_ensure_admin(struct replica *r, const char *login, const char *team,
-			struct cd_error *err);
+			const char *roles, struct cd_error *err);
 
 /* --- people ------------------------------------------------------------ */
 struct person_input {

@@ -51,6 +51,10 @@ char *listing_sql(const struct listing *l, enum listing_shape shape);
  * notes, handover, workers, teams, relationships, flags, audit); NULL if
  * unknown. */
 const struct listing *export_listing(const char *table);
+/* Before exporting `table`: CD_EX_NOPERM unless the actor may (people,
+ * notes and the audit: administrators and auditors); those three are
+ * recorded in the audit chain. */
+int export_begin(struct replica *r, const char *table, struct cd_error *err);
 const char *export_table_names(void);	/* "people, referrals, ..." */
 
 /* The referral list (DESIGN 5 columns): open referrals (new or triaged),

@@ -16,6 +16,7 @@
 
 #include "caredesk/error.h"
 #include "caredesk/ids.h"
+#include "caredesk/permission.h"
 #include "caredesk/referral_rules.h"
 
 struct workcal;
@@ -31,7 +32,8 @@ struct actor {
 	char login[LOGIN_MAX];
 	char worker_id[UUID_STR_LEN];
 	char worker_login[LOGIN_MAX];
-	char role[16];
+	role_set roles;
+	char roles_text[ROLES_TEXT_MAX];	/* as stored: "duty,admin" */
 	char team[CODE_MAX];
 	char locality[CODE_MAX];
 };
@@ -49,6 +51,8 @@ struct replica {
 	struct timescales timescales;
 	int64_t fixed_now;		/* non-zero: the clock for generated data */
 	int txn_depth;		/* nested txn_begin calls */
+	bool intake;			/* replica_begin_intake: records arrive from a
+					 * feed (import, generate), not a worker */
 	bool bulk;			/* replica_bulk_mode: no savepoints for nested
 					 * actions; any failure abandons the whole load */
 	int schema_version;
@@ -101,6 +105,17 @@ int replica_meta_set(struct replica *r, const char *key, const char *value, stru
  * disabled. */
 int replica_set_actor(struct replica *r, const char *login, const char *as_login,
 		      struct cd_error *err);
+/* Read the acting worker's row again (roles, team, active), as every
+ * action does before it checks permission: a worker disabled or given
+ * other roles while their desk is open is held to the new row at once.
+ * -1 when the worker no longer exists. */
+int replica_actor_refresh(struct replica *r, bool *active);
+
+/* From here on, new people and referrals arrive from an intake feed
+ * (import, generate): allowed to the roles that may import (administrators
+ * run the feed) instead of those who record a referral by hand.
+ * CD_EX_NOPERM when the actor may not import. */
+int replica_begin_intake(struct replica *r, struct cd_error *err);
 
 /* The working-day calendar (bank holidays from data/, plus closure days
  * the caller added); loads it on first use.  NULL with err on failure. */

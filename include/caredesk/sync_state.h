@@ -14,6 +14,8 @@
  * 1 if none is set. */
 int sync_central_uri(struct replica *r, char *out, size_t size);
 int sync_set_central_uri(struct replica *r, const char *uri, struct cd_error *err);
+/* The same, for a worker changing it: administrators only. */
+int sync_change_central(struct replica *r, const char *uri, struct cd_error *err);
 
 /* The agent's own values in sync_state ("cursor", "last_success", ...):
  * get returns 1 when unset; set writes only a changed value. */

@@ -57,10 +57,10 @@ static int set_identity(struct app *app, struct replica *r, struct cd_error *err
 		return -1;
 	if (!app->opts.as || strcmp(app->opts.as, app->login) == 0)
 		return 0;
-	if (strcmp(r->actor.role, "admin") != 0)
+	if (!(r->actor.roles & ROLE_BIT(ROLE_ADMIN)))
 		return cd_error_set(err, CD_EX_NOPERM, "as",
 				    "only an admin worker may act as another worker; "
-				    "'%s' is a %s worker", app->login, r->actor.role);
+				    "'%s' is a %s worker", app->login, r->actor.roles_text);
 	return replica_set_actor(r, app->login, app->opts.as, err);
 }
 

@@ -16,6 +16,7 @@ static int run(struct app *app, const struct args *a)
 	enum out_format format = args_format(a, 0);
 	const struct listing *l = export_listing(a->operand[0]);
 	struct replica *r;
+	struct cd_error err;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -25,6 +26,11 @@ static int run(struct app *app, const struct args *a)
 	rc = app_open(app, &r);
 	if (rc)
 		return rc;
+	cd_error_clear(&err);
+	if (export_begin(r, a->operand[0], &err)) {
+		replica_close(&r);
+		return app_fail(&err);
+	}
 	st = app_prepare_listing(r, l, format);
 	rc = app_write_rows(st, format);
 	sqlite3_finalize(st);

@@ -54,8 +54,9 @@ int generate_replica(struct app *app, const char *path, const struct generate_pa
 	r->ids = (struct idgen){ .rng = &ids, .ms = generate_now(p->today) * 1000 - 1000000 };
 	r->fixed_now = generate_now(p->today);
 	if (replica_init(r, p->scope ? p->scope : "borough", &err) ||
-	    worker_ensure_admin(r, app->login, admin_team, &err) ||
-	    replica_set_actor(r, app->login, NULL, &err) || replica_bulk_mode(r, true, &err) ||
+	    worker_ensure_admin(r, app->login, admin_team, "duty,admin", &err) ||
+	    replica_set_actor(r, app->login, NULL, &err) || replica_begin_intake(r, &err) ||
+	    replica_bulk_mode(r, true, &err) ||
 	    generate_borough(r, p, &err) ||
 	    replica_bulk_mode(r, false, &err)) {
 		rc = app_fail(&err);
@@ -107,7 +108,7 @@ static int run(struct app *app, const struct args *a)
 	if (access(out, F_OK) == 0)
 		return args_usage_error(a, "%s already exists; generate makes a new file", out);
 	p.progress = isatty(STDERR_FILENO) ? stderr : NULL;
-	rc = generate_replica(app, out, &p, "mash");
+	rc = generate_replica(app, out, &p, "north-duty");
 	if (rc == 0)
 		printf("caredesk: made %s: %ld people (seed %llu) in %lds\n", out, p.people,
 		       (unsigned long long)p.seed, (long)(time(NULL) - began));

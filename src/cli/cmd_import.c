@@ -307,7 +307,8 @@ static int run_import(struct app *app, const char *path)
 		return rc;
 	}
 	im.reader = csv_reader_new(fp);
-	if (read_header(&im, &err) || txn_begin(im.r, "import", &err) ||
+	if (replica_begin_intake(im.r, &err) || read_header(&im, &err) ||
+	    txn_begin(im.r, "import", &err) ||
 	    import_records(&im, &err) ||
 	    audit_append(im.r, "import", "referral", "", path, &err) || txn_commit(im.r, &err)) {
 		txn_rollback(im.r);

@@ -23,7 +23,7 @@ static int make(struct app *app, const char *path, const char *locality, const c
 		snprintf(team, sizeof(team), "mash");
 	if (replica_init(r, locality, &err) ||
 	    (central && replica_meta_set(r, "central_uri", central, &err)) ||
-	    worker_ensure_admin(r, app->login, team, &err)) {
+	    worker_ensure_admin(r, app->login, team, "admin", &err)) {
 		replica_close(&r);
 		unlink(path);
 		return app_fail(&err);

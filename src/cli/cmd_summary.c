@@ -82,7 +82,7 @@ void print_summary(struct replica *r, FILE *fp)
 	long long cases = count(r, "SELECT count(*) FROM care_case WHERE closed_at IS NULL", NULL);
 
 	fprintf(fp, "replica     %s (locality %s)\n", r->path, r->locality);
-	fprintf(fp, "worker      %s (%s, %s)\n", r->actor.worker_login, r->actor.role, r->actor.team);
+	fprintf(fp, "worker      %s (%s, %s)\n", r->actor.worker_login, r->actor.roles_text, r->actor.team);
 	fprintf(fp, "people      %lld\n", people);
 	print_queue(r, fp);
 	fprintf(fp, "cases       %lld open\n", cases);

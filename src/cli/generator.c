@@ -194,7 +194,9 @@ static void act_as(struct gen *g, const struct gworker *w)
 
 	snprintf(a->worker_id, sizeof(a->worker_id), "%s", w->id);
 	snprintf(a->worker_login, sizeof(a->worker_login), "%s", w->login);
-	snprintf(a->role, sizeof(a->role), "%s", w->role);
+	snprintf(a->roles_text, sizeof(a->roles_text), "%s", w->role);
+	a->roles = 0;
+	roles_parse(w->role, &a->roles, NULL, 0);
 	snprintf(a->team, sizeof(a->team), "%s", w->team);
 	snprintf(a->locality, sizeof(a->locality), "%s", w->locality);
 }
@@ -277,7 +279,7 @@ static int add_worker(struct gen *g, struct gteam *t, const char *login, const c
 		snprintf(made, sizeof(made), "%s", login);
 	else
 		make_login(g, given, family, made);
-	in = (struct worker_input){ .login = made, .name = name, .team = t->code, .role = role };
+	in = (struct worker_input){ .login = made, .name = name, .team = t->code, .roles = role };
 	g->workers = cd_realloc(g->workers, (size_t)(g->worker_count + 1) * sizeof(*g->workers));
 	w = &g->workers[g->worker_count];
 	memset(w, 0, sizeof(*w));
@@ -357,6 +359,21 @@ static const struct gworker *team_worker(struct gen *g, const struct gteam *t)
 	int n = t->count - 1;
 
 	return &g->workers[t->first + (int)rng_below(&g->model, (uint64_t)(n > 0 ? n : 1))];
+}
+
+/* A member of the team other than `author`, who reads back the handover
+ * (an author may not acknowledge their own item).  Takes no extra draw
+ * from the model, so the rest of the borough stays as it was. */
+static const struct gworker *team_reader(struct gen *g, const struct gteam *t,
+					 const struct gworker *author)
+{
+	const struct gworker *w = team_worker(g, t);
+	int i;
+
+	if (w != author || t->count < 2)
+		return w;
+	i = (int)(w - &g->workers[t->first]);
+	return &g->workers[t->first + (i + 1) % t->count];
 }
 
 /* --- people ---------------------------------------------------------------- */
@@ -901,7 +918,7 @@ static int handover_day(struct gen *g, const struct gteam *t, struct civil_date 
 		struct handover_input in = { .sbar = { pick(g, "handover-s"), pick(g, "handover-b"),
 				pick(g, "handover-a"), pick(g, "handover-r") },
 			.priority = pr[weighted(g, mix, 3)] };
-		const struct gworker *by = team_worker(g, t), *reader = team_worker(g, t);
+		const struct gworker *by = team_worker(g, t), *reader = team_reader(g, t, by);
 		char id[UUID_STR_LEN];
 		int64_t next_morning = local_to_instant(workcal_next(g->cal, day), 8, 50, 0);
 

@@ -63,18 +63,50 @@ fail:
 	return -1;
 }
 
+/* A case stays in its person's locality, which is what its replicas hold:
+ * a worker of another locality would never see it after sync.  Moving a
+ * case there is a transfer (issue 17), not an allocation.  Borough-wide
+ * teams work in every locality. */
+int allocation_stays_local(struct replica *r, const struct worker_row *w, const char *locality,
+			   struct cd_error *err)
+{
+	struct team_row t;
+
+	if (lookup_team(r, w->team, &t) || strcmp(t.locality, "borough") == 0 ||
+	    strcmp(t.locality, locality) == 0)
+		return 0;
+	return cd_error_set(err, CD_EX_DATAERR, "to",
+			    "%s works in %s (team %s) and this record is %s's: a case cannot be "
+			    "allocated across localities; transfer it to a %s team instead",
+			    w->login, t.locality, t.code, locality, t.locality);
+}
+
 int case_allocate(struct replica *r, const char *case_id, const char *worker_login,
 		  const char *reason, struct cd_error *err)
 {
+	struct record_scope scope;
+
+	if (case_is_open(r, case_id, err) || scope_of_case(r, case_id, &scope) ||
+	    require_permission(r, PERM_ALLOCATE, &scope.target, err))
+		return -1;
+	return case_allocate_unchecked(r, case_id, worker_login, reason, err);
+}
+
+int case_allocate_unchecked(struct replica *r, const char *case_id, const char *worker_login,
+			    const char *reason, struct cd_error *err)
+{
 	struct worker_row w;
-	char id[UUID_STR_LEN], now[ISO_INSTANT_LEN];
+	char id[UUID_STR_LEN], now[ISO_INSTANT_LEN], locality[CODE_MAX];
 	sqlite3_stmt *st;
 
-	if (require_role(r, "allocation", err) || case_is_open(r, case_id, err))
+	if (case_is_open(r, case_id, err))
 		return -1;
 	if (!worker_login || lookup_worker(r, worker_login, &w) || !w.active)
 		return cd_error_set(err, CD_EX_DATAERR, "to", "'%s' is not an active worker",
 				    worker_login ? worker_login : "");
+	if (lookup_case_locality(r, case_id, locality) ||
+	    allocation_stays_local(r, &w, locality, err))
+		return -1;
 	if (txn_begin(r, "case.allocate", err))
 		return -1;
 	id_new(&r->ids, id);
@@ -105,14 +137,30 @@ fail:
 	return -1;
 }
 
+/* A referral's life ends with its case: closing the case closes the
+ * referrals that led to it, so none stays "allocated" for ever. */
+static int close_referrals_of(struct replica *r, const char *case_id, const char *now,
+			      struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt(r, "UPDATE referral SET status = 'closed', updated_at = ?2, "
+					   "version = version + 1 WHERE case_id = ?1 "
+					   "AND status <> 'closed'");
+
+	bind_text(st, 1, case_id);
+	bind_text(st, 2, now);
+	return stmt_run(r, st, err, "closing the case's referrals");
+}
+
 int case_close(struct replica *r, const char *case_id, const char *reason, struct cd_error *err)
 {
 	char code[CODE_MAX], now[ISO_INSTANT_LEN];
+	struct record_scope scope;
 	sqlite3_stmt *st;
 
 	if (lookup_code(r, CODE_CLOSURE, reason, code, NULL))
 		return code_refuse(r, CODE_CLOSURE, "reason", reason, err);
-	if (case_is_open(r, case_id, err))
+	if (case_is_open(r, case_id, err) || scope_of_case(r, case_id, &scope) ||
+	    require_permission(r, PERM_CASE_CLOSE, &scope.target, err))
 		return -1;
 	if (txn_begin(r, "case.close", err))
 		return -1;
@@ -122,7 +170,7 @@ int case_close(struct replica *r, const char *case_id, const char *reason, struc
 	bind_text(st, 1, case_id);
 	bind_text(st, 2, now);
 	bind_text(st, 3, code);
-	if (stmt_run(r, st, err, "closing the case") ||
+	if (stmt_run(r, st, err, "closing the case") || close_referrals_of(r, case_id, now, err) ||
 	    audit_append(r, "case.close", "care_case", case_id, code, err)) {
 		txn_rollback(r);
 		return -1;
@@ -154,10 +202,13 @@ int case_set_review(struct replica *r, const char *case_id, const char *date,
 		    struct cd_error *err)
 {
 	struct civil_date d;
+	struct record_scope scope;
 	char canonical[ISO_DATE_LEN], now[ISO_INSTANT_LEN];
 	sqlite3_stmt *st;
 
-	if (review_date_check(r, date, &d, err) || case_is_open(r, case_id, err))
+	if (review_date_check(r, date, &d, err) || case_is_open(r, case_id, err) ||
+	    scope_of_case(r, case_id, &scope) ||
+	    require_permission(r, PERM_CASE_REVIEW, &scope.target, err))
 		return -1;
 	if (txn_begin(r, "case.review", err))
 		return -1;

@@ -10,6 +10,7 @@
 #include "caredesk/datetime.h"
 #include "caredesk/sync_rows.h"
 #include "replica/internal.h"
+#include "replica/lookup.h"
 
 struct conflict {
 	char tbl[64], row_id[UUID_STR_LEN + 8], field[64], status[16];
@@ -113,10 +114,8 @@ int conflict_resolve(struct replica *r, const char *id, const char *keep, struct
 
 	if (strcmp(keep, "kept") != 0 && strcmp(keep, "other") != 0)
 		return cd_error_set(err, CD_EX_USAGE, "keep", "say kept (central's value) or other");
-	if (strcmp(r->actor.role, "manager") != 0 && strcmp(r->actor.role, "admin") != 0)
-		return cd_error_set(err, CD_EX_NOPERM, NULL,
-				    "only a manager or an admin resolves conflicts; '%s' is a %s worker",
-				    r->actor.worker_login, r->actor.role);
+	if (require_permission(r, PERM_CONFLICT_RESOLVE, NULL, err))
+		return -1;
 	if (load_conflict(r, id, &c, err))
 		return -1;
 	if (strcmp(c.status, "open") != 0)

@@ -3,10 +3,14 @@
  * digits; referrals carry the person's identifying fields beside person_id
  * (DESIGN 5).  Rows come out in key order, so the same replica always
  * exports the same bytes. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
+#include "caredesk/actions.h"
 #include "caredesk/query.h"
+#include "replica/internal.h"
+#include "replica/lookup.h"
 
 #define COLS(a) a, (int)(sizeof(a) / sizeof(a[0]))
 
@@ -184,6 +188,32 @@ const struct listing *export_listing(const char *table)
 		if (strcmp(exports[i].name, table) == 0)
 			return &exports[i];
 	return NULL;
+}
+
+/* People, notes and the audit name or describe people: they leave the
+ * replica only with an administrator or an auditor, and each export is
+ * recorded in the audit chain. */
+static bool export_is_personal(const char *table)
+{
+	return strcmp(table, "people") == 0 || strcmp(table, "notes") == 0 ||
+	       strcmp(table, "audit") == 0;
+}
+
+int export_begin(struct replica *r, const char *table, struct cd_error *err)
+{
+	bool personal = export_is_personal(table);
+
+	if (require_permission(r, personal ? PERM_EXPORT_PERSONAL : PERM_EXPORT, NULL, err))
+		return -1;
+	if (!personal)
+		return 0;
+	if (txn_begin(r, "export", err))
+		return -1;
+	if (audit_append(r, "export", table, "", table, err)) {
+		txn_rollback(r);
+		return -1;
+	}
+	return txn_commit(r, err);
 }
 
 const char *export_table_names(void)

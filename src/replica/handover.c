@@ -1,14 +1,37 @@
 /* Shift handover: SBAR items from a worker to the next shift of their team,
  * and read-back acknowledgements appended by the receivers.  Items and
  * acknowledgements are both append-only. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "caredesk/actions.h"
 #include "caredesk/datetime.h"
 #include "caredesk/text.h"
 #include "replica/internal.h"
+#include "replica/lookup.h"
 
 #define READBACK_MAX_BYTES 4000
+/* A read-back says the handover back in the reader's own words: "ok" or
+ * "seen" is not one (issue 14).  Counted in characters, not bytes. */
+#define READBACK_MIN_WORDS 3
+#define READBACK_MIN_CHARS 10
+
+static bool readback_too_short(const char *text)
+{
+	int words = 0, chars = 0;
+	bool in_word = false;
+
+	for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++) {
+		bool space = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+
+		if ((*p & 0xC0) != 0x80 && !space)
+			chars++;
+		if (!space && !in_word)
+			words++;
+		in_word = !space;
+	}
+	return words < READBACK_MIN_WORDS || chars < READBACK_MIN_CHARS;
+}
 
 static int check_link(struct replica *r, const char *sql, const char *id, const char *field,
 		      struct cd_error *err)
@@ -32,7 +55,7 @@ int handover_add(struct replica *r, const struct handover_input *in, char id_out
 	enum priority p;
 	sqlite3_stmt *st;
 
-	if (sbar_validate(&in->sbar, err))
+	if (require_permission(r, PERM_HANDOVER_ADD, NULL, err) || sbar_validate(&in->sbar, err))
 		return -1;
 	if (!in->priority || priority_parse(in->priority, &p))
 		return cd_error_set(err, CD_EX_DATAERR, "priority", "'%s' is not red, amber or green",
@@ -76,14 +99,21 @@ int handover_ack(struct replica *r, const char *item_id, const char *readback,
 		 struct cd_error *err)
 {
 	char id[UUID_STR_LEN], now[ISO_INSTANT_LEN];
+	struct record_scope scope;
 	sqlite3_stmt *st;
 	size_t n = readback ? strlen(readback) : 0;
 
 	if (n > READBACK_MAX_BYTES || (n && !text_is_valid_utf8(readback, n)))
 		return cd_error_set(err, CD_EX_DATAERR, "readback",
 				    "must be UTF-8 text of at most %d bytes", READBACK_MAX_BYTES);
-	if (check_link(r, "SELECT 1 FROM handover_item WHERE id = ?1", item_id, "handover item", err))
+	if (check_link(r, "SELECT 1 FROM handover_item WHERE id = ?1", item_id, "handover item", err) ||
+	    scope_of_handover(r, item_id, &scope) ||
+	    require_permission(r, PERM_HANDOVER_ACK, &scope.target, err))
 		return -1;
+	if (readback_too_short(readback))
+		return cd_error_set(err, CD_EX_DATAERR, "readback",
+				    "say back what you understood: at least %d words and %d characters",
+				    READBACK_MIN_WORDS, READBACK_MIN_CHARS);
 	st = replica_stmt(r, "SELECT acked_at FROM handover_ack WHERE item_id = ?1 AND worker_id = ?2");
 	bind_text(st, 1, item_id);
 	bind_text(st, 2, r->actor.worker_id);

@@ -138,23 +138,98 @@ int lookup_worker(struct replica *r, const char *login, struct worker_row *out)
 		column_copy(st, 0, out->id, sizeof(out->id));
 		column_copy(st, 1, out->login, sizeof(out->login));
 		column_copy(st, 2, out->team, sizeof(out->team));
-		column_copy(st, 3, out->role, sizeof(out->role));
+		column_copy(st, 3, out->roles, sizeof(out->roles));
 		out->active = sqlite3_column_int(st, 4);
 	}
 	sqlite3_reset(st);
 	return found ? 0 : -1;
 }
 
-int require_role(struct replica *r, const char *what, struct cd_error *err)
+int require_permission(struct replica *r, enum permission p, const struct perm_target *target,
+		       struct cd_error *err)
 {
-	static const char *const allowed[] = { "duty", "mash", "manager", "admin" };
+	struct perm_actor a;
+	char why[512];
+	bool active;
 
-	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
-		if (strcmp(r->actor.role, allowed[i]) == 0)
-			return 0;
-	return cd_error_set(err, CD_EX_NOPERM, NULL,
-			    "%s needs a duty, MASH, manager or admin worker (you are %s)", what,
-			    r->actor.role[0] ? r->actor.role : "not a worker");
+	if (replica_actor_refresh(r, &active))
+		return cd_error_set(err, CD_EX_NOPERM, NULL, "'%s' is not a worker on this replica",
+				    r->actor.worker_login[0] ? r->actor.worker_login : r->actor.login);
+	a = (struct perm_actor){ .login = r->actor.worker_login, .worker_id = r->actor.worker_id,
+		.roles = r->actor.roles, .team = r->actor.team, .locality = r->actor.locality,
+		.active = active };
+	if (permission_check(&a, p, target, why, sizeof(why)) == 0)
+		return 0;
+	return cd_error_set(err, CD_EX_NOPERM, NULL, "%s", why);
+}
+
+int replica_begin_intake(struct replica *r, struct cd_error *err)
+{
+	if (require_permission(r, PERM_IMPORT, NULL, err))
+		return -1;
+	r->intake = true;
+	return 0;
+}
+
+int require_intake(struct replica *r, const char *locality, struct cd_error *err)
+{
+	struct perm_target where = { .locality = locality };
+
+	return require_permission(r, r->intake ? PERM_IMPORT : PERM_CONTACT, &where, err);
+}
+
+/* Fill a record scope from a row of (owner, team, locality). */
+static int scope_from(struct replica *r, const char *sql, const char *id, const char *noun,
+		      struct record_scope *out)
+{
+	sqlite3_stmt *st = replica_stmt(r, sql);
+	int found;
+
+	memset(out, 0, sizeof(*out));
+	bind_text(st, 1, id ? id : "");
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found) {
+		column_copy(st, 0, out->owner_id, sizeof(out->owner_id));
+		column_copy(st, 1, out->team, sizeof(out->team));
+		column_copy(st, 2, out->locality, sizeof(out->locality));
+	}
+	sqlite3_reset(st);
+	out->target = (struct perm_target){ .owner_id = out->owner_id[0] ? out->owner_id : NULL,
+		.owner_noun = noun, .team = out->team, .locality = out->locality };
+	return found ? 0 : -1;
+}
+
+int scope_of_referral(struct replica *r, const char *id, struct record_scope *out)
+{
+	return scope_from(r, "SELECT coalesce(allocated_to, ''), team, locality FROM referral "
+			     "WHERE id = ?1", id, "the allocated worker", out);
+}
+
+int scope_of_case(struct replica *r, const char *id, struct record_scope *out)
+{
+	return scope_from(r, "SELECT coalesce(allocated_to, ''), team, locality FROM care_case "
+			     "WHERE id = ?1", id, "the allocated worker", out);
+}
+
+/* A note belongs to its case's team, or (no case) to its author's. */
+int scope_of_note(struct replica *r, const char *id, struct record_scope *out)
+{
+	return scope_from(r, "SELECT n.author, coalesce(c.team, w.team), n.locality FROM note n "
+			     "JOIN worker w ON w.id = n.author "
+			     "LEFT JOIN care_case c ON c.id = n.case_id WHERE n.id = ?1",
+			  id, "its author", out);
+}
+
+int scope_of_handover(struct replica *r, const char *id, struct record_scope *out)
+{
+	return scope_from(r, "SELECT author, team, locality FROM handover_item WHERE id = ?1", id,
+			  "its author", out);
+}
+
+/* A person's records belong to their locality; no one owns the person. */
+int scope_of_person(struct replica *r, const char *id, struct record_scope *out)
+{
+	return scope_from(r, "SELECT '', '', locality FROM person WHERE id = ?1", id, NULL, out);
 }
 
 static int locality_of(struct replica *r, const char *sql, const char *id, char out[CODE_MAX])

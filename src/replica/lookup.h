@@ -29,7 +29,7 @@ struct worker_row {
 	char id[UUID_STR_LEN];
 	char login[LOGIN_MAX];
 	char team[CODE_MAX];
-	char role[16];
+	char roles[ROLES_TEXT_MAX];
 	int active;
 };
 int lookup_worker(struct replica *r, const char *login, struct worker_row *out);
@@ -39,7 +39,36 @@ int lookup_worker(struct replica *r, const char *login, struct worker_row *out);
 int lookup_person_locality(struct replica *r, const char *person_id, char out[CODE_MAX]);
 int lookup_case_locality(struct replica *r, const char *case_id, char out[CODE_MAX]);
 
-/* Triage and allocation are for duty, MASH, manager and admin workers. */
-int require_role(struct replica *r, const char *what, struct cd_error *err);
+/* Whether the actor may (src/core/permission.c's table), after reading
+ * their worker row again; CD_EX_NOPERM with the table's one-line reason
+ * when not.  target NULL: the permission is not about one record. */
+int require_permission(struct replica *r, enum permission p, const struct perm_target *target,
+		       struct cd_error *err);
+
+/* New people and referrals: by hand (PERM_CONTACT in that locality) or
+ * from a feed after replica_begin_intake (PERM_IMPORT). */
+int require_intake(struct replica *r, const char *locality, struct cd_error *err);
+
+/* Who owns a record, and its team and locality, for require_permission.
+ * -1 when there is no such record (the target then names nothing). */
+struct record_scope {
+	char owner_id[UUID_STR_LEN];
+	char team[CODE_MAX];
+	char locality[CODE_MAX];
+	struct perm_target target;	/* points into this struct */
+};
+int scope_of_referral(struct replica *r, const char *id, struct record_scope *out);
+int scope_of_case(struct replica *r, const char *id, struct record_scope *out);
+int scope_of_note(struct replica *r, const char *id, struct record_scope *out);
+int scope_of_handover(struct replica *r, const char *id, struct record_scope *out);
+int scope_of_person(struct replica *r, const char *id, struct record_scope *out);
+
+/* Allocate without asking permission: for an action that has already been
+ * allowed (a referral's allocation, a leaver's reassignment). */
+int case_allocate_unchecked(struct replica *r, const char *case_id, const char *worker_login,
+			    const char *reason, struct cd_error *err);
+/* CD_EX_DATAERR unless a worker of w's team may hold a case of `locality`. */
+int allocation_stays_local(struct replica *r, const struct worker_row *w, const char *locality,
+			   struct cd_error *err);
 
 #endif

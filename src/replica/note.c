@@ -115,6 +115,12 @@ int note_add(struct replica *r, const struct note_input *in, char id_out[UUID_ST
 				    "meeting, decision)", kind);
 	if (check_body(in->body, err) || resolve_person(r, in, person, locality, err))
 		return -1;
+	{
+		struct perm_target where = { .locality = locality };
+
+		if (require_permission(r, PERM_NOTE_ADD, &where, err))
+			return -1;
+	}
 	if (txn_begin(r, "note.add", err))
 		return -1;
 	if (insert_note(r, in, person, locality, kind, NULL, id, err) ||
@@ -133,6 +139,7 @@ int note_amend(struct replica *r, const char *note_id, const char *body,
 	char person[UUID_STR_LEN], case_id[UUID_STR_LEN], referral_id[UUID_STR_LEN], id[UUID_STR_LEN];
 	char locality[CODE_MAX];
 	struct note_input in = { .body = body };
+	struct record_scope scope;
 	sqlite3_stmt *st = replica_stmt(r, "SELECT person_id, case_id, referral_id, locality FROM note "
 					   "WHERE id = ?1");
 	int found;
@@ -148,7 +155,8 @@ int note_amend(struct replica *r, const char *note_id, const char *body,
 	sqlite3_reset(st);
 	if (!found)
 		return cd_error_set(err, CD_EX_NOINPUT, "note", "no note %s", note_id);
-	if (check_body(body, err))
+	if (scope_of_note(r, note_id, &scope) ||
+	    require_permission(r, PERM_NOTE_AMEND, &scope.target, err) || check_body(body, err))
 		return -1;
 	in.case_id = case_id[0] ? case_id : NULL;
 	in.referral_id = referral_id[0] ? referral_id : NULL;

@@ -79,7 +79,7 @@ int person_create(struct replica *r, const struct person_input *in, char id_out[
 	const char *locality = in->locality && *in->locality ? in->locality : r->locality;
 	sqlite3_stmt *st;
 
-	if (validate(r, in, nhs, err))
+	if (validate(r, in, nhs, err) || require_intake(r, locality, err))
 		return -1;
 	if (txn_begin(r, "person.create", err))
 		return -1;

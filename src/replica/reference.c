@@ -4,6 +4,7 @@
  * from the text files rather than synced.  Loading is an upsert: a borough
  * that adds a code to data/codes.tsv gets it on the next init or upgrade
  * without losing the codes its records already use. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,12 +126,30 @@ static const struct {
 		    "ON CONFLICT (code) DO UPDATE SET label = excluded.label" },
 	{ "category", "INSERT INTO category_code (code, label) VALUES (?1, ?2) "
 		      "ON CONFLICT (code) DO UPDATE SET label = excluded.label" },
-	{ "decision", "INSERT INTO decision_code (code, label, closes) VALUES (?1, ?2, ?3) "
+	{ "decision", "INSERT INTO decision_code (code, label, closes, age_group, needs_reason) "
+		      "VALUES (?1, ?2, ?3, ?4, ?5) "
 		      "ON CONFLICT (code) DO UPDATE SET label = excluded.label, "
-		      "closes = excluded.closes" },
+		      "closes = excluded.closes, age_group = excluded.age_group, "
+		      "needs_reason = excluded.needs_reason" },
 	{ "closure", "INSERT INTO closure_reason_code (code, label) VALUES (?1, ?2) "
 		     "ON CONFLICT (code) DO UPDATE SET label = excluded.label" },
 };
+
+/* A replica still at a schema before migration 8 (the migration tests
+ * fill one) has decisions without an age group. */
+#define DECISION_SQL_BEFORE_8 \
+	"INSERT INTO decision_code (code, label, closes) VALUES (?1, ?2, ?3) " \
+	"ON CONFLICT (code) DO UPDATE SET label = excluded.label, closes = excluded.closes"
+
+static bool decisions_have_age(sqlite3 *db)
+{
+	sqlite3_stmt *st = prepare(db, "SELECT 1 FROM pragma_table_info('decision_code') "
+				       "WHERE name = 'age_group'");
+	bool has = sqlite3_step(st) == SQLITE_ROW;
+
+	sqlite3_finalize(st);
+	return has;
+}
 
 static int load_code(sqlite3 *db, const struct tsv_line *row, struct cd_error *err)
 {
@@ -143,10 +162,16 @@ static int load_code(sqlite3 *db, const struct tsv_line *row, struct cd_error *e
 	for (size_t i = 0; i < sizeof(code_tables) / sizeof(code_tables[0]); i++) {
 		if (strcmp(row->field[0], code_tables[i].list) != 0)
 			continue;
-		st = prepare(db, code_tables[i].sql);
+		st = prepare(db, strcmp(code_tables[i].list, "decision") == 0 && !decisions_have_age(db)
+					 ? DECISION_SQL_BEFORE_8 : code_tables[i].sql);
 		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, row->field[2], -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 3, row->count > 3 && atoi(row->field[3]) != 0);
+		if (sqlite3_bind_parameter_count(st) >= 5) {
+			sqlite3_bind_text(st, 4, row->count > 4 ? row->field[4] : "any", -1,
+					  SQLITE_STATIC);
+			sqlite3_bind_int(st, 5, row->count > 5 && atoi(row->field[5]) != 0);
+		}
 		return run(db, st, err);
 	}
 	return cd_error_set(err, CD_EX_CONFIG, "list", "unknown code list '%s'", row->field[0]);

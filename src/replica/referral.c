@@ -5,6 +5,7 @@
  * working days; triage sets the priority, which orders the queue but never
  * moves the due time.  Status changes go through referral_rules so only the
  * allowed moves happen, whoever calls. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -161,7 +162,7 @@ int referral_receive(struct replica *r, const struct referral_input *in,
 	char id[UUID_STR_LEN], now[ISO_INSTANT_LEN], received[ISO_INSTANT_LEN], due[ISO_INSTANT_LEN];
 	sqlite3_stmt *st;
 
-	if (validate_receipt(r, in, &rc, err))
+	if (validate_receipt(r, in, &rc, err) || require_intake(r, rc.locality, err))
 		return -1;
 	if (txn_begin(r, "referral.receive", err))
 		return -1;
@@ -196,6 +197,50 @@ int referral_receive(struct replica *r, const struct referral_input *in,
 	return txn_commit(r, err);
 }
 
+/* A decision must fit the person's age group on the day the referral was
+ * received (a child is under 18: s47 is for children, s42 for adults), and
+ * some decisions must say why. */
+static int decision_lawful(struct replica *r, const char *referral_id, const char *code,
+			   const char *reason, struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt(r,
+		"SELECT d.age_group, d.needs_reason, d.label, p.date_of_birth, f.received_at "
+		"FROM referral f JOIN person p ON p.id = f.person_id, decision_code d "
+		"WHERE f.id = ?1 AND d.code = ?2");
+	char group[8] = "", label[128] = "", dob_text[ISO_DATE_LEN] = "";
+	int needs_reason = 0, found;
+	struct civil_date dob;
+	int64_t received = 0;
+
+	bind_text(st, 1, referral_id);
+	bind_text(st, 2, code);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found) {
+		column_copy(st, 0, group, sizeof(group));
+		needs_reason = sqlite3_column_int(st, 1);
+		column_copy(st, 2, label, sizeof(label));
+		column_copy(st, 3, dob_text, sizeof(dob_text));
+		instant_parse(column_text(st, 4), &received);
+	}
+	sqlite3_reset(st);
+	if (!found || date_parse(dob_text, &dob))
+		return 0;	/* the lookups before this one have said what is missing */
+	if (strcmp(group, "any") != 0) {
+		enum age_group age = age_group_on(dob, local_from_instant(received).date);
+		bool child = age == AGE_GROUP_CHILD;
+
+		if (child != (strcmp(group, "child") == 0))
+			return cd_error_set(err, CD_EX_DATAERR, "decision",
+					    "%s is a decision for %s; this person was %s on the day the "
+					    "referral was received", label,
+					    child ? "adults" : "children", child ? "a child (under 18)" :
+					    "an adult");
+	}
+	if (needs_reason && (!reason || !*reason))
+		return cd_error_set(err, CD_EX_DATAERR, "reason", "%s needs a reason", label);
+	return 0;
+}
+
 int referral_triage(struct replica *r, const char *referral_id, const char *priority,
 		    const char *decision, const char *reason, struct cd_error *err)
 {
@@ -204,9 +249,11 @@ int referral_triage(struct replica *r, const char *referral_id, const char *prio
 	enum referral_status to = REFERRAL_TRIAGED;
 	char code[CODE_MAX] = "", now[ISO_INSTANT_LEN], detail[128];
 	int closes = 0;
+	struct record_scope scope;
 	sqlite3_stmt *st;
 
-	if (require_role(r, "triage", err))
+	if (scope_of_referral(r, referral_id, &scope) == 0 &&
+	    require_permission(r, PERM_TRIAGE, &scope.target, err))
 		return -1;
 	if (!priority || priority_parse(priority, &p))
 		return cd_error_set(err, CD_EX_DATAERR, "priority", "'%s' is not red, amber or green",
@@ -217,7 +264,8 @@ int referral_triage(struct replica *r, const char *referral_id, const char *prio
 		return cd_error_set(err, CD_EX_DATAERR, "reason", "not valid UTF-8 text");
 	if (closes)
 		to = REFERRAL_CLOSED;
-	if (load_referral(r, referral_id, &ref, err) || check_transition(ref.status, to, err))
+	if (load_referral(r, referral_id, &ref, err) || check_transition(ref.status, to, err) ||
+	    (code[0] && decision_lawful(r, referral_id, code, reason, err)))
 		return -1;
 	if (txn_begin(r, "referral.triage", err))
 		return -1;
@@ -266,22 +314,26 @@ int referral_allocate(struct replica *r, const char *referral_id, const char *wo
 		      struct cd_error *err)
 {
 	struct referral_row ref;
+	struct record_scope scope;
 	struct worker_row w;
 	char case_id[UUID_STR_LEN], now[ISO_INSTANT_LEN];
 	sqlite3_stmt *st;
 
-	if (require_role(r, "allocation", err) || load_referral(r, referral_id, &ref, err) ||
+	if (load_referral(r, referral_id, &ref, err) || scope_of_referral(r, referral_id, &scope) ||
+	    require_permission(r, PERM_ALLOCATE, &scope.target, err) ||
 	    check_transition(ref.status, REFERRAL_ALLOCATED, err))
 		return -1;
 	if (!worker_login || lookup_worker(r, worker_login, &w) || !w.active)
 		return cd_error_set(err, CD_EX_DATAERR, "to", "'%s' is not an active worker",
 				    worker_login ? worker_login : "");
+	if (allocation_stays_local(r, &w, scope.locality, err))
+		return -1;
 	if (txn_begin(r, "referral.allocate", err))
 		return -1;
 	if (open_case_in_team(r, ref.person_id, w.team, case_id) &&
 	    case_open(r, ref.person_id, w.team, case_id, err))
 		goto fail;
-	if (case_allocate(r, case_id, worker_login, "allocated from referral", err))
+	if (case_allocate_unchecked(r, case_id, worker_login, "allocated from referral", err))
 		goto fail;
 	replica_now_iso(r, now);
 	st = replica_stmt(r, "UPDATE referral SET status = 'allocated', allocated_to = ?2, "

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <sys/stat.h>
 
 #include "caredesk/actions.h"
@@ -81,14 +82,45 @@ static int set_user_version(sqlite3 *db, int v, struct cd_error *err)
 	return exec(db, sql, err);
 }
 
-static int apply_migration(sqlite3 *db, const struct migration *m, struct cd_error *err)
+/* A migration may rebuild a table that others reference (SQLite cannot
+ * change a CHECK in place), which needs foreign keys off while it runs:
+ * so the dangling references are counted before and after it instead, and
+ * it may not add one.  (A replica damaged before is still migrated, so
+ * that `caredesk check` can open it and name the damage.) */
+static long dangling_references(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	long n = 0;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		n++;
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int run_migration_sql(sqlite3 *db, const struct migration *m, struct cd_error *err)
+{
+	long before = dangling_references(db), after;
+
+	if (exec(db, m->sql, err))
+		return -1;
+	after = dangling_references(db);
+	if (before < 0 || after < 0 || after > before)
+		return cd_error_set(err, CD_EX_SOFTWARE, NULL, "it would leave %ld references dangling",
+				    after - before);
+	return 0;
+}
+
+static int migrate_in_transaction(sqlite3 *db, const struct migration *m, struct cd_error *err)
 {
 	if (exec(db, "BEGIN IMMEDIATE", err))
 		return -1;
 	/* Another process may have migrated while we waited for the lock. */
 	if (user_version(db) >= m->version)
 		return exec(db, "COMMIT", err);
-	if (exec(db, m->sql, err) || capture_regenerate(db, err) ||
+	if (run_migration_sql(db, m, err) || capture_regenerate(db, err) ||
 	    set_user_version(db, m->version, err) || exec(db, "COMMIT", err)) {
 		char msg[sizeof(err->msg)];
 
@@ -98,6 +130,40 @@ static int apply_migration(sqlite3 *db, const struct migration *m, struct cd_err
 				    m->name, msg);
 	}
 	return 0;
+}
+
+/* A migration that mends data says what it changed (temp.migration_report,
+ * filled by its SQL): once, on stderr and in the system log, as it runs. */
+static void report_migration(sqlite3 *db, const struct migration *m)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, "SELECT line FROM temp.migration_report", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(st, 0);
+
+		fprintf(stderr, "caredesk: migration %s: %s\n", m->name, line ? line : "");
+		syslog(LOG_NOTICE, "migration %s: %s", m->name, line ? line : "");
+	}
+	sqlite3_finalize(st);
+	sqlite3_exec(db, "DROP TABLE temp.migration_report", NULL, NULL, NULL);
+}
+
+static int apply_migration(sqlite3 *db, const struct migration *m, struct cd_error *err)
+{
+	int rc;
+
+	/* PRAGMA foreign_keys does nothing inside a transaction. */
+	if (exec(db, "PRAGMA foreign_keys = OFF", err))
+		return -1;
+	rc = migrate_in_transaction(db, m, err);
+	if (rc == 0)
+		report_migration(db, m);
+	if (exec(db, "PRAGMA foreign_keys = ON", rc ? NULL : err))
+		return -1;
+	return rc;
 }
 
 int replica_migrate(sqlite3 *db, int target, struct cd_error *err)
@@ -356,29 +422,45 @@ void replica_now_iso(const struct replica *r, char out[21])
 	instant_format(replica_now(r), out);
 }
 
+/* The worker's row into the actor's worker fields: 1 found, 0 not. */
+static int actor_load(struct replica *r, const char *worker_login, int *active)
+{
+	sqlite3_stmt *st = replica_stmt(r,
+		"SELECT w.id, w.login, w.role, w.team, t.locality, w.active "
+		"FROM worker w JOIN team t ON t.code = w.team WHERE w.login = ?1");
+	char bad[ROLES_TEXT_MAX];
+
+	bind_text(st, 1, worker_login);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	column_copy(st, 0, r->actor.worker_id, sizeof(r->actor.worker_id));
+	column_copy(st, 1, r->actor.worker_login, sizeof(r->actor.worker_login));
+	column_copy(st, 2, r->actor.roles_text, sizeof(r->actor.roles_text));
+	column_copy(st, 3, r->actor.team, sizeof(r->actor.team));
+	column_copy(st, 4, r->actor.locality, sizeof(r->actor.locality));
+	*active = sqlite3_column_int(st, 5);
+	sqlite3_reset(st);
+	/* The schema's check admits only known roles; a row that still fails
+	 * to parse grants nothing. */
+	if (roles_parse(r->actor.roles_text, &r->actor.roles, bad, sizeof(bad)))
+		r->actor.roles = 0;
+	return 1;
+}
+
 int replica_set_actor(struct replica *r, const char *login, const char *as_login,
 		      struct cd_error *err)
 {
 	const char *who = as_login ? as_login : login;
-	sqlite3_stmt *st = replica_stmt(r,
-		"SELECT w.id, w.login, w.role, w.team, t.locality, w.active "
-		"FROM worker w JOIN team t ON t.code = w.team WHERE w.login = ?1");
-	int active;
+	int active = 0;
 
-	bind_text(st, 1, who);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
+	if (!actor_load(r, who, &active)) {
+		memset(&r->actor, 0, sizeof(r->actor));
 		return cd_error_set(err, CD_EX_NOPERM, NULL,
 				    "'%s' is not a worker on this replica; an admin can add them "
 				    "with: caredesk worker add %s --name NAME --team TEAM", who, who);
 	}
-	column_copy(st, 0, r->actor.worker_id, sizeof(r->actor.worker_id));
-	column_copy(st, 1, r->actor.worker_login, sizeof(r->actor.worker_login));
-	column_copy(st, 2, r->actor.role, sizeof(r->actor.role));
-	column_copy(st, 3, r->actor.team, sizeof(r->actor.team));
-	column_copy(st, 4, r->actor.locality, sizeof(r->actor.locality));
-	active = sqlite3_column_int(st, 5);
-	sqlite3_reset(st);
 	snprintf(r->actor.login, sizeof(r->actor.login), "%s", login);
 	if (!active) {
 		memset(&r->actor, 0, sizeof(r->actor));
@@ -386,6 +468,21 @@ int replica_set_actor(struct replica *r, const char *login, const char *as_login
 				    "worker '%s' is disabled on this replica; an admin can re-enable "
 				    "them with: caredesk worker add %s ...", who, who);
 	}
+	return 0;
+}
+
+int replica_actor_refresh(struct replica *r, bool *active)
+{
+	char login[LOGIN_MAX];
+	int on = 0;
+
+	*active = false;
+	if (!r->actor.worker_login[0])
+		return -1;
+	snprintf(login, sizeof(login), "%s", r->actor.worker_login);
+	if (!actor_load(r, login, &on))
+		return -1;
+	*active = on != 0;
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "caredesk/sync_state.h"
 #include "replica/internal.h"
+#include "replica/lookup.h"
 
 int sync_state_get(struct replica *r, const char *key, char *out, size_t size)
 {
@@ -42,6 +43,13 @@ int sync_state_set(struct replica *r, const char *key, const char *value, struct
 int sync_central_uri(struct replica *r, char *out, size_t size)
 {
 	return replica_meta_get(r, "central_uri", out, size) == 0 && out[0] ? 0 : 1;
+}
+
+int sync_change_central(struct replica *r, const char *uri, struct cd_error *err)
+{
+	if (require_permission(r, PERM_CENTRAL_SET, NULL, err))
+		return -1;
+	return sync_set_central_uri(r, uri, err);
 }
 
 int sync_set_central_uri(struct replica *r, const char *uri, struct cd_error *err)

@@ -156,7 +156,7 @@ static void draw_note(struct screen *s, WINDOW *w, int y, const void *row, bool 
 	ui_short_time(r->at, when, sizeof(when));
 	snprintf(line, sizeof(line), "%s %-11s %-10s %-12s ", selected ? ">" : " ", when, r->kind,
 		 r->author);
-	draw_text(ui, w, y, 0, 37, line, selected ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL);
+	draw_text(ui, w, y, 0, 37, line, selected ? theme_attr(&ui->theme, STYLE_SELECTED) : A_NORMAL);
 	draw_text(ui, w, y, 37, ui->cols - 37, r->body, A_NORMAL);
 }
 
@@ -226,11 +226,11 @@ static void cv_draw(struct screen *s, WINDOW *w, int rows, int cols)
 	draw_title(ui, w, c->title, right);
 	draw_text(ui, w, y++, 0, cols, c->details, A_NORMAL);
 	draw_text(ui, w, y++, 0, cols, c->flags[0] ? c->flags : " No current flags",
-		  c->flags[0] ? theme_attr(&ui->theme, ROLE_SAFEGUARDING) : A_NORMAL);
+		  c->flags[0] ? theme_attr(&ui->theme, STYLE_SAFEGUARDING) : A_NORMAL);
 	for (int i = 0; i < SUMMARY_LINES; i++)
 		draw_text(ui, w, y++, 0, cols, i < c->summary_count ? c->summary[i] : "", A_NORMAL);
 	snprintf(rule, sizeof(rule), " Chronology, newest first%s%s", at[0] ? ": " : "", at);
-	draw_text(ui, w, y++, 0, cols, rule, theme_attr(&ui->theme, ROLE_HEADER));
+	draw_text(ui, w, y++, 0, cols, rule, theme_attr(&ui->theme, STYLE_HEADER));
 	list_draw(s, &c->notes, w, y);
 }
 

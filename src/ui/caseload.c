@@ -73,7 +73,7 @@ static void draw_row(struct screen *s, WINDOW *w, int y, const void *row, bool s
 	struct civil_date dob, review, today = local_from_instant(now_instant()).date;
 	char group[2] = "?", last[32] = "-", due[16] = "-";
 	int name_cols = ui->cols - 62;
-	attr_t sel = selected ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL;
+	attr_t sel = selected ? theme_attr(&ui->theme, STYLE_SELECTED) : A_NORMAL;
 
 	if (date_parse(r->dob, &dob) == 0)
 		group[0] = age_group_letter(age_group_on(dob, today));
@@ -92,7 +92,7 @@ static void draw_row(struct screen *s, WINDOW *w, int y, const void *row, bool s
 	draw_text(ui, w, y, 20 + name_cols, 1, "", A_NORMAL);
 	draw_text(ui, w, y, 21 + name_cols, 13, last, A_NORMAL);
 	draw_text(ui, w, y, 34 + name_cols, 12, due, date_compare(review, today) < 0 ?
-		  theme_attr(&ui->theme, ROLE_OVERDUE) : A_NORMAL);
+		  theme_attr(&ui->theme, STYLE_OVERDUE) : A_NORMAL);
 	draw_text(ui, w, y, 46 + name_cols, ui->cols - 46 - name_cols, r->worker, A_NORMAL);
 }
 
@@ -110,7 +110,7 @@ static void caseload_draw(struct screen *s, WINDOW *w, int rows, int cols)
 	draw_title(ui, w, left, right);
 	snprintf(header, sizeof(header), " %-*s%-2s%-18s%-13s%-12s%s", cols - 62, "Person", "",
 		 "Flags", "Last contact", " Review", "Worker");
-	draw_text(ui, w, 1, 0, cols, header, theme_attr(&ui->theme, ROLE_HEADER));
+	draw_text(ui, w, 1, 0, cols, header, theme_attr(&ui->theme, STYLE_HEADER));
 	list_draw(s, &c->list, w, 2);
 }
 

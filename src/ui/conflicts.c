@@ -39,7 +39,7 @@ static void draw_row(struct screen *s, WINDOW *w, int y, const void *row, bool s
 {
 	const struct conflict_row *r = row;
 	struct ui *ui = s->ui;
-	attr_t attr = selected ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL;
+	attr_t attr = selected ? theme_attr(&ui->theme, STYLE_SELECTED) : A_NORMAL;
 	char line[640];
 	int cols = ui->cols;
 
@@ -108,7 +108,7 @@ static void draw_detail(struct screen *s, WINDOW *w, int y, int rows, const void
 	int end = y + rows;
 
 	snprintf(line, sizeof(line), " %s %s, field %s (%s)", r->tbl, r->row_id, r->field, r->kind);
-	draw_text(ui, w, y++, 0, ui->cols, line, theme_attr(&ui->theme, ROLE_LABEL));
+	draw_text(ui, w, y++, 0, ui->cols, line, theme_attr(&ui->theme, STYLE_LABEL));
 	ui_short_time(r->kept_at, when, sizeof(when));
 	snprintf(line, sizeof(line), " Kept:  %s  (%s, %s)", r->kept, r->kept_worker, when);
 	draw_text(ui, w, y++, 0, ui->cols, line, A_NORMAL);
@@ -130,7 +130,7 @@ static void conflicts_draw(struct screen *s, WINDOW *w, int rows, int cols)
 	snprintf(right, sizeof(right), "%s%s%d open ", at, at[0] ? "  " : "", c->count);
 	draw_title(ui, w, " Sync conflicts", right);
 	draw_text(ui, w, 1, 0, cols, " Record      Field          Kept            Other",
-		  theme_attr(&ui->theme, ROLE_HEADER));
+		  theme_attr(&ui->theme, STYLE_HEADER));
 	list_draw(s, &c->list, w, 2);
 }
 

@@ -34,11 +34,11 @@ attr_t priority_attr(const struct ui *ui, const char *priority)
 	if (!priority)
 		return A_NORMAL;
 	if (strcmp(priority, "red") == 0)
-		return theme_attr(&ui->theme, ROLE_RED);
+		return theme_attr(&ui->theme, STYLE_RED);
 	if (strcmp(priority, "amber") == 0)
-		return theme_attr(&ui->theme, ROLE_AMBER);
+		return theme_attr(&ui->theme, STYLE_AMBER);
 	if (strcmp(priority, "green") == 0)
-		return theme_attr(&ui->theme, ROLE_GREEN);
+		return theme_attr(&ui->theme, STYLE_GREEN);
 	return A_NORMAL;
 }
 
@@ -96,8 +96,8 @@ void draw_title(struct ui *ui, WINDOW *w, const char *left, const char *right)
 		limit = ui->cols / 2;
 	if (rlen > limit)
 		rlen = limit;
-	draw_text(ui, w, 0, 0, ui->cols - rlen, left, theme_attr(&ui->theme, ROLE_TITLE));
-	draw_text(ui, w, 0, ui->cols - rlen, rlen, right, theme_attr(&ui->theme, ROLE_TITLE) & ~(attr_t)A_BOLD);
+	draw_text(ui, w, 0, 0, ui->cols - rlen, left, theme_attr(&ui->theme, STYLE_TITLE));
+	draw_text(ui, w, 0, ui->cols - rlen, rlen, right, theme_attr(&ui->theme, STYLE_TITLE) & ~(attr_t)A_BOLD);
 }
 
 /* A title whose parts each come in forms from fullest to shortest (the
@@ -177,7 +177,7 @@ void draw_hints(struct ui *ui, WINDOW *w, unsigned where, bool typing)
 		strcat(line, items[i]);
 	}
 	draw_text(ui, w, ui->rows - 2, 0, ui->cols, line, A_NORMAL);
-	draw_text(ui, w, ui->rows - 3, 0, ui->cols, ui->message, theme_attr(&ui->theme, ROLE_MESSAGE));
+	draw_text(ui, w, ui->rows - 3, 0, ui->cols, ui->message, theme_attr(&ui->theme, STYLE_MESSAGE));
 }
 
 /* "not configured", "09:12", "offline since 08:40, 5 waiting", with
@@ -224,8 +224,8 @@ void draw_status(struct ui *ui, WINDOW *w)
 	snprintf(right, sizeof(right), "sync: %s  %s %02d/%02d %02d:%02d ", sync,
 		 days[lt.weekday], lt.date.day, lt.date.month, lt.hour, lt.minute);
 	ui->minute = lt.hour * 60 + lt.minute;
-	draw_text(ui, w, ui->rows - 1, 0, ui->cols - (int)strlen(right), left, theme_attr(&ui->theme, ROLE_STATUS));
+	draw_text(ui, w, ui->rows - 1, 0, ui->cols - (int)strlen(right), left, theme_attr(&ui->theme, STYLE_STATUS));
 	/* the two halves never run into each other */
 	draw_text(ui, w, ui->rows - 1, ui->cols - (int)strlen(right), (int)strlen(right), right,
-		  theme_attr(&ui->theme, ROLE_STATUS));
+		  theme_attr(&ui->theme, STYLE_STATUS));
 }

@@ -118,9 +118,9 @@ static void draw_field(struct ui *ui, WINDOW *w, int y, const struct form_field 
 		       int cols)
 {
 	char value[FORM_TEXT_MAX + 64];
-	attr_t attr = focus ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL;
+	attr_t attr = focus ? theme_attr(&ui->theme, STYLE_SELECTED) : A_NORMAL;
 
-	draw_text(ui, w, y, 0, LABEL_COLS, x->label, theme_attr(&ui->theme, ROLE_LABEL));
+	draw_text(ui, w, y, 0, LABEL_COLS, x->label, theme_attr(&ui->theme, STYLE_LABEL));
 	if (x->kind == FIELD_TEXT && focus) {
 		draw_text_field(ui, w, y, x, cols, attr);
 		draw_text(ui, w, y + 1, 0, cols, "", A_NORMAL);

@@ -162,7 +162,7 @@ static void draw_item(struct screen *s, WINDOW *w, int y, int rows, const void *
 	for (int k = 0; k < 4 && y < end; k++) {
 		int max = end - y - (3 - k);
 
-		draw_text(ui, w, y, 0, 2, labels[k], theme_attr(&ui->theme, ROLE_LABEL));
+		draw_text(ui, w, y, 0, 2, labels[k], theme_attr(&ui->theme, STYLE_LABEL));
 		y += draw_wrapped(ui, w, y, 2, ui->cols - 2, it->sbar[k], max > 1 ? max : 1);
 	}
 	while (y < end)
@@ -174,7 +174,7 @@ static void draw_item_row(struct screen *s, WINDOW *w, int y, const void *row, b
 {
 	const struct handover_row *it = row;
 	struct ui *ui = s->ui;
-	attr_t sel = theme_attr(&ui->theme, ROLE_SELECTED);
+	attr_t sel = theme_attr(&ui->theme, STYLE_SELECTED);
 	char line[1200], when[32];
 
 	ui_short_time(it->at, when, sizeof(when));
@@ -197,7 +197,7 @@ static void handover_draw(struct screen *s, WINDOW *w, int rows, int cols)
 	draw_title(ui, w, left, right);
 	/* The headings start one further in, over the columns they name. */
 	draw_text(ui, w, 1, 0, cols, "  Pri    Written      From          Situation",
-		  theme_attr(&ui->theme, ROLE_HEADER));
+		  theme_attr(&ui->theme, STYLE_HEADER));
 	list_draw(s, &h->list, w, 2);
 }
 

@@ -40,7 +40,7 @@ static void draw_line(struct screen *s, WINDOW *w, int y, const void *row, bool 
 
 	snprintf(line, sizeof(line), "%s%-15s %s", selected ? ">" : " ", l->keys, l->help);
 	draw_text(ui, w, y, 0, ui->cols, line,
-		  selected ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL);
+		  selected ? theme_attr(&ui->theme, STYLE_SELECTED) : A_NORMAL);
 }
 
 static const struct list_source help_lines = {
@@ -127,7 +127,7 @@ static void help_draw(struct screen *s, WINDOW *w, int rows, int cols)
 	list_position(&h->list, at, sizeof(at));
 	snprintf(right, sizeof(right), "%s%sq back ", at, at[0] ? "  " : "");
 	draw_title(ui, w, title, right);
-	draw_text(ui, w, 1, 0, cols, " Keys            What they do", theme_attr(&ui->theme, ROLE_HEADER));
+	draw_text(ui, w, 1, 0, cols, " Keys            What they do", theme_attr(&ui->theme, STYLE_HEADER));
 	list_draw(s, &h->list, w, 2);
 }
 

@@ -239,7 +239,7 @@ void lock_draw(struct ui *ui, WINDOW *w)
 	char line[256];
 
 	werase(w);
-	draw_text(ui, w, 0, 0, ui->cols, "caredesk: locked", theme_attr(&ui->theme, ROLE_TITLE));
+	draw_text(ui, w, 0, 0, ui->cols, "caredesk: locked", theme_attr(&ui->theme, STYLE_TITLE));
 	draw_line(ui, w, 3, "This desk is locked. Nothing of the records is shown.", A_BOLD);
 	if (strcmp(a->login, a->worker_login) != 0)
 		snprintf(line, sizeof(line), "Worker: %s (%s, acting as %s)", a->worker_login, a->login,
@@ -252,12 +252,12 @@ void lock_draw(struct ui *ui, WINDOW *w)
 		snprintf(line, sizeof(line), "To resume, type the password of %s and press Enter.",
 			 a->login);
 		draw_line(ui, w, 7, line, A_NORMAL);
-		draw_line(ui, w, 9, "Password:", theme_attr(&ui->theme, ROLE_LABEL));
+		draw_line(ui, w, 9, "Password:", theme_attr(&ui->theme, STYLE_LABEL));
 		ui_cursor(ui, 9, 12);
 	} else {
 		draw_line(ui, w, 7, "To resume, press any key.", A_NORMAL);
 	}
-	draw_line(ui, w, 11, l->message, theme_attr(&ui->theme, ROLE_MESSAGE));
+	draw_line(ui, w, 11, l->message, theme_attr(&ui->theme, STYLE_MESSAGE));
 	/* The loop redraws when the minute changes; nothing here shows it. */
 	ui->minute = lt.hour * 60 + lt.minute;
 }

@@ -154,7 +154,7 @@ static void draw_row(struct screen *s, WINDOW *w, int y, const void *row, bool s
 	/* Reverse video on the marker and the name only: enough to see on a
 	 * monochrome terminal, and a cursor move then costs two short runs of
 	 * characters instead of two whole rows. */
-	attr_t attr = A_NORMAL, sel = selected ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL;
+	attr_t attr = A_NORMAL, sel = selected ? theme_attr(&ui->theme, STYLE_SELECTED) : A_NORMAL;
 	char received[32], due[32], group[2] = { age_group(r->dob), 0 }, source[16], category[16];
 	char name[420];
 	bool overdue;
@@ -167,7 +167,7 @@ static void draw_row(struct screen *s, WINDOW *w, int y, const void *row, bool s
 	snprintf(name, sizeof(name), "%s, %s", r->family, r->given);
 	draw_text(ui, w, y, x[0], 1, selected ? ">" : " ", sel);
 	draw_text(ui, w, y, x[1], 12, received, attr);
-	draw_text(ui, w, y, x[2], 12, due, overdue ? theme_attr(&ui->theme, ROLE_OVERDUE) : attr);
+	draw_text(ui, w, y, x[2], 12, due, overdue ? theme_attr(&ui->theme, STYLE_OVERDUE) : attr);
 	draw_text(ui, w, y, x[3], 4, priority_label(r->priority), priority_attr(ui, r->priority));
 	draw_text(ui, w, y, x[4], name_cols, name, sel);
 	draw_text(ui, w, y, x[5], 2, group, attr);
@@ -177,7 +177,7 @@ static void draw_row(struct screen *s, WINDOW *w, int y, const void *row, bool s
 	draw_text(ui, w, y, x[6], 11, source, attr);
 	draw_text(ui, w, y, x[7], 15, category, attr);
 	draw_text(ui, w, y, x[8], ui->cols - x[8], r->safeguarding ? "SG" : "",
-		  r->safeguarding ? theme_attr(&ui->theme, ROLE_SAFEGUARDING) : attr);
+		  r->safeguarding ? theme_attr(&ui->theme, STYLE_SAFEGUARDING) : attr);
 }
 
 static void queue_draw(struct screen *s, WINDOW *w, int rows, int cols)
@@ -216,7 +216,7 @@ static void queue_draw(struct screen *s, WINDOW *w, int rows, int cols)
 	draw_title_fit(ui, w, lefts, 2, choices, 4);
 	snprintf(header, sizeof(header), " %-12s%-12s%-4s%-*s%-2s%-11s%-15s%s", "Received", "Due",
 		 "Pri", ui->cols - QUEUE_FIXED_COLS, "Name", "", "Source", "Category", "SG");
-	draw_text(ui, w, 1, 0, ui->cols, header, theme_attr(&ui->theme, ROLE_HEADER));
+	draw_text(ui, w, 1, 0, ui->cols, header, theme_attr(&ui->theme, STYLE_HEADER));
 	list_draw(s, &q->list, w, 2);
 }
 

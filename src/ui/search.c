@@ -38,7 +38,7 @@ static void draw_result(struct screen *s, WINDOW *w, int y, const void *row, boo
 {
 	const struct person_match *m = row;
 	struct ui *ui = s->ui;
-	attr_t sel = selected ? theme_attr(&ui->theme, ROLE_SELECTED) : A_NORMAL;
+	attr_t sel = selected ? theme_attr(&ui->theme, STYLE_SELECTED) : A_NORMAL;
 	char name[420], details[96], nhs[16] = "-";
 
 	snprintf(name, sizeof(name), "%s, %s", m->family, m->given);
@@ -127,7 +127,7 @@ static void search_draw(struct screen *s, WINDOW *w, int rows, int cols)
 	draw_title(ui, w, " Search people", right);
 	snprintf(prompt, sizeof(prompt), " Find: %s_%s", se->query.text,
 		 se->many ? "   (over " STR(PERSON_SEARCH_RANKED_MAX) " match: type more)" : "");
-	draw_text(ui, w, 1, 0, cols, prompt, theme_attr(&ui->theme, ROLE_LABEL));
+	draw_text(ui, w, 1, 0, cols, prompt, theme_attr(&ui->theme, STYLE_LABEL));
 	if (!se->query.len && !se->list.failed[0]) {
 		draw_text(ui, w, 2, 0, cols, " Type a name, an NHS number or a postcode.", A_NORMAL);
 		for (int y = 3; y < 2 + layout_list_rows(rows); y++)

@@ -10,9 +10,9 @@ static const struct {
 	const char *name;
 	attr_t mono;
 	const char *colour;
-} roles[ROLE_COUNT] = {
+} styles[STYLE_COUNT] = {
 #define X(id, name, mono, colour) { name, mono, colour },
-	ROLES(X)
+	STYLES(X)
 #undef X
 };
 
@@ -59,17 +59,17 @@ static int parse_spec(const char *spec, short *fg, short *bg)
 	return 0;
 }
 
-static int role_by_name(const char *name)
+static int style_by_name(const char *name)
 {
-	for (int r = 0; r < ROLE_COUNT; r++)
-		if (strcmp(name, roles[r].name) == 0)
+	for (int r = 0; r < STYLE_COUNT; r++)
+		if (strcmp(name, styles[r].name) == 0)
 			return r;
 	return -1;
 }
 
 int theme_set(struct theme *t, const char *role, const char *value, char *why, size_t why_size)
 {
-	int r = role_by_name(role);
+	int r = style_by_name(role);
 	short fg, bg;
 
 	if (r < 0) {
@@ -97,10 +97,10 @@ void theme_default(struct theme *t)
 	char why[160];
 
 	memset(t, 0, sizeof(*t));
-	for (int r = 0; r < ROLE_COUNT; r++) {
+	for (int r = 0; r < STYLE_COUNT; r++) {
 		t->fg[r] = t->bg[r] = -1;
-		if (roles[r].colour[0])
-			theme_set(t, roles[r].name, roles[r].colour, why, sizeof(why));
+		if (styles[r].colour[0])
+			theme_set(t, styles[r].name, styles[r].colour, why, sizeof(why));
 	}
 }
 
@@ -114,7 +114,7 @@ void theme_start(struct theme *t)
 		return;
 	start_color();
 	use_default_colors();
-	for (int r = 0; r < ROLE_COUNT; r++) {
+	for (int r = 0; r < STYLE_COUNT; r++) {
 		if (!t->has_colour[r])
 			continue;
 		/* A colour the terminal lacks falls back to the attribute alone. */
@@ -125,9 +125,9 @@ void theme_start(struct theme *t)
 	}
 }
 
-attr_t theme_attr(const struct theme *t, enum role r)
+attr_t theme_attr(const struct theme *t, enum style r)
 {
-	attr_t a = roles[r].mono;
+	attr_t a = styles[r].mono;
 
 	if (!t->colour || !t->has_colour[r])
 		return a;

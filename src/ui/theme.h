@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 /* name, monochrome attribute, default colour ("" for none) */
-#define ROLES(X) \
+#define STYLES(X) \
 	X(NORMAL, "normal", A_NORMAL, "") \
 	X(TITLE, "title", A_REVERSE | A_BOLD, "") \
 	X(STATUS, "status", A_REVERSE, "") \
@@ -25,17 +25,17 @@
 	X(AMBER, "amber", A_NORMAL, "yellow") \
 	X(GREEN, "green", A_NORMAL, "green")
 
-enum role {
-#define X(id, name, mono, colour) ROLE_##id,
-	ROLES(X)
+enum style {
+#define X(id, name, mono, colour) STYLE_##id,
+	STYLES(X)
 #undef X
-	ROLE_COUNT
+	STYLE_COUNT
 };
 
 struct theme {
 	bool colour;			/* colour pairs are in use */
-	short fg[ROLE_COUNT], bg[ROLE_COUNT];	/* -1: the terminal's default */
-	bool has_colour[ROLE_COUNT];
+	short fg[STYLE_COUNT], bg[STYLE_COUNT];	/* -1: the terminal's default */
+	bool has_colour[STYLE_COUNT];
 };
 
 /* The built-in colours (not yet started on a terminal). */
@@ -51,6 +51,6 @@ int theme_set(struct theme *t, const char *role, const char *value, char *why, s
 void theme_start(struct theme *t);
 
 /* The attribute to draw a role with. */
-attr_t theme_attr(const struct theme *t, enum role r);
+attr_t theme_attr(const struct theme *t, enum style r);
 
 #endif

@@ -215,6 +215,10 @@ expect_no_file() {
 }
 
 # make_replica LOCALITY: a new replica at $T/r.db (or $2), as $REPLICA.
+# init registers the invoking user as an admin alone, who does no case
+# work (issue 14); the tests' user also triages, allocates and manages
+# the duty team, as a small team's duty manager would (tests/cli/
+# permissions.sh holds each role to its own permissions).
 make_replica() {
 	REPLICA=${2:-$T/r.db}
 	cd_run init --locality "$1" --replica "$REPLICA"
@@ -223,6 +227,8 @@ make_replica() {
 		show "$CD_ERR"
 		die "cannot make a replica"
 	fi
+	cd_run --replica "$REPLICA" worker set "$(id -un)" --role duty,manager,admin
+	[ "$CD_STATUS" = 0 ] || die "cannot give the test user a practice role: $CD_ERR"
 }
 
 # python3 parses the CSV and JSON the binary writes.  Without it the test

@@ -83,7 +83,7 @@ wait_for "$((open - 1)) open"
 keys g a
 wait_for " Reallocate the case"
 keys Enter
-wait_for "Not saved: allocation needs a duty, MASH, manager or admin worker"
+wait_for "Not saved: only a duty worker of north, a MASH worker or a team manager of"
 keys C-c
 wait_for "Caseload: my cases"
 

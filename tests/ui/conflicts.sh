@@ -30,7 +30,7 @@ screen | grep -q '^>referral *priority *"red" *"green"' || fail "the conflict ro
 wait_for 'Kept:  "red"  (root'
 wait_for 'Other: "green"  (root'
 keys O
-wait_for "Not resolved: only a manager or an admin resolves conflicts"
+wait_for "Not resolved: only a team manager or an administrator may resolve a sync"
 keys q
 desk_start xterm-256color C.UTF-8 --as root
 wait_for "Referral queue: north"
