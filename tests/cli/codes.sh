@@ -82,11 +82,11 @@ expect_status 0
 export_to cases cases.csv
 case_id=$(csv_column cases.csv id | head -n 1)
 [ -n "$case_id" ] || die "allocating Ann's referral opened no case"
-r case close "$case_id" --reason "it's over"
+r --as prac.north case close "$case_id" --reason "it's over"
 expect_status 65 "an unknown closure reason"
 expect_stderr_contains "reason: 'it's over' is not a closure reason"
 expect_every_code closure
-r case close "$case_id" --reason "moved out of the BOROUGH"
+r --as prac.north case close "$case_id" --reason "moved out of the BOROUGH"
 expect_status 0 "a closure reason given by its label"
 expect_stdout_contains "closed: moved-away"
 export_to cases cases.csv

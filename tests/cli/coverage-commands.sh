@@ -71,31 +71,31 @@ expect_eq "a refused case command changed nothing" "" "$(case_field next_review)
 # a day that does not exist, or a review in the past, refused (65) with
 # one line saying why.  Now is 23/11/2026.
 for bad in 31/02/2027 29/02/2027 2026-02-30 12/31/2026 31/12/26 tomorrow; do
-	r case review "$case_id" --date "$bad"
+	r --as prac.north case review "$case_id" --date "$bad"
 	expect_status 65 "a review date that is no date: $bad"
 	expect_stderr_contains "'$bad' is not a date (DD/MM/YYYY or YYYY-MM-DD)"
 	expect_stderr_lines 1
 done
 expect_eq "next review after a refused date" "" "$(case_field next_review)"
-r case review "$case_id" --date 22/11/2026
+r --as prac.north case review "$case_id" --date 22/11/2026
 expect_status 65 "a review date in the past"
 expect_stderr_contains "22/11/2026 is in the past (today is 23/11/2026)"
 expect_stderr_lines 1
-r case review "$case_id" --date 2025-12-31
+r --as prac.north case review "$case_id" --date 2025-12-31
 expect_status 65 "an ISO review date in the past"
 expect_stderr_contains "31/12/2025 is in the past"
 expect_eq "next review after a date in the past" "" "$(case_field next_review)"
-r case review "$case_id" --date 31/12/2026
+r --as prac.north case review "$case_id" --date 31/12/2026
 expect_status 0 "a review date as the desk shows it"
 expect_stdout_contains "next review 2026-12-31"
 expect_eq "next review typed DD/MM/YYYY" 2026-12-31 "$(case_field next_review)"
-r case review "$case_id" --date 23/11/2026
+r --as prac.north case review "$case_id" --date 23/11/2026
 expect_status 0 "a review today"
 expect_eq "next review today" 2026-11-23 "$(case_field next_review)"
-r case review "$no_such_id" --date 2026-12-14
+r --as prac.north case review "$no_such_id" --date 2026-12-14
 expect_status 66 "review of an unknown case"
 expect_stderr_contains "no case $no_such_id"
-r case review "$case_id" --date 2026-12-14
+r --as prac.north case review "$case_id" --date 2026-12-14
 expect_status 0 "case review"
 expect_stderr_empty
 expect_eq "next review" 2026-12-14 "$(case_field next_review)"
@@ -113,23 +113,28 @@ expect_status 0 "case reallocate"
 expect_eq "allocated after reallocation" duty.north "$(case_field allocated_to)"
 
 # --- case close ------------------------------------------------------------------
-r case close "$case_id" --reason finished
+r --as duty.north case close "$case_id" --reason finished
 expect_status 65 "a closure reason not in data/codes.tsv"
 expect_stderr_contains "'finished' is not"
 expect_eq "closed_at after a refused close" "" "$(case_field closed_at)"
-r case close "$no_such_id" --reason needs-met
+r --as duty.north case close "$no_such_id" --reason needs-met
 expect_status 66 "close of an unknown case"
-r case close "$case_id" --reason "Needs met"
+# Issue 14: the allocated worker or a manager of the case's team closes it;
+# the worker it was reallocated away from may not.
+r --as prac.north case close "$case_id" --reason "Needs met"
+expect_status 77 "a close by a worker no longer allocated"
+expect_stderr_contains "only the allocated worker or a team manager of north-adults may close a case"
+r --as duty.north case close "$case_id" --reason "Needs met"
 expect_status 0 "case close (a code matched without regard to case and spacing)"
 expect_eq "closure reason" needs-met "$(case_field closure_reason)"
 expect_eq "closed_at" 2026-11-23T09:00:00Z "$(case_field closed_at)"
-r case review "$case_id" --date 2027-01-04
+r --as duty.north case review "$case_id" --date 2027-01-04
 expect_status 77 "review of a closed case"
 expect_stderr_contains "case $case_id is closed"
 expect_eq "next review of a closed case" 2026-12-14 "$(case_field next_review)"
 r case reallocate "$case_id" --to prac.north
 expect_status 77 "reallocation of a closed case"
-r case close "$case_id" --reason other
+r --as duty.north case close "$case_id" --reason other
 expect_status 77 "closing a closed case again"
 expect_eq "closure reason after a second close" needs-met "$(case_field closure_reason)"
 

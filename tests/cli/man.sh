@@ -197,6 +197,35 @@ while read -r name; do
 	fi
 done <"$tmp/settings"
 
+# --- the permission table, as caredesk(1) prints it and the binary holds it -
+# Every cell of the tables under ROLES AND PERMISSIONS (split by role so
+# each fits 80 columns) is the binary's own (`caredesk permissions`), and
+# every cell of the binary's is in the manual: "permission role scope"
+# triples from both, sorted and compared.
+if ! "$CAREDESK_BIN" --config "$tmp/empty.conf" permissions --format csv >"$tmp/perm.csv" 2>"$tmp/perm.err"; then
+	fail "caredesk permissions --format csv failed: $(cat "$tmp/perm.err")"
+fi
+# The description column is always quoted: drop it, then split on commas.
+sed -e '1s/,description,/,/' -e 's/,"[^"]*",/,/' "$tmp/perm.csv" | awk -F, '
+	NR == 1 { for (i = 2; i <= NF; i++) role[i] = $i; next }
+	{ for (i = 2; i <= NF; i++) print $1, role[i], $i }' | sort >"$tmp/perm.binary"
+awk -F '\t' '
+	/^\.Sh ROLES AND PERMISSIONS/ { in_section = 1; next }
+	/^\.Sh / { in_section = 0 }
+	!in_section { next }
+	/^\.TS/ { in_table = 1; row = 0; next }
+	/^\.TE/ { in_table = 0; next }
+	!in_table { next }
+	/\.$/ && row == 0 && NF == 1 { next }
+	row == 0 { for (i = 2; i <= NF; i++) role[i] = $i; row = 1; next }
+	{ for (i = 2; i <= NF; i++) print $1, role[i], $i }' "$page1" | sort >"$tmp/perm.manual"
+if [ ! -s "$tmp/perm.binary" ]; then
+	fail "caredesk permissions --format csv printed no table"
+elif ! diff -u "$tmp/perm.binary" "$tmp/perm.manual" >"$tmp/perm.diff"; then
+	fail "the permission tables of caredesk(1) differ from caredesk permissions (- binary, + manual):"
+	sed -n '3,$p' "$tmp/perm.diff" | grep '^[-+]'
+fi
+
 # --- lint and width (needs mandoc) ----------------------------------------
 skipped=0
 if [ -z "${MANDOC:-}" ] || [ "$MANDOC" = no ]; then

@@ -16,6 +16,7 @@ iso_utc='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$'
 
 make_replica north
 add_worker duty.north north-duty duty
+add_worker duty2.north north-duty duty
 add_worker prac.north north-adults practitioner
 
 # Now is Mon 23 Nov 2026 09:00 UTC (GMT).  Imported in an order that is not
@@ -218,6 +219,9 @@ expect_status 64 "allocate without --to"
 
 # A decision that closes the referral takes it out of the default list.
 r referral triage "$charlie" --priority green --decision nfa
+expect_status 65 "nfa without a reason"
+expect_stderr_contains "reason"
+r referral triage "$charlie" --priority green --decision nfa --reason "GP already arranging support"
 expect_status 0 "triage with a closing decision"
 r referral show "$charlie" --format json
 cp "$CD_OUT" "$T/show.json"
@@ -292,21 +296,30 @@ expect_eq "handover recommendation" "Ring GP at 10" "$(csv_lookup "$T/handover.c
 expect_eq "handover author" "$me" "$(csv_lookup "$T/handover.csv" id "$item" author)"
 expect_eq "not yet acknowledged" "" "$(csv_lookup "$T/handover.csv" id "$item" acknowledged_by)"
 
+# Only a member of the receiving team other than the author acknowledges,
+# with a read-back of at least 3 words and 10 characters (issue 14).
 r handover ack "$item" --readback "Will ring GP at 10"
+expect_status 77 "the author acknowledging their own item"
+r --as prac.north handover ack "$item" --readback "Will ring GP at 10"
+expect_status 77 "a worker of another team acknowledging"
+r --as duty.north handover ack "$item" --readback "Noted"
+expect_status 65 "a read-back of one word"
+r --as duty.north handover ack "$item" --readback "ok ok ok"
+expect_status 65 "a read-back of three words but under 10 characters"
+r --as duty.north handover ack "$item" --readback "Will ring GP at 10"
 expect_status 0 "handover ack"
-r handover ack "$item"
+r --as duty.north handover ack "$item" --readback "Will ring GP at 10"
 if [ "$CD_STATUS" = 0 ]; then
 	fail "$CD_CMD: a second acknowledgement by the same worker should be refused; exit 0"
 else
 	pass "double ack refused (exit $CD_STATUS)"
 fi
-r --as duty.north handover ack "$item" --readback "Noted"
+r --as duty2.north handover ack "$item" --readback "Noted, ringing the GP at ten"
 expect_status 0 "handover ack by a second worker"
 r handover list --format csv
 cp "$CD_OUT" "$T/handover.csv"
 acked=$(csv_lookup "$T/handover.csv" id "$item" acknowledged_by)
-expect_eq "acknowledged_by (each acknowledging worker once)" \
-	"$(printf '%s\n' "$me" duty.north | sort | tr '\n' ' ' | sed 's/ $//')" \
+expect_eq "acknowledged_by (each acknowledging worker once)" "duty.north duty2.north" \
 	"$(echo "$acked" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "acknowledged_by has two names (no duplicate ack)" 2 "$(echo "$acked" | wc -w | tr -d ' ')"
 

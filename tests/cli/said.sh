@@ -47,6 +47,10 @@ r worker add prac2.north --name "Prac Two" --team north-adults --role practition
 said "^caredesk: prac2.north may use"
 r worker add leaver.north --name "Leaver" --team north-adults --role practitioner
 said "^caredesk: leaver.north may use"
+# init made the invoking user an administrator only (no case access); the
+# rest of this test triages and allocates, so it takes practice roles too.
+r worker set "$(id -un)" --role duty,manager,admin
+said "^caredesk: $(id -un) changed; roles duty,manager,admin"
 
 # --- intake and the queue ----------------------------------------------------
 cat >"$T/in.csv" <<'EOF'
@@ -79,11 +83,11 @@ r --as duty.north handover ack "$item" --readback "Visit Bea today"
 said "^caredesk: handover item $item acknowledged by duty.north$"
 
 # --- the case ----------------------------------------------------------------
-r case review "$case_id" --date 2026-12-14
+r --as prac.north case review "$case_id" --date 2026-12-14
 said "^caredesk: case $case_id: next review 2026-12-14$"
 r case reallocate "$case_id" --to prac2.north --reason "Caseload balance"
 said "^caredesk: case $case_id reallocated to prac2.north$"
-r case close "$case_id" --reason needs-met
+r --as prac2.north case close "$case_id" --reason needs-met
 said "^caredesk: case $case_id closed: needs-met$"
 
 # --- a worker leaves -----------------------------------------------------------
