@@ -183,12 +183,16 @@ int handover_ack(struct replica *r, const char *item_id, const char *readback,
 #define DRAFT_FIELDS 6
 #define DRAFT_VALUE_MAX 4001
 
-/* Keep what the actor was typing in a form of this kind (replacing any
- * earlier draft of theirs), when the terminal goes away before saving. */
-int draft_save(struct replica *r, const char *kind, const char *const values[DRAFT_FIELDS],
-	       struct cd_error *err);
+/* Keep what the actor was typing in a form of this kind about this record
+ * (NULL or "": a form about no one record), replacing any earlier draft of
+ * theirs for the same, when the terminal goes away or the worker is
+ * disabled before saving.  Kept for the worker alone, on this host. */
+int draft_save(struct replica *r, const char *kind, const char *record_id,
+	       const char *const values[DRAFT_FIELDS], struct cd_error *err);
 
-/* Take the actor's draft of this kind back (and remove it); -1 if none. */
-int draft_take(struct replica *r, const char *kind, char values[DRAFT_FIELDS][DRAFT_VALUE_MAX]);
+/* Take the actor's draft of this kind about this record back (and remove
+ * it); -1 if none.  A draft is never offered on another record. */
+int draft_take(struct replica *r, const char *kind, const char *record_id,
+	       char values[DRAFT_FIELDS][DRAFT_VALUE_MAX]);
 
 #endif

@@ -110,6 +110,13 @@ int replica_set_actor(struct replica *r, const char *login, const char *as_login
  * other roles while their desk is open is held to the new row at once.
  * -1 when the worker no longer exists. */
 int replica_actor_refresh(struct replica *r, bool *active);
+/* Whether the acting worker, read again, may use permission `p` on some
+ * record (the desk hides a command for which they may not, and says why
+ * when its key is pressed).  0 when they may; else CD_EX_NOPERM with one
+ * line saying who may.  `p` is an enum permission (caredesk/permission.h). */
+int replica_may(struct replica *r, int p, struct cd_error *err);
+/* The acting worker is still active (read again from the replica). */
+bool replica_actor_active(struct replica *r);
 
 /* From here on, new people and referrals arrive from an intake feed
  * (import, generate): allowed to the roles that may import (administrators

@@ -163,6 +163,20 @@ int require_permission(struct replica *r, enum permission p, const struct perm_t
 	return cd_error_set(err, CD_EX_NOPERM, NULL, "%s", why);
 }
 
+int replica_may(struct replica *r, int p, struct cd_error *err)
+{
+	if (p < 0 || p >= PERM_COUNT)
+		return cd_error_set(err, CD_EX_SOFTWARE, NULL, "no such permission (%d)", p);
+	return require_permission(r, (enum permission)p, NULL, err);
+}
+
+bool replica_actor_active(struct replica *r)
+{
+	bool active = false;
+
+	return replica_actor_refresh(r, &active) == 0 && active;
+}
+
 int replica_begin_intake(struct replica *r, struct cd_error *err)
 {
 	if (require_permission(r, PERM_IMPORT, NULL, err))

@@ -105,6 +105,11 @@ struct command_info {
 };
 
 const struct command_info *command_info(enum command a);
+/* The permission (enum permission) a command needs, or -1 for none: the
+ * desk hides the command from a worker none of whose roles holds it, and
+ * says why when its key is pressed; the replica checks it again, against
+ * the record, when the change is made. */
+int command_permission(enum command a);
 int command_by_name(const char *name, enum command *out);
 
 #endif

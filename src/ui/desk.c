@@ -7,6 +7,7 @@
  * Idle, nothing is written but the minute clock.  The terminal going away
  * (SIGHUP, EOF or POLLHUP on stdin) ends the desk at once, without
  * spinning; SIGTERM and SIGINT restore the terminal and exit. */
+#include <ctype.h>
 #include <errno.h>
 #include <locale.h>
 #include <langinfo.h>
@@ -291,10 +292,35 @@ static int desk_command(struct ui *ui, enum command a)
 
 static int finish_command(struct ui *ui, int flags);
 
+/* A command that changes records, asked for by a worker whose roles hold
+ * its permission over no record at all: say who may instead of opening a
+ * form that could never be saved.  The worker is read again first, so a
+ * role given or taken away meanwhile counts at once. */
+static int refused_by_role(struct ui *ui, enum command a)
+{
+	int p = command_permission(a);
+	struct cd_error err;
+
+	if (p < 0)
+		return 0;
+	cd_error_clear(&err);
+	if (replica_may(ui->r, p, &err) == 0)
+		return 0;
+	if (ui_check_worker(ui, &err))
+		return RUN_HANDLED | RUN_QUIT;
+	err.msg[0] = (char)toupper((unsigned char)err.msg[0]);
+	ui_message(ui, "%s.", err.msg);
+	return RUN_HANDLED | RUN_REDRAW;
+}
+
 int desk_do(struct ui *ui, enum command a)
 {
 	struct screen *s = ui_top(ui);
-	int flags = global_command(ui, a);
+	int flags = refused_by_role(ui, a);
+
+	if (flags)
+		return finish_command(ui, flags);
+	flags = global_command(ui, a);
 
 	if (!flags)
 		flags = s->ops->command(s, a);
@@ -533,7 +559,8 @@ int desk_run(struct replica *r, const struct desk_options *opt)
 		  desk_clock_ms());
 	timing_open();
 	if (ui_push(&ui, &queue_screen, NULL) == 0 &&
-	    !run_loop(&ui, opt && opt->started_ms > 0 ? opt->started_ms : desk_clock_ms()))
+	    (!run_loop(&ui, opt && opt->started_ms > 0 ? opt->started_ms : desk_clock_ms()) ||
+	     ui.worker_gone))
 		keep_unsaved_work(&ui);
 	if (timing)
 		fclose(timing);
@@ -542,5 +569,11 @@ int desk_run(struct replica *r, const struct desk_options *opt)
 		ui_pop(&ui);
 	endwin();
 	delscreen(scr);
+	if (ui.worker_gone) {
+		fprintf(stderr, "caredesk: %s is no longer an active worker on this replica: the "
+			"desk closed; anything you were typing is kept as a draft for you\n",
+			r->actor.worker_login);
+		return CD_EX_NOPERM;
+	}
 	return 0;
 }

@@ -140,6 +140,45 @@ static void hint_key(const struct bindings *b, enum command a, bool typing, char
 	}
 }
 
+/* Where a message wider than the screen breaks: after the last space that
+ * leaves the first part within `cols` columns (0: no such space). */
+static size_t message_break(const char *msg, int cols, enum text_mode mode)
+{
+	char part[sizeof(((struct ui *)0)->message)];
+	size_t at = 0;
+
+	for (size_t i = 0; msg[i] && i < sizeof(part) - 1; i++) {
+		if (msg[i] != ' ')
+			continue;
+		memcpy(part, msg, i);
+		part[i] = '\0';
+		if (text_display_width(part, mode) > cols)
+			break;
+		at = i;
+	}
+	return at;
+}
+
+/* The message line.  A message wider than the screen (a refusal naming who
+ * may, an error with its field) is never cut: it wraps at a space onto the
+ * row above, over the list's last row until the next key clears it. */
+static void draw_message(struct ui *ui, WINDOW *w)
+{
+	attr_t attr = theme_attr(&ui->theme, STYLE_MESSAGE);
+	size_t at;
+	char first[sizeof(ui->message)];
+
+	if (text_display_width(ui->message, ui->mode) <= ui->cols ||
+	    !(at = message_break(ui->message, ui->cols, ui->mode)) || ui->rows < 6) {
+		draw_text(ui, w, ui->rows - 3, 0, ui->cols, ui->message, attr);
+		return;
+	}
+	memcpy(first, ui->message, at);
+	first[at] = '\0';
+	draw_text(ui, w, ui->rows - 4, 0, ui->cols, first, attr);
+	draw_text(ui, w, ui->rows - 3, 0, ui->cols, ui->message + at + 1, attr);
+}
+
 /* "Enter:Open t:Triage ... ?:Help q:Quit" from the command table, keys as
  * bound now.  When the line is too long, items go from the middle so
  * help and quit are always shown. */
@@ -152,7 +191,7 @@ void draw_hints(struct ui *ui, WINDOW *w, unsigned where, bool typing)
 		const struct command_info *info = command_info((enum command)a);
 		char key[16];
 
-		if (!info->hint || !(info->screens & where))
+		if (!info->hint || !(info->screens & where) || !ui_may_use(ui, (enum command)a))
 			continue;
 		hint_key(&ui->keys, (enum command)a, typing, key, sizeof(key));
 		if (!key[0])
@@ -177,7 +216,7 @@ void draw_hints(struct ui *ui, WINDOW *w, unsigned where, bool typing)
 		strcat(line, items[i]);
 	}
 	draw_text(ui, w, ui->rows - 2, 0, ui->cols, line, A_NORMAL);
-	draw_text(ui, w, ui->rows - 3, 0, ui->cols, ui->message, theme_attr(&ui->theme, STYLE_MESSAGE));
+	draw_message(ui, w);
 }
 
 /* "not configured", "09:12", "offline since 08:40, 5 waiting", with

@@ -160,6 +160,10 @@ static int save(struct screen *s)
 
 	cd_error_clear(&err);
 	if (f->save(s->ui, f, &err)) {
+		int gone = ui_check_worker(s->ui, &err);
+
+		if (gone)
+			return gone;
 		ui_message(s->ui, "Not saved: %s%s%s", err.field, err.field[0] ? ": " : "", err.msg);
 		return RUN_HANDLED | RUN_REDRAW;
 	}
@@ -276,7 +280,7 @@ static void form_keep_work(struct screen *s)
 		return;
 	for (int i = 0; i < f->count && i < DRAFT_FIELDS; i++)
 		values[i] = form_value(f, i);
-	draft_save(s->ui->r, f->draft_kind, values, &err);
+	draft_save(s->ui->r, f->draft_kind, f->record, values, &err);
 }
 
 /* Fill the form from the worker's draft of its kind, if there is one. */
@@ -287,7 +291,7 @@ static void restore_draft(struct ui *ui, struct form *f)
 	if (!f->draft_kind)
 		return;
 	values = cd_calloc(DRAFT_FIELDS, sizeof(*values));
-	if (draft_take(ui->r, f->draft_kind, values) == 0) {
+	if (draft_take(ui->r, f->draft_kind, f->record, values) == 0) {
 		for (int i = 0; i < f->count && i < DRAFT_FIELDS; i++) {
 			struct form_field *x = &f->fields[i];
 

@@ -11,12 +11,16 @@
 #include "caredesk/form_choices.h"
 #include "ui/form.h"
 
-static struct form *new_form(const char *title, const char *record)
+/* Every form keeps what was typed as a draft of its kind, for its record,
+ * if the terminal goes away or the worker is disabled before it is saved
+ * (draft_save); the kinds are those the draft table allows. */
+static struct form *new_form(const char *title, const char *draft_kind, const char *record)
 {
 	struct form *f = cd_calloc(1, sizeof(*f));
 
 	snprintf(f->title, sizeof(f->title), " %s", title);
 	snprintf(f->record, sizeof(f->record), "%s", record ? record : "");
+	f->draft_kind = draft_kind;
 	return f;
 }
 
@@ -50,7 +54,7 @@ static int save_triage(struct ui *ui, struct form *f, struct cd_error *err)
 
 int form_triage(struct ui *ui, const char *referral_id)
 {
-	struct form *f = new_form("Triage", referral_id);
+	struct form *f = new_form("Triage", "triage", referral_id);
 	struct form_field *x;
 	struct code_choice *codes;
 	struct cd_error err;
@@ -119,7 +123,7 @@ static int add_worker_choices(struct ui *ui, struct form *f, const char *record_
 /* The workers allocation_choices offers (form_choices.h). */
 int form_allocate(struct ui *ui, const char *referral_id)
 {
-	struct form *f = new_form("Allocate", referral_id);
+	struct form *f = new_form("Allocate", "allocate", referral_id);
 
 	if (add_worker_choices(ui, f, referral_id, allocation_choices)) {
 		form_discard(f);
@@ -147,7 +151,7 @@ int form_note(struct ui *ui, const char *person_id, const char *referral_id)
 {
 	static const char *const kinds[] = { "case-note", "contact", "visit", "phone-call",
 					     "meeting", "decision" };
-	struct form *f = new_form("Add a note", person_id);
+	struct form *f = new_form("Add a note", "note", person_id);
 	struct form_field *x = add_field(f, "Kind", FIELD_CHOICE);
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
@@ -172,7 +176,7 @@ static int save_amendment(struct ui *ui, struct form *f, struct cd_error *err)
  * its start). */
 int form_amend(struct ui *ui, const char *note_id)
 {
-	struct form *f = new_form("Amend the note (the original is kept)", note_id);
+	struct form *f = new_form("Amend the note (the original is kept)", "amend", note_id);
 	struct form_field *x = add_field(f, "Corrected", FIELD_TEXT);
 	char *text = cd_malloc(LINE_EDIT_BYTES + 1);
 	struct cd_error err;
@@ -199,7 +203,7 @@ static int save_review(struct ui *ui, struct form *f, struct cd_error *err)
 
 int form_review(struct ui *ui, const char *case_id)
 {
-	struct form *f = new_form("Next review", case_id);
+	struct form *f = new_form("Next review", "review", case_id);
 	struct form_field *x = add_field(f, "Review on", FIELD_TEXT);
 	struct civil_date d = date_add_days(local_from_instant(now_instant()).date, 28);
 	char day[ISO_DATE_LEN];
@@ -220,7 +224,7 @@ static int save_close(struct ui *ui, struct form *f, struct cd_error *err)
 
 int form_close_case(struct ui *ui, const char *case_id)
 {
-	struct form *f = new_form("Close the case", case_id);
+	struct form *f = new_form("Close the case", "close", case_id);
 	struct form_field *x = add_field(f, "Reason", FIELD_CHOICE);
 	struct code_choice *reasons = cd_calloc(CHOICES_MAX, sizeof(*reasons));
 	struct cd_error err;
@@ -246,7 +250,7 @@ static int save_reallocation(struct ui *ui, struct form *f, struct cd_error *err
 /* The workers reallocation_choices offers (form_choices.h). */
 int form_reallocate(struct ui *ui, const char *case_id)
 {
-	struct form *f = new_form("Reallocate the case", case_id);
+	struct form *f = new_form("Reallocate the case", "reallocate", case_id);
 
 	if (add_worker_choices(ui, f, case_id, reallocation_choices)) {
 		form_discard(f);
@@ -279,7 +283,7 @@ static int save_handover(struct ui *ui, struct form *f, struct cd_error *err)
  * whose record was opened last. */
 int form_handover(struct ui *ui)
 {
-	struct form *f = new_form("Handover for the next shift", NULL);
+	struct form *f = new_form("Handover for the next shift", "handover", NULL);
 	struct form_field *x = add_field(f, "Priority", FIELD_CHOICE);
 
 	form_add_choice(x, "red", "red");
@@ -307,7 +311,6 @@ int form_handover(struct ui *ui)
 	f->focus = HO_S;
 	f->save = save_handover;
 	f->saved_message = "Handover item written.";
-	f->draft_kind = "handover";
 	return form_push(ui, f);
 }
 
@@ -318,7 +321,7 @@ static int save_ack(struct ui *ui, struct form *f, struct cd_error *err)
 
 int form_acknowledge(struct ui *ui, const char *item_id)
 {
-	struct form *f = new_form("Acknowledge: read back what you will do", item_id);
+	struct form *f = new_form("Acknowledge: read back what you will do", "acknowledge", item_id);
 
 	add_field(f, "Read-back", FIELD_TEXT);
 	f->save = save_ack;

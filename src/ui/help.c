@@ -79,7 +79,9 @@ static void add_lines(struct ui *ui, struct help *h)
 		const struct command_info *info = command_info((enum command)a);
 		struct help_line *l = &h->lines[h->count];
 
-		if (!(info->screens & h->where))
+		/* a command none of the worker's roles may use is left out; its
+		 * key still says who may (desk_do) */
+		if (!(info->screens & h->where) || !ui_may_use(ui, (enum command)a))
 			continue;
 		snprintf(l->name, sizeof(l->name), "%s", info->name);
 		all_keys(ui, (enum command)a, h->typing, l->keys, sizeof(l->keys));

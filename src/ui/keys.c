@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "caredesk/permission.h"
 #include "ui/keys.h"
 
 static const struct command_info commands[CMD_COUNT] = {
@@ -18,6 +19,33 @@ static const struct command_info commands[CMD_COUNT] = {
 const struct command_info *command_info(enum command a)
 {
 	return &commands[(unsigned)a < CMD_COUNT ? a : CMD_NONE];
+}
+
+/* Commands that change a record, and what each needs.  A new command that
+ * changes data belongs here too: check_keys checks every entry's permission
+ * exists, and tests/ui/roles.sh drives the desk as a worker without it. */
+static const struct {
+	enum command command;
+	enum permission permission;
+} command_needs[] = {
+	{ CMD_TRIAGE, PERM_TRIAGE },
+	{ CMD_ALLOCATE, PERM_ALLOCATE },
+	{ CMD_NOTE, PERM_NOTE_ADD },
+	{ CMD_AMEND, PERM_NOTE_AMEND },
+	{ CMD_REVIEW, PERM_CASE_REVIEW },
+	{ CMD_CLOSE_CASE, PERM_CASE_CLOSE },
+	{ CMD_WRITE_HANDOVER, PERM_HANDOVER_ADD },
+	{ CMD_ACKNOWLEDGE, PERM_HANDOVER_ACK },
+	{ CMD_KEEP_KEPT, PERM_CONFLICT_RESOLVE },
+	{ CMD_KEEP_OTHER, PERM_CONFLICT_RESOLVE },
+};
+
+int command_permission(enum command a)
+{
+	for (size_t i = 0; i < sizeof(command_needs) / sizeof(command_needs[0]); i++)
+		if (command_needs[i].command == a)
+			return (int)command_needs[i].permission;
+	return -1;
 }
 
 int command_by_name(const char *name, enum command *out)

@@ -77,6 +77,9 @@ struct ui {
 	int cursor_y, cursor_x;
 	bool cursor_hidden;	/* cursor = "hidden" in caredesk.conf */
 	struct idle_lock lock;	/* drawn instead of the stack while locked */
+	/* The worker was disabled (or removed) while the desk was open: it
+	 * keeps what was typed as drafts, leaves and says why (desk_run). */
+	bool worker_gone;
 };
 
 /* A screen's bit in the command table's masks. */
@@ -101,6 +104,15 @@ void ui_pop(struct ui *ui);
  * top-level screens.  Returns RUN_* flags; RUN_HANDLED is set whenever the
  * command meant something there (check_screens relies on it). */
 int desk_do(struct ui *ui, enum command a);
+
+/* Whether the worker's roles hold the permission a command needs on some
+ * record (command_permission): the hint line and help leave out, and a
+ * key press explains, a command they may never use. */
+bool ui_may_use(const struct ui *ui, enum command a);
+/* An action was refused: if the reason is that the worker is no longer
+ * active, end the desk (RUN_QUIT, worker_gone) instead of going on; else
+ * 0.  Every form's save and every guarded command asks. */
+int ui_check_worker(struct ui *ui, const struct cd_error *err);
 
 /* Set the one-line message shown above the hint line. */
 void ui_message(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
