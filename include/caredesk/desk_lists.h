@@ -19,6 +19,7 @@ struct handover_row {
 	char acked[256];	/* who has acknowledged it, or "" */
 	char person[256];	/* who it is about, or "" */
 	bool mine;		/* the reader has acknowledged it */
+	char readbacks[1024];	/* "login: read-back; ..." in the order given, or "" */
 };
 
 /* The team's items nobody has acknowledged yet, oldest first, then those

@@ -30,7 +30,7 @@ static void usage(FILE *fp)
 	      "Without a command, caredesk opens the desk for the current Unix user.\n"
 	      "Commands (each takes --help):\n", fp);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(fp, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+		fprintf(fp, "  %-11s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\nSee caredesk(1) and caredesk.conf(5).\n", fp);
 }
 

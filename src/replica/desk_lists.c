@@ -12,7 +12,10 @@ static const char *const sql_handover =
 	"(SELECT group_concat(aw.login, ', ') FROM handover_ack a JOIN worker aw ON aw.id = a.worker_id "
 	" WHERE a.item_id = h.id), "
 	"(SELECT p.given_name || ' ' || p.family_name FROM person p WHERE p.id = h.person_id), "
-	"EXISTS (SELECT 1 FROM handover_ack a WHERE a.item_id = h.id AND a.worker_id = ?2) "
+	"EXISTS (SELECT 1 FROM handover_ack a WHERE a.item_id = h.id AND a.worker_id = ?2), "
+	"(SELECT group_concat(login || ': ' || readback, '; ') FROM (SELECT aw.login, a.readback "
+	" FROM handover_ack a JOIN worker aw ON aw.id = a.worker_id WHERE a.item_id = h.id "
+	" ORDER BY a.acked_at, aw.login)) "
 	"FROM handover_item h LEFT JOIN worker w ON w.id = h.author "
 	"WHERE h.team = ?1 AND (NOT EXISTS (SELECT 1 FROM handover_ack a WHERE a.item_id = h.id) "
 	"OR h.created_at >= ?3) AND " SQL_NOT_ARCHIVED("handover_item", "h.id") " "
@@ -30,6 +33,7 @@ static void read_handover(sqlite3_stmt *st, struct handover_row *row)
 	column_copy(st, 8, row->acked, sizeof(row->acked));
 	column_copy(st, 9, row->person, sizeof(row->person));
 	row->mine = sqlite3_column_int(st, 10) != 0;
+	column_copy(st, 11, row->readbacks, sizeof(row->readbacks));
 }
 
 int handover_rows(struct replica *r, const char *team, const char *worker_id, const char *since,

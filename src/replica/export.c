@@ -102,6 +102,11 @@ static const struct column_def handover_cols[] = {
 			     "handover_ack a JOIN worker aw ON aw.id = a.worker_id "
 			     "WHERE a.item_id = h.id ORDER BY a.acked_at, aw.login))", COL_TEXT, 0 },
 	{ "locality", "h.locality", COL_TEXT, 0 },
+	/* what each acknowledging worker read back, in the same order as
+	 * acknowledged_by, one line each */
+	{ "readbacks", "(SELECT group_concat(login || ': ' || readback, char(10)) FROM (SELECT "
+		       "aw.login, a.readback FROM handover_ack a JOIN worker aw ON aw.id = "
+		       "a.worker_id WHERE a.item_id = h.id ORDER BY a.acked_at, aw.login))", COL_TEXT, 0 },
 };
 
 static const struct column_def workers_cols[] = {

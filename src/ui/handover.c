@@ -152,18 +152,26 @@ static void draw_item(struct screen *s, WINDOW *w, int y, int rows, const void *
 	struct ui *ui = s->ui;
 	const struct handover_row *it = row;
 	static const char *const labels[] = { "S ", "B ", "A ", "R " };
-	char line[1024];
+	char line[1100];	/* "Read back by " and the read-backs */
 	int end = y + rows;
 
 	snprintf(line, sizeof(line), " %s priority, from %s%s%s; %s%s", it->priority, it->author,
 		 it->person[0] ? ", about " : "", it->person,
 		 it->acked[0] ? "acknowledged by " : "not yet acknowledged", it->acked);
 	draw_text(ui, w, y++, 0, ui->cols, line, priority_attr(ui, it->priority));
+	/* Each part keeps a row for every part after it: the read-back, when
+	 * there is one, is shown with the item it answers. */
+	int after = it->readbacks[0] ? 1 : 0;
+
 	for (int k = 0; k < 4 && y < end; k++) {
-		int max = end - y - (3 - k);
+		int max = end - y - (3 - k) - after;
 
 		draw_text(ui, w, y, 0, 2, labels[k], theme_attr(&ui->theme, STYLE_LABEL));
 		y += draw_wrapped(ui, w, y, 2, ui->cols - 2, it->sbar[k], max > 1 ? max : 1);
+	}
+	if (after && y < end) {
+		snprintf(line, sizeof(line), "Read back by %s", it->readbacks);
+		y += draw_wrapped(ui, w, y, 0, ui->cols, line, end - y);
 	}
 	while (y < end)
 		draw_text(ui, w, y++, 0, ui->cols, "", A_NORMAL);

@@ -322,6 +322,15 @@ acked=$(csv_lookup "$T/handover.csv" id "$item" acknowledged_by)
 expect_eq "acknowledged_by (each acknowledging worker once)" "duty.north duty2.north" \
 	"$(echo "$acked" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "acknowledged_by has two names (no duplicate ack)" 2 "$(echo "$acked" | wc -w | tr -d ' ')"
+if py 'rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+row = [r for r in rows if r["id"] == sys.argv[2]][0]
+want = "duty.north: Will ring GP at 10\nduty2.north: Noted, ringing the GP at ten"
+assert row["readbacks"] == want, "readbacks %r, expected %r" % (row["readbacks"], want)' \
+	"$T/handover.csv" "$item" 2>"$T/problem"; then
+	pass "handover list: each read-back with who gave it"
+else
+	fail "handover list: $(tail -n 1 "$T/problem")"
+fi
 
 r handover ack "$no_such_id"
 expect_status 66 "ack of an unknown handover item"

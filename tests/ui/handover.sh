@@ -61,6 +61,27 @@ wait_for "Handover item written."
 	"duty.north|Mr Hall discharged tonight|Check the carer arrived by 8pm|amber" ] ||
 	fail "the handover item was not saved as written"
 
+# The read-back is shown with the item it answers (issue 14).  Another of
+# the team acknowledges today's item from the command line; acknowledged
+# items sort after those waiting, so look for it from the end of the list.
+hall=$(q "SELECT id FROM handover_item WHERE situation = 'Mr Hall discharged tonight'")
+reader=$(q "SELECT login FROM worker WHERE team = 'north-duty' AND active AND login <> 'duty.north' AND (role LIKE '%duty%' OR role LIKE '%manager%') ORDER BY login LIMIT 1")
+"$CAREDESK_BIN" --replica "$REPLICA" --as "$reader" handover ack "$hall" \
+	--readback "Will ring the carer at 8pm" >/dev/null 2>"$T/ack.err" </dev/null ||
+	fail "$reader could not acknowledge the item: $(cat "$T/ack.err")"
+keys G
+i=0
+while ! screen | grep -q "Read back by $reader: Will ring the carer at 8pm" && [ $i -lt 12 ]; do
+	keys k
+	sleep 0.2
+	i=$((i + 1))
+done
+if ! screen | grep -q "Read back by $reader: Will ring the carer at 8pm"; then
+	fail "the read-back is not shown with the acknowledged item"
+	screen | sed 's/^/    | /'
+fi
+keys g
+
 # The connection drops while writing: the item comes back next time.
 keys w
 wait_for " Handover for the next shift"
@@ -99,7 +120,8 @@ for i in 1 2 3 4; do
 		--situation "Paging item $i" --background "b" --assessment "a" --recommendation "r" >/dev/null ||
 		fail "could not add handover item $i"
 done
-total=$(q "SELECT count(*) FROM handover_item h WHERE h.team = 'north-duty' AND NOT EXISTS (SELECT 1 FROM handover_ack a WHERE a.item_id = h.id)")
+# The list: items nobody has acknowledged, then today's (GMT: midnight UTC).
+total=$(q "SELECT count(*) FROM handover_item h WHERE h.team = 'north-duty' AND (NOT EXISTS (SELECT 1 FROM handover_ack a WHERE a.item_id = h.id) OR h.created_at >= '2026-11-23T00:00:00Z')")
 [ "$total" -ge 8 ] || fail "only $total handover items to page through"
 title() {
 	screen | sed -n 1p | sed 's/  */ /g'
