@@ -13,7 +13,7 @@
 #include "replica/lookup.h"
 
 struct conflict {
-	char tbl[64], row_id[UUID_STR_LEN + 8], field[64], status[16];
+	char tbl[64], row_id[UUID_STR_LEN + 8], field[64], status[16], locality[CODE_MAX];
 	char *kept, *other;	/* JSON values, owned */
 };
 
@@ -21,7 +21,7 @@ static int load_conflict(struct replica *r, const char *id, struct conflict *c,
 			 struct cd_error *err)
 {
 	sqlite3_stmt *st = replica_stmt(r, "SELECT tbl, row_id, field, status, kept_value, "
-					   "other_value FROM sync_conflict WHERE id = ?1");
+					   "other_value, locality FROM sync_conflict WHERE id = ?1");
 	int found;
 
 	memset(c, 0, sizeof(*c));
@@ -36,6 +36,7 @@ static int load_conflict(struct replica *r, const char *id, struct conflict *c,
 				    (const char *)sqlite3_column_text(st, 4));
 		c->other = cd_strdup(sqlite3_column_type(st, 5) == SQLITE_NULL ? "null" :
 				     (const char *)sqlite3_column_text(st, 5));
+		column_copy(st, 6, c->locality, sizeof(c->locality));
 	}
 	sqlite3_reset(st);
 	return found ? 0 : cd_error_set(err, CD_EX_NOINPUT, "conflict", "no conflict %s", id);
@@ -110,15 +111,19 @@ static int resolve(struct replica *r, const char *id, const struct conflict *c,
 int conflict_resolve(struct replica *r, const char *id, const char *keep, struct cd_error *err)
 {
 	struct conflict c;
+	struct perm_target where = { 0 };
 	int rc;
 
 	if (strcmp(keep, "kept") != 0 && strcmp(keep, "other") != 0)
 		return cd_error_set(err, CD_EX_USAGE, "keep", "say kept (central's value) or other");
-	if (require_permission(r, PERM_CONFLICT_RESOLVE, NULL, err))
+	/* Whether the worker may resolve any conflict, then this one: it is in
+	 * the locality of the record it is about. */
+	if (require_permission(r, PERM_CONFLICT_RESOLVE, NULL, err) || load_conflict(r, id, &c, err))
 		return -1;
-	if (load_conflict(r, id, &c, err))
-		return -1;
-	if (strcmp(c.status, "open") != 0)
+	where.locality = c.locality;
+	if (require_permission(r, PERM_CONFLICT_RESOLVE, &where, err))
+		rc = -1;
+	else if (strcmp(c.status, "open") != 0)
 		rc = cd_error_set(err, CD_EX_DATAERR, "conflict", "conflict %s is already resolved", id);
 	else
 		rc = resolve(r, id, &c, keep, err);

@@ -51,11 +51,17 @@ static int check_link(struct replica *r, const char *sql, const char *id, const 
 int handover_add(struct replica *r, const struct handover_input *in, char id_out[UUID_STR_LEN],
 		 struct cd_error *err)
 {
-	char id[UUID_STR_LEN], now[ISO_INSTANT_LEN];
+	char id[UUID_STR_LEN], now[ISO_INSTANT_LEN], locality[CODE_MAX];
+	struct perm_target where = { 0 };
 	enum priority p;
 	sqlite3_stmt *st;
 
-	if (require_permission(r, PERM_HANDOVER_ADD, NULL, err) || sbar_validate(&in->sbar, err))
+	/* The item is in the locality of the person (or case) it is about;
+	 * one about neither is in the author's own. */
+	if (lookup_person_locality(r, in->person_id, locality) == 0 ||
+	    lookup_case_locality(r, in->case_id, locality) == 0)
+		where.locality = locality;
+	if (require_permission(r, PERM_HANDOVER_ADD, &where, err) || sbar_validate(&in->sbar, err))
 		return -1;
 	if (!in->priority || priority_parse(in->priority, &p))
 		return cd_error_set(err, CD_EX_DATAERR, "priority", "'%s' is not red, amber or green",
