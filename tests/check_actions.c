@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "caredesk/actions.h"
+#include "caredesk/form_choices.h"
 #include "caredesk/audit.h"
 #include "caredesk/datadir.h"
 #include "caredesk/datetime.h"
@@ -1133,6 +1134,38 @@ START_TEST(test_triage_unlawful_decision)
 }
 END_TEST
 
+static bool offers(const struct code_choice *c, int n, const char *code)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(c[i].code, code) == 0)
+			return true;
+	return false;
+}
+
+/* The desk's triage form offers only the decisions lawful for the
+ * referral's age group (and those for either), so none it offers is
+ * refused on save. */
+START_TEST(test_decision_choices_by_age)
+{
+	struct code_choice c[64];
+	char child[UUID_STR_LEN], child_referral[UUID_STR_LEN];
+	int n;
+
+	as("duty1");
+	tl_person(R, "Young", "Sam", "2014-06-01", child);
+	tl_referral(R, child, "2026-12-30T10:00:00Z", child_referral);
+	n = decision_choices(R, child_referral, c, 64, &err);
+	ck_assert_int_gt(n, 0);
+	ck_assert(offers(c, n, "s17") && offers(c, n, "s47") && offers(c, n, "nfa"));
+	ck_assert(!offers(c, n, "s42-enquiry") && !offers(c, n, "assessment"));
+	n = decision_choices(R, referral_id, c, 64, &err);
+	ck_assert(offers(c, n, "s42-enquiry") && offers(c, n, "assessment") && offers(c, n, "nfa"));
+	ck_assert(!offers(c, n, "s17") && !offers(c, n, "s47"));
+	n = decision_choices(R, NULL, c, 64, &err);
+	ck_assert(offers(c, n, "s17") && offers(c, n, "s42-enquiry"));
+}
+END_TEST
+
 /* A decision that closes ends the referral, from any open status. */
 static const struct {
 	const char *from, *decision, *code;
@@ -2214,6 +2247,7 @@ static Suite *actions_suite(bool forking)
 	tcase_add_test(tc, test_triage_priority);
 	tcase_add_test(tc, test_triage_decision);
 	tcase_add_test(tc, test_triage_unlawful_decision);
+	tcase_add_test(tc, test_decision_choices_by_age);
 	tcase_add_loop_test(tc, test_triage_closing_decision, 0, N_CASES(closing_cases));
 	tcase_add_loop_test(tc, test_triage_refused, 0, N_CASES(triage_bad));
 	tcase_add_loop_test(tc, test_triage_and_allocate_roles, 0, N_CASES(role_cases));

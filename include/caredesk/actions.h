@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 
+#include "caredesk/datetime.h"
 #include "caredesk/replica.h"
 #include "caredesk/sbar.h"
 
@@ -111,6 +112,11 @@ struct referral_input {
 };
 int referral_receive(struct replica *r, const struct referral_input *in,
 		     char id_out[UUID_STR_LEN], struct cd_error *err);
+
+/* The person's age group on the day the referral was received, which
+ * decides the lawful decisions (DESIGN 5); -1 if the referral or the
+ * dates cannot be read. */
+int referral_age_group(struct replica *r, const char *referral_id, enum age_group *out);
 
 /* Set priority (required) and, optionally, the decision and its reason.  A
  * decision that closes (data/codes.tsv) closes the referral. */

@@ -29,8 +29,11 @@ struct worker_choice {
 	int open_cases;
 };
 
-/* Decision codes, those that close the referral last. */
-int decision_choices(struct replica *r, struct code_choice *out, int max, struct cd_error *err);
+/* The decision codes lawful for this referral (by the person's age group
+ * on the day it was received; all of them when that cannot be read),
+ * those that close the referral last. */
+int decision_choices(struct replica *r, const char *referral_id, struct code_choice *out, int max,
+		     struct cd_error *err);
 /* Closure reasons, "other" last. */
 int closure_reason_choices(struct replica *r, struct code_choice *out, int max,
 			   struct cd_error *err);

@@ -67,11 +67,18 @@ fail:
  * a worker of another locality would never see it after sync.  Moving a
  * case there is a transfer (issue 17), not an allocation.  Borough-wide
  * teams work in every locality. */
-int allocation_stays_local(struct replica *r, const struct worker_row *w, const char *locality,
-			   struct cd_error *err)
+int may_hold_case(struct replica *r, const struct worker_row *w, const char *locality,
+		  struct cd_error *err)
 {
 	struct team_row t;
+	role_set roles = 0;
+	char bad[32];
 
+	/* An administrator or auditor alone could neither see nor close it. */
+	if (roles_parse(w->roles, &roles, bad, sizeof(bad)) || !(roles & PRACTICE_ROLES))
+		return cd_error_set(err, CD_EX_DATAERR, "to",
+				    "%s holds no practice role (%s): allocate to a worker who does "
+				    "case work", w->login, w->roles);
 	if (lookup_team(r, w->team, &t) || strcmp(t.locality, "borough") == 0 ||
 	    strcmp(t.locality, locality) == 0)
 		return 0;
@@ -105,7 +112,7 @@ int case_allocate_unchecked(struct replica *r, const char *case_id, const char *
 		return cd_error_set(err, CD_EX_DATAERR, "to", "'%s' is not an active worker",
 				    worker_login ? worker_login : "");
 	if (lookup_case_locality(r, case_id, locality) ||
-	    allocation_stays_local(r, &w, locality, err))
+	    may_hold_case(r, &w, locality, err))
 		return -1;
 	if (txn_begin(r, "case.allocate", err))
 		return -1;

@@ -1,24 +1,32 @@
 /* The desk's form choices (see form_choices.h). */
+#include "caredesk/actions.h"
 #include "caredesk/form_choices.h"
 #include "replica/internal.h"
 
 static const char *const sql_decisions =
-	"SELECT code, label, closes FROM decision_code ORDER BY closes, code LIMIT ?2";
+	"SELECT code, label, closes FROM decision_code WHERE ?1 IS NULL OR age_group = 'any' "
+	"OR age_group = ?1 ORDER BY closes, code LIMIT ?2";
 static const char *const sql_closure_reasons =
 	"SELECT code, label, 0 FROM closure_reason_code ORDER BY code = 'other', code LIMIT ?2";
 #define WORKER_SELECT(cases) \
 	"SELECT w.login, w.name, w.team, (SELECT count(*) FROM care_case " cases \
 	" WHERE " cases ".allocated_to = w.id AND " cases ".closed_at IS NULL) AS open_cases "
+/* Workers who do case work: a practice role (PRACTICE_ROLES, caredesk/
+ * permission.h); may_hold_case refuses the others, so they are not offered. */
+#define DOES_CASE_WORK \
+	"(instr(',' || w.role || ',', ',practitioner,') OR instr(',' || w.role || ',', ',duty,') " \
+	"OR instr(',' || w.role || ',', ',mash,') OR instr(',' || w.role || ',', ',manager,') " \
+	"OR instr(',' || w.role || ',', ',pa,')) "
 static const char *const sql_allocation =
 	WORKER_SELECT("c")
 	"FROM referral f JOIN person p ON p.id = f.person_id "
 	"JOIN worker w ON w.active = 1 JOIN team t ON t.code = w.team "
-	"WHERE f.id = ?1 AND (t.locality = p.locality OR w.team = f.team) "
+	"WHERE f.id = ?1 AND (t.locality = p.locality OR w.team = f.team) AND " DOES_CASE_WORK
 	"ORDER BY w.team, open_cases, w.login LIMIT ?2";
 static const char *const sql_reallocation =
 	WORKER_SELECT("o")
 	"FROM care_case c JOIN worker w ON w.active = 1 JOIN team t ON t.code = w.team "
-	"WHERE c.id = ?1 AND (w.team = c.team OR t.locality = c.locality) "
+	"WHERE c.id = ?1 AND (w.team = c.team OR t.locality = c.locality) AND " DOES_CASE_WORK
 	"AND w.id IS NOT c.allocated_to ORDER BY w.team <> c.team, w.team, open_cases, w.login "
 	"LIMIT ?2";
 static const char *const sql_note_text = "SELECT body FROM note WHERE id = ?1";
@@ -45,12 +53,17 @@ static void read_worker(sqlite3_stmt *st, void *row)
 	w->open_cases = sqlite3_column_int(st, 3);
 }
 
-int decision_choices(struct replica *r, struct code_choice *out, int max, struct cd_error *err)
+int decision_choices(struct replica *r, const char *referral_id, struct code_choice *out, int max,
+		     struct cd_error *err)
 {
 	static const struct rows_about q = { sql_decisions, "the decision codes", sizeof(*out),
 					     read_code };
+	enum age_group g;
+	const char *group = NULL;
 
-	return read_rows_about(r, &q, NULL, out, max, err);
+	if (referral_age_group(r, referral_id, &g) == 0)
+		group = g == AGE_GROUP_CHILD ? "child" : "adult";
+	return read_rows_about(r, &q, group, out, max, err);
 }
 
 int closure_reason_choices(struct replica *r, struct code_choice *out, int max,

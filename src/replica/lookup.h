@@ -67,8 +67,9 @@ int scope_of_person(struct replica *r, const char *id, struct record_scope *out)
  * allowed (a referral's allocation, a leaver's reassignment). */
 int case_allocate_unchecked(struct replica *r, const char *case_id, const char *worker_login,
 			    const char *reason, struct cd_error *err);
-/* CD_EX_DATAERR unless a worker of w's team may hold a case of `locality`. */
-int allocation_stays_local(struct replica *r, const struct worker_row *w, const char *locality,
-			   struct cd_error *err);
+/* CD_EX_DATAERR unless w may hold a case of `locality`: they do case work
+ * (a practice role) in that locality or a borough-wide team. */
+int may_hold_case(struct replica *r, const struct worker_row *w, const char *locality,
+		  struct cd_error *err);
 
 #endif

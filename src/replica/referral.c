@@ -200,6 +200,25 @@ int referral_receive(struct replica *r, const struct referral_input *in,
 /* A decision must fit the person's age group on the day the referral was
  * received (a child is under 18: s47 is for children, s42 for adults), and
  * some decisions must say why. */
+int referral_age_group(struct replica *r, const char *referral_id, enum age_group *out)
+{
+	sqlite3_stmt *st = replica_stmt(r,
+		"SELECT p.date_of_birth, f.received_at FROM referral f JOIN person p "
+		"ON p.id = f.person_id WHERE f.id = ?1");
+	struct civil_date dob;
+	int64_t received = 0;
+	int found;
+
+	bind_text(st, 1, referral_id ? referral_id : "");
+	found = sqlite3_step(st) == SQLITE_ROW &&
+		date_parse(column_text(st, 0), &dob) == 0 &&
+		instant_parse(column_text(st, 1), &received) == 0;
+	sqlite3_reset(st);
+	if (found)
+		*out = age_group_on(dob, local_from_instant(received).date);
+	return found ? 0 : -1;
+}
+
 static int decision_lawful(struct replica *r, const char *referral_id, const char *code,
 			   const char *reason, struct cd_error *err)
 {
@@ -326,7 +345,7 @@ int referral_allocate(struct replica *r, const char *referral_id, const char *wo
 	if (!worker_login || lookup_worker(r, worker_login, &w) || !w.active)
 		return cd_error_set(err, CD_EX_DATAERR, "to", "'%s' is not an active worker",
 				    worker_login ? worker_login : "");
-	if (allocation_stays_local(r, &w, scope.locality, err))
+	if (may_hold_case(r, &w, scope.locality, err))
 		return -1;
 	if (txn_begin(r, "referral.allocate", err))
 		return -1;

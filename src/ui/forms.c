@@ -69,7 +69,7 @@ int form_triage(struct ui *ui, const char *referral_id)
 	form_add_choice(x, "(not yet decided)", "");
 	codes = cd_calloc(CHOICES_MAX, sizeof(*codes));
 	cd_error_clear(&err);
-	n = decision_choices(ui->r, codes, CHOICES_MAX, &err);
+	n = decision_choices(ui->r, referral_id, codes, CHOICES_MAX, &err);
 	for (int i = 0; i < n; i++) {
 		char shown[224];
 

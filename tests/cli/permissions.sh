@@ -525,11 +525,15 @@ close_try() {
 		fail "$CELL: $1's case close was refused and case $3 is closed ($_closed)"
 	fi
 }
-# The case a cell is tried on: the role's own (own, -) or a keeper's.
+# The case a cell is tried on: the role's own (own, -) or a keeper's.  A
+# role without case work (admin, auditor) holds no case (may_hold_case
+# refuses the allocation): for its "-" it is tried on a keeper's case of
+# its team, the nearest record it could reach.
 case_for_cell() {
 	RT=$(owner_team "$1" "$2")
-	case $2 in
-	own | -) role_worker "$1" "$RT" ;;
+	case $1:$2 in
+	admin:* | auditor:*) keeper "$RT" ;;
+	*:own | *:-) role_worker "$1" "$RT" ;;
 	*) keeper "$RT" ;;
 	esac
 	make_case "$W"

@@ -214,6 +214,11 @@ expect_eq "Alpha still triaged after the refused allocation" triaged \
 	"$(csv_lookup "$T/refs.csv" id "$alpha" status)"
 r referral allocate "$no_such_id" --to prac.north
 expect_status 66 "allocate an unknown id"
+# A worker without a practice role could neither see nor close the case.
+add_worker it.north north-duty admin
+r referral allocate "$alpha" --to it.north
+expect_status 65 "allocate to an administrator without a practice role"
+expect_stderr_contains "it.north holds no practice role (admin)"
 r referral allocate "$alpha"
 expect_status 64 "allocate without --to"
 

@@ -129,7 +129,7 @@ sync_ok north
 sync_ok borough
 case_id=$(q "$T/north.db" "SELECT case_id FROM referral WHERE id = '$bravo'")
 [ -n "$case_id" ] || fail "the allocation made no case"
-cd_on "$T/north.db" case review "$case_id" --date 2026-12-14 || fail "review: $(cat "$T/err")"
+cd_on "$T/north.db" --as prac.north case review "$case_id" --date 2026-12-14 || fail "review: $(cat "$T/err")"
 cd_on "$T/borough.db" case reallocate "$case_id" --to prac2.north --reason "Cover" ||
 	fail "reallocate: $(cat "$T/err")"
 remember_waiting north
@@ -143,8 +143,8 @@ sync_ok north
 	fail "no change to the case was answered merged"
 [ "$(cq "SELECT count(*) FROM sync_conflict WHERE row_id = '$case_id'")" = 0 ] ||
 	fail "different fields made a conflict"
-cd_on "$T/north.db" case close "$case_id" --reason needs-met || fail "close: $(cat "$T/err")"
-cd_on "$T/borough.db" case review "$case_id" --date 2027-01-04 || fail "review: $(cat "$T/err")"
+cd_on "$T/north.db" --as prac2.north case close "$case_id" --reason needs-met || fail "close: $(cat "$T/err")"
+cd_on "$T/borough.db" --as prac2.north case review "$case_id" --date 2027-01-04 || fail "review: $(cat "$T/err")"
 remember_waiting north
 remember_waiting borough
 sync_ok north
@@ -174,7 +174,8 @@ cd_on "$T/north.db" referral triage "$charlie" --priority amber || fail "triage:
 remember_waiting north
 sync_ok north
 sync_ok borough
-cd_on "$T/north.db" referral triage "$charlie" --priority amber --decision nfa ||
+cd_on "$T/north.db" referral triage "$charlie" --priority amber --decision nfa \
+	--reason "Support already in place from the GP" ||
 	fail "closing triage: $(cat "$T/err")"
 cd_on "$T/borough.db" referral triage "$charlie" --priority red || fail "borough triage: $(cat "$T/err")"
 [ "$(q "$T/borough.db" "SELECT count(*) FROM outbox WHERE row_id = '$charlie' AND changes LIKE '%status%'")" = 0 ] ||

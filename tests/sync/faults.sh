@@ -21,10 +21,6 @@ esac
 echo "fault seed: $SEED (replay with FAULT_SEED=$SEED)"
 sync_setup
 new_replica north north
-# init registers the invoking user as an administrator only; the rounds
-# import referrals and write notes, which takes a practice role.
-cd_on "$T/north.db" worker set "$(id -un)" --role duty,admin ||
-	die "cannot give the test user a practice role: $(cat "$T/err")"
 sync_ok north
 
 # random SECTION ROUND MAX: a number from 1 to MAX, the same for the same

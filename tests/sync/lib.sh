@@ -176,10 +176,26 @@ cd_on() {
 	"$CAREDESK_BIN" --replica "$_r" "$@" >"$T/out" 2>"$T/err" </dev/null
 }
 
-# new_replica NAME LOCALITY: $T/NAME.db, syncing with the central.
+# practice_roles NAME: the invoking user, whom init registers as an
+# administrator only (no case work), also holds practice roles, MASH among
+# them so that one Unix user may triage and write notes on every
+# locality's replica, as these tests do.  The worker row syncs like any
+# other: once one replica has given the roles, the others pull them.
+practice_roles() {
+	cd_on "$T/$1.db" worker list --format csv || die "worker list on $1: $(cat "$T/err")"
+	if ! grep -q "^[^,]*,$(id -un),.*duty,mash,manager,admin" "$T/out"; then
+		cd_on "$T/$1.db" worker set "$(id -un)" --role duty,mash,manager,admin ||
+			die "cannot give the test user practice roles on $1: $(cat "$T/err")"
+	fi
+}
+
+# new_replica NAME LOCALITY: $T/NAME.db, syncing with the central; the
+# test user's roles are given and synced before anything else waits.
 new_replica() {
 	cd_on "$T/$1.db" init --locality "$2" --central "$CENTRAL_URI" ||
 		die "cannot make replica $1: $(cat "$T/err")"
+	practice_roles "$1"
+	sync "$1" || die "cannot sync the test user's roles from $1: $(cat "$T/sync.err")"
 }
 
 # unsynced_replica NAME LOCALITY: $T/NAME.db made standalone, then
@@ -187,6 +203,7 @@ new_replica() {
 # sync (as an existing replica joining a central does).
 unsynced_replica() {
 	cd_on "$T/$1.db" init --locality "$2" || die "cannot make replica $1: $(cat "$T/err")"
+	practice_roles "$1"
 	cd_on "$T/$1.db" sync central "$CENTRAL_URI" || die "cannot point $1 at central: $(cat "$T/err")"
 }
 

@@ -41,8 +41,16 @@ wait_for "Chronology, newest first"
 keys t
 wait_for " Triage"
 keys Left Tab
-keys Space Space Space Space Space
+# The decisions offered are those lawful for a child (the person's age
+# on the day of the referral): step through them to s17.
+i=0
+while ! screen | grep -q "s17: Child in need" && [ $i -lt 15 ]; do
+	keys Space
+	sleep 0.1
+	i=$((i + 1))
+done
 wait_for "s17: Child in need"
+screen | grep -Eq "assessment: |s42-enquiry" && fail "an adults' decision is offered for a child"
 keys Tab
 keys -l "Seen at school; quiet at home"
 keys Enter
