@@ -1348,6 +1348,11 @@ static const struct {
 	{ "triaged", TL_ADMIN, NULL, CD_EX_DATAERR, "to" },
 	{ "triaged", TL_ADMIN, "gone1", CD_EX_DATAERR, "to" },
 	{ "triaged", "prac1", "prac2", CD_EX_NOPERM, "" },
+	/* Issue 14, defect 5: a north case given to a south worker would
+	 * never reach the south replica: refused, with the transfer named. */
+	{ "triaged", TL_ADMIN, "south1", CD_EX_DATAERR, "to" },
+	/* nor to a worker who does no case work (could not see or close it) */
+	{ "triaged", TL_ADMIN, "itonly", CD_EX_DATAERR, "to" },
 };
 
 START_TEST(test_allocate_refused)
@@ -1355,6 +1360,8 @@ START_TEST(test_allocate_refused)
 	const char *id = referral_id;
 
 	disabled_worker("gone1");
+	tl_worker(R, "south1", "south-adults", "practitioner", NULL);
+	tl_worker(R, "itonly", "north-duty", "admin", NULL);
 	if (strcmp(allocate_bad[_i].state, "unknown") == 0)
 		id = UNKNOWN_ID;
 	else
@@ -1364,6 +1371,10 @@ START_TEST(test_allocate_refused)
 	ASSERT_REFUSED(referral_allocate(R, id, allocate_bad[_i].to, &err), allocate_bad[_i].code,
 		       allocate_bad[_i].field);
 	tl_assert_unchanged(R, &before);
+	if (allocate_bad[_i].to && strcmp(allocate_bad[_i].to, "south1") == 0)
+		ck_assert_msg(strstr(err.msg, "transfer it to a south team"), "%s", err.msg);
+	if (allocate_bad[_i].to && strcmp(allocate_bad[_i].to, "itonly") == 0)
+		ck_assert_msg(strstr(err.msg, "holds no practice role"), "%s", err.msg);
 }
 END_TEST
 

@@ -303,6 +303,38 @@ START_TEST(test_from_version)
 END_TEST
 
 /* Migrating in steps gives the same schema as migrating at once. */
+/* Issue 14, defect 7: a referral whose case had closed stayed
+ * "allocated" for ever.  Migration 8 closes it, as a change that syncs. */
+START_TEST(test_outcomes_close_referrals_of_closed_cases)
+{
+	struct cd_error err;
+	sqlite3 *db = open_raw();
+	char value[256];
+
+	cd_error_clear(&err);
+	ck_assert_msg(replica_migrate(db, 7, &err) == 0, "to 7: %s", err.msg);
+	insert_old_rows(db, 7);
+	tl_exec(db, "BEGIN");
+	tl_exec(db, "INSERT INTO txn_context (id, txn_id, worker, action, schema_version, at) "
+		"VALUES (1, 'old-close', 'old.admin', 'case.close', 7, '" T0 "')");
+	tl_exec(db, "UPDATE care_case SET closed_at = '" T0 "', closure_reason = 'needs-met', "
+		"version = version + 1 WHERE id = 'c-1'");
+	tl_exec(db, "DELETE FROM txn_context");
+	tl_exec(db, "COMMIT");
+	tl_text(db, value, sizeof(value), "SELECT status FROM referral WHERE id = 'r-1'", NULL);
+	ck_assert_str_eq(value, "allocated");
+
+	ck_assert_msg(replica_migrate(db, 8, &err) == 0, "7 -> 8: %s", err.msg);
+	tl_text(db, value, sizeof(value), "SELECT status || '|' || version FROM referral "
+		"WHERE id = 'r-1'", NULL);
+	ck_assert_str_eq(value, "closed|4");
+	ck_assert_int_eq(tl_int(db, "SELECT count(*) FROM outbox WHERE tbl = 'referral' AND "
+				"row_id = 'r-1' AND op = 'update' AND json_extract(changes, "
+				"'$.status[1]') = 'closed'", NULL), 1);
+	sqlite3_close(db);
+}
+END_TEST
+
 START_TEST(test_stepwise_equals_direct)
 {
 	const int latest = replica_schema_version();
@@ -491,6 +523,7 @@ static Suite *migrate_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_from_version, 0, replica_schema_version());
 	tcase_add_test(tc, test_stepwise_equals_direct);
+	tcase_add_test(tc, test_outcomes_close_referrals_of_closed_cases);
 	tcase_add_test(tc, test_partial_target);
 	tcase_add_test(tc, test_two_connections_sequential);
 	tcase_add_test(tc, test_two_connections_racing);
