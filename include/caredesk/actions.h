@@ -68,6 +68,15 @@ int worker_disable(struct replica *r, const char *login, const struct reassignme
 int worker_ensure_admin(struct replica *r, const char *login, const char *team,
 			const char *roles, struct cd_error *err);
 
+/* Recovery of a replica with no active administrator (caredesk(1)
+ * RECOVERY): make `in->login` an active administrator, keeping a known
+ * worker's name, team and roles (in->name and in->team, when given, win);
+ * a new login needs both.  Audited as worker.recover with `unix_user` as
+ * the actor.  The caller checks that the user is root on the host;
+ * refused (65) while any administrator is active. */
+int worker_recover(struct replica *r, const char *unix_user, const struct worker_input *in,
+		   struct cd_error *err);
+
 /* --- people ------------------------------------------------------------ */
 struct person_input {
 	const char *nhs_number;		/* NULL or "" when not yet traced; any 3 3 4 spacing */

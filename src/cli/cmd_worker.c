@@ -3,9 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "caredesk/actions.h"
+#include "caredesk/ids.h"
 #include "caredesk/query.h"
 #include "cli/commands.h"
+#include "cli/identity.h"
 
 enum { W_NAME, W_TEAM, W_ROLE };
 static const struct opt_spec add_opts[] = {
@@ -108,17 +112,59 @@ static int list_run(struct app *app, const struct args *a)
 	return app_list(app, a, "workers");
 }
 
+enum { R_NAME, R_TEAM };
+static const struct opt_spec recover_opts[] = {
+	[R_NAME] = { "name", "NAME", "their full name (a login not yet a worker)", 0, 0 },
+	[R_TEAM] = { "team", "TEAM", "their team (a login not yet a worker)", 0, 0 },
+	{ NULL, NULL, NULL, 0, 0 },
+};
+
+/* Root on the host, and only while no administrator is active: the
+ * replica's file is root's to read and write anyway, so this gives no
+ * power root lacks, and it leaves an audit event where editing the file
+ * by hand would leave none. */
+static int recover_run(struct app *app, const struct args *a)
+{
+	struct worker_input in = { .login = a->operand[0], .name = a->value[R_NAME],
+				   .team = a->value[R_TEAM] };
+	char user[LOGIN_MAX];
+	struct replica *r;
+	struct cd_error err;
+	int rc;
+
+	cd_error_clear(&err);
+	if (getuid() != 0)
+		return app_fail(&(struct cd_error){ .code = CD_EX_NOPERM,
+			.msg = "worker recover is for root on this host (run it with sudo): it "
+			       "makes an administrator when a replica has none" });
+	if (identity_login(user, sizeof(user), &err))
+		return app_fail(&err);
+	rc = app_open_anonymous(app, app_replica_path(app), REPLICA_OPEN_EXISTING, &r);
+	if (rc)
+		return rc;
+	if (worker_recover(r, user, &in, &err))
+		rc = app_fail(&err);
+	else
+		printf("caredesk: %s is an administrator of this replica again (recovered by %s)\n",
+		       in.login, user);
+	replica_close(&r);
+	return rc;
+}
+
 static const struct verb_spec verbs[] = {
 	{ "add", "LOGIN", 1, add_opts, "let a Unix login use this replica", add_run },
 	{ "set", "LOGIN", 1, set_opts, "change a worker's roles or team", set_run },
 	{ "list", NULL, 0, app_list_opts, "the workers of this replica", list_run },
 	{ "disable", "LOGIN", 1, disable_opts, "stop a leaver using it", disable_run },
+	{ "recover", "LOGIN", 1, recover_opts, "root only: an administrator for a replica "
+	  "that has none", recover_run },
 };
 
 const struct command_spec cmd_worker_spec = {
-	"worker", "add, change, list and disable workers", verbs, 4,
+	"worker", "add, change, list and disable workers", verbs, 5,
 	"  ROLE is practitioner, duty, mash, manager, pa (personal adviser), admin or\n"
 	"  auditor; give several as --role duty,admin.  An admin changes any worker; a\n"
 	"  team manager adds, changes and disables the workers of their own team, with\n"
-	"  practice roles only.  The last active admin cannot be disabled.\n",
+	"  practice roles only.  The last active admin cannot be disabled; a replica\n"
+	"  left with none is recovered by root on the host with worker recover.\n",
 };

@@ -273,6 +273,43 @@ int worker_ensure_admin(struct replica *r, const char *login, const char *team,
 	return txn_commit(r, err);
 }
 
+int worker_recover(struct replica *r, const char *unix_user, const struct worker_input *given,
+		   struct cd_error *err)
+{
+	struct worker_now w;
+	struct worker_input in = *given;
+	char locality[CODE_MAX], roles[ROLES_TEXT_MAX], with_admin[ROLES_TEXT_MAX];
+	role_set set;
+	bool known = worker_read(r, given->login, &w) == 0;
+
+	if (other_active_admins(r, ""))
+		return cd_error_set(err, CD_EX_DATAERR, NULL, "this replica has an active administrator: "
+				    "ask them (caredesk worker list shows who); recovery is only for "
+				    "a replica that has none");
+	/* A known worker keeps their name, team and roles, and gains admin. */
+	if (known) {
+		in.name = in.name ? in.name : w.name;
+		in.team = in.team ? in.team : w.team;
+		roles_format(w.roles | ROLE_BIT(ROLE_ADMIN), with_admin, sizeof(with_admin));
+		in.roles = with_admin;
+	} else {
+		in.roles = "admin";
+	}
+	if (validate(r, &in, locality, roles, &set, err))
+		return -1;
+	/* No worker may act: the audit names the Unix user who ran it (root)
+	 * and the worker made administrator. */
+	snprintf(r->actor.login, sizeof(r->actor.login), "%s", unix_user);
+	snprintf(r->actor.worker_login, sizeof(r->actor.worker_login), "%s", in.login);
+	if (txn_begin(r, "worker.recover", err))
+		return -1;
+	if (upsert(r, "worker.recover", &in, roles, locality, NULL, err)) {
+		txn_rollback(r);
+		return -1;
+	}
+	return txn_commit(r, err);
+}
+
 /* A team's side of the service: children's or adults'.  All-age teams
  * (the duty teams, the MASH) take either. */
 enum service_line { LINE_EITHER, LINE_CHILDREN, LINE_ADULTS };
