@@ -132,13 +132,14 @@ static int worker_read(struct replica *r, const char *login, struct worker_now *
 {
 	sqlite3_stmt *st = replica_stmt(r, "SELECT id, team, name, role, active FROM worker "
 					   "WHERE login = ?1");
-	char bad[ROLES_TEXT_MAX];
 	int found;
 
 	memset(out, 0, sizeof(*out));
 	bind_text(st, 1, login ? login : "");
 	found = sqlite3_step(st) == SQLITE_ROW;
 	if (found) {
+		char bad[ROLES_TEXT_MAX];
+
 		column_copy(st, 0, out->id, sizeof(out->id));
 		column_copy(st, 1, out->team, sizeof(out->team));
 		column_copy(st, 2, out->name, sizeof(out->name));

@@ -147,7 +147,7 @@ static size_t message_break(const char *msg, int cols, enum text_mode mode)
 	char part[sizeof(((struct ui *)0)->message)];
 	size_t at = 0;
 
-	for (size_t i = 0; msg[i] && i < sizeof(part) - 1; i++) {
+	for (size_t i = 0; i < sizeof(part) - 1 && msg[i]; i++) {
 		if (msg[i] != ' ')
 			continue;
 		memcpy(part, msg, i);
