@@ -21,8 +21,10 @@ int read_rows_about(struct replica *r, const struct rows_about *q, const char *i
 	char *rows = out;
 	int n = 0, rc = SQLITE_DONE;
 
+	/* A statement first prepared after the schema broke fails here, not
+	 * in the step: say what could not be read all the same. */
 	if (!st)
-		return -1;
+		return replica_sql_error(r, err, q->what);
 	bind_text(st, 1, id);
 	sqlite3_bind_int(st, 2, max);
 	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)

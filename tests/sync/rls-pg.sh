@@ -18,6 +18,14 @@ for l in north south central west borough; do
 done
 cd_on "$T/north.db" worker add prac.north --name "Pat North" --team north-adults --role practitioner ||
 	fail "worker add: $(cat "$T/err")"
+# A handover item is acknowledged by another of its team (issue 14): the
+# test user writes them, for north-duty; this worker reads them back.
+cd_on "$T/north.db" worker add reader.north --name "Rea North" --team north-duty --role duty ||
+	fail "worker add: $(cat "$T/err")"
+sync_ok north
+for l in south central west borough; do
+	sync_ok "$l"
+done
 
 # --- records of every kind, in every locality -------------------------------------
 n=0
@@ -37,7 +45,8 @@ CSV
 	cd_on "$T/$l.db" handover add --situation "S $l" --background B --assessment A \
 		--recommendation R --person "$person" || fail "$l handover: $(cat "$T/err")"
 	item=$(q "$T/$l.db" "SELECT id FROM handover_item ORDER BY created_at DESC LIMIT 1")
-	cd_on "$T/$l.db" handover ack "$item" || fail "$l ack: $(cat "$T/err")"
+	cd_on "$T/$l.db" --as reader.north handover ack "$item" --readback "Will see to it today" ||
+		fail "$l ack: $(cat "$T/err")"
 	sync_ok "$l"
 done
 # An allocation and a case in north, and a conflict kept for north.

@@ -55,7 +55,10 @@ keys t
 wait_for " Triage"
 keys Tab
 wait_field 5 "< (not yet decided) >"
-q "SELECT code || ': ' || label || CASE closes WHEN 1 THEN ' (closes the referral)' ELSE '' END FROM decision_code ORDER BY closes, code" >"$T/decisions"
+# The form offers the decisions for the age group of the selected
+# referral (the first of the queue) on the day it was received.
+group=$(q "SELECT CASE WHEN date(p.date_of_birth, '+18 years') > date(f.received_at) THEN 'child' ELSE 'adult' END FROM referral f JOIN person p ON p.id = f.person_id WHERE f.status IN ('new', 'triaged') ORDER BY f.decision_due_at, f.id LIMIT 1")
+q "SELECT code || ': ' || label || CASE closes WHEN 1 THEN ' (closes the referral)' ELSE '' END FROM decision_code WHERE age_group IN ('any', '$group') ORDER BY closes, code" >"$T/decisions"
 [ -s "$T/decisions" ] || fail "no decision codes in the replica"
 while IFS= read -r shown; do
 	keys Right

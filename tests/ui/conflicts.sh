@@ -30,7 +30,8 @@ screen | grep -q '^>referral *priority *"red" *"green"' || fail "the conflict ro
 wait_for 'Kept:  "red"  (root'
 wait_for 'Other: "green"  (root'
 keys O
-wait_for "Not resolved: only a team manager or an administrator may resolve a sync"
+# The desk says who may instead of trying (issue 14): wrapped, not cut.
+wait_for "Only a team manager or an administrator may resolve a sync conflict"
 keys q
 desk_start xterm-256color C.UTF-8 --as root
 wait_for "Referral queue: north"
