@@ -21,6 +21,7 @@
 #define DEFAULT_REPLICA "/var/lib/caredesk/replica.db"
 #define DEFAULT_TIMEZONE "Europe/London"
 #define DEFAULT_LOCK_AFTER_S 600	/* the idle lock: ten minutes without a key */
+#define DEFAULT_BREAK_GLASS_S (4 * 3600)	/* a break-glass opens a record for 4 hours */
 
 /* lock: what hides an unattended desk, and what brings it back. */
 enum config_lock {
@@ -72,6 +73,7 @@ struct config {
 	 * --config names; a user's own file that sets them is an error. */
 	enum config_lock lock;
 	int lock_after_s;		/* seconds without a key before the lock */
+	int break_glass_s;		/* how long a break-glass opens a record */
 };
 
 /* Read the configuration (explicit_path may be NULL).  Warnings go to

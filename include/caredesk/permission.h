@@ -82,7 +82,11 @@ const char *scope_name(enum scope s);
 	X(EXPORT_PERSONAL, "export.personal", "export people, notes or the audit") \
 	X(STAFF, "worker.change", "add, change or disable workers") \
 	X(CONFLICT_RESOLVE, "conflict.resolve", "resolve a sync conflict") \
-	X(CENTRAL_SET, "central.set", "change the central store")
+	X(CENTRAL_SET, "central.set", "change the central store") \
+	X(RESTRICT, "person.restrict", "restrict or unrestrict a person's record") \
+	X(BREAK_GLASS, "person.break-glass", "break glass to open a restricted record") \
+	X(ACCESS_LOG, "access.log", "read who has opened a record") \
+	X(ACCESS_REVIEW, "access.review", "mark break-glass and restricted views reviewed")
 
 enum permission {
 #define PERMISSION_ENUM(id, name, doing) PERM_##id,

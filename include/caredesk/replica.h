@@ -50,6 +50,7 @@ struct replica {
 	uint64_t holidays_fingerprint;	/* of the bank holiday list alone */
 	struct timescales timescales;
 	int64_t fixed_now;		/* non-zero: the clock for generated data */
+	int64_t break_glass_s;		/* how long a break-glass lasts (access.c) */
 	int txn_depth;		/* nested txn_begin calls */
 	bool intake;			/* replica_begin_intake: records arrive from a
 					 * feed (import, generate), not a worker */

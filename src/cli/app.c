@@ -8,6 +8,7 @@
 #include "caredesk/actions.h"
 #include "caredesk/query.h"
 #include "caredesk/workday.h"
+#include "caredesk/access.h"
 #include "cli/commands.h"
 
 int app_fail(const struct cd_error *err)
@@ -33,6 +34,7 @@ int app_open_anonymous(struct app *app, const char *path, int flags, struct repl
 	if (replica_open(path, flags, out, &err))
 		return app_fail(&err);
 	(*out)->timescales = app->cfg.timescales;
+	access_set_break_glass(*out, app->cfg.break_glass_s);
 	if (!(flags & REPLICA_OPEN_CREATE) && !(*out)->replica_id[0]) {
 		cd_error_set(&err, CD_EX_NOINPUT, NULL,
 			     "%s is not an initialised replica: make one with caredesk init", path);

@@ -17,6 +17,7 @@ static const struct command_spec *const commands[] = {
 	&cmd_init_spec, &cmd_demo_spec, &cmd_generate_spec, &cmd_import_spec, &cmd_export_spec,
 	&cmd_referral_spec, &cmd_note_spec, &cmd_handover_spec, &cmd_case_spec, &cmd_worker_spec,
 	&cmd_sync_spec, &cmd_conflicts_spec, &cmd_central_spec, &cmd_check_spec, &cmd_permissions_spec,
+	&cmd_person_spec, &cmd_access_spec,
 };
 
 /* The top-level usage: the global options with values, from their table. */

@@ -26,6 +26,7 @@ static void defaults(struct config *cfg)
 	cfg->escdelay_ms = -1;
 	cfg->lock = CONFIG_LOCK_PAM;
 	cfg->lock_after_s = DEFAULT_LOCK_AFTER_S;
+	cfg->break_glass_s = DEFAULT_BREAK_GLASS_S;
 }
 
 void config_free(struct config *cfg)
@@ -304,31 +305,35 @@ static int read_lock(config_setting_t *s, const char *file, struct config *cfg,
 	return setting_error(err, s, file, "lock", "must be \"pam\", \"blank\" or \"none\"");
 }
 
-/* lock_after = 10; (minutes) or lock_after = "90s"; ("10m", "1h"): a
- * string, so that a test or a demo can lock after a few seconds. */
-static int read_lock_after(config_setting_t *s, const char *file, struct config *cfg,
-			   struct cd_error *err)
+/* A length of time: a number of `unit`s (lock_after = 10; minutes,
+ * break_glass_lasts = 4; hours) or a string such as "90s", "10m", "1h",
+ * so that a test or a demo can use seconds.  1 second to 24 hours. */
+static int read_duration(config_setting_t *s, const char *file, const char *name, int unit,
+			 const char *unit_name, int *out, struct cd_error *err)
 {
-	static const char what[] = "must be minutes (1 to 1440) or a time such as \"90s\", "
-				   "\"10m\" or \"1h\" (1 second to 24 hours)";
+	char what[200];
 	int64_t secs = -1;
 
 	if (config_setting_type(s) == CONFIG_TYPE_INT)
-		secs = (int64_t)config_setting_get_int(s) * 60;
+		secs = (int64_t)config_setting_get_int(s) * unit;
 	else if (config_setting_type(s) != CONFIG_TYPE_STRING ||
-		 duration_parse(config_setting_get_string(s), 60, &secs))
+		 duration_parse(config_setting_get_string(s), unit, &secs))
 		secs = -1;
-	if (secs < 1 || secs > DURATION_MAX_SECONDS)
-		return setting_error(err, s, file, "lock_after", what);
-	cfg->lock_after_s = (int)secs;
-	return 0;
+	if (secs >= 1 && secs <= DURATION_MAX_SECONDS) {
+		*out = (int)secs;
+		return 0;
+	}
+	snprintf(what, sizeof(what), "must be %s (up to 24 hours) or a time such as \"90s\", "
+		 "\"10m\" or \"1h\" (1 second to 24 hours)", unit_name);
+	return setting_error(err, s, file, name, what);
 }
 
 /* The host-only settings this file reads (DESIGN 5 names more: the
  * replica, the central, the timescales; not yet refused here). */
 static bool is_host_only(const char *name)
 {
-	return strcmp(name, "lock") == 0 || strcmp(name, "lock_after") == 0;
+	return strcmp(name, "lock") == 0 || strcmp(name, "lock_after") == 0 ||
+	       strcmp(name, "break_glass_lasts") == 0;
 }
 
 /* A host-only setting: read, or refused when the file may not set it. */
@@ -346,7 +351,9 @@ static int read_host_only(config_setting_t *s, const char *file, bool allowed,
 	}
 	if (strcmp(name, "lock") == 0)
 		return read_lock(s, file, cfg, err);
-	return read_lock_after(s, file, cfg, err);
+	if (strcmp(name, "break_glass_lasts") == 0)
+		return read_duration(s, file, name, 3600, "hours", &cfg->break_glass_s, err);
+	return read_duration(s, file, name, 60, "minutes", &cfg->lock_after_s, err);
 }
 
 /* Where the file read came from: a user's own file may not set the

@@ -63,6 +63,14 @@ static const enum scope grants[PERM_COUNT][ROLE_COUNT] = {
 	[PERM_STAFF] = { [MG] = TEAM, [AD] = ANY },
 	[PERM_CONFLICT_RESOLVE] = { [MG] = LOC, [AD] = ANY },
 	[PERM_CENTRAL_SET] = { [AD] = ANY },
+	/* Restricted records (caredesk(1) RESTRICTED RECORDS): a manager or the
+	 * privacy officer restricts; anyone in practice may break glass, which
+	 * is audited and reviewed; who opened what is for auditors and the
+	 * record's own team manager. */
+	[PERM_RESTRICT] = { [MG] = LOC, [AU] = ANY },
+	[PERM_BREAK_GLASS] = { [PR] = ANY, [DU] = ANY, [MA] = ANY, [MG] = ANY, [PA] = ANY },
+	[PERM_ACCESS_LOG] = { [MG] = TEAM, [AU] = ANY },
+	[PERM_ACCESS_REVIEW] = { [AU] = ANY },
 };
 
 #undef PR

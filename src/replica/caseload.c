@@ -1,11 +1,12 @@
 /* The desk's caseload (see caseload.h). */
 #include "caredesk/caseload.h"
 #include "caredesk/query.h"
+#include "replica/access_sql.h"
 #include "replica/internal.h"
 #include "replica/keyset.h"
 
 #define CASELOAD_SELECT \
-	"SELECT c.id, c.person_id, p.family_name || ', ' || p.given_name, p.date_of_birth, " \
+	"SELECT c.id, c.person_id, " SQL_PERSON_SORTNAME("p") ", p.date_of_birth, " \
 	"(SELECT group_concat(type, ' ') FROM flag g WHERE g.person_id = p.id AND g.end_date IS NULL), " \
 	"(SELECT max(n.created_at) FROM note n WHERE n.person_id = p.id), " \
 	"coalesce(c.next_review, ''), coalesce(w.login, '-') " \

@@ -4,6 +4,7 @@
 
 #include "caredesk/desk_lists.h"
 #include "caredesk/query.h"
+#include "replica/access_sql.h"
 #include "replica/internal.h"
 
 static const char *const sql_handover =
@@ -11,7 +12,7 @@ static const char *const sql_handover =
 	"h.assessment, h.recommendation, "
 	"(SELECT group_concat(aw.login, ', ') FROM handover_ack a JOIN worker aw ON aw.id = a.worker_id "
 	" WHERE a.item_id = h.id), "
-	"(SELECT p.given_name || ' ' || p.family_name FROM person p WHERE p.id = h.person_id), "
+	"(SELECT " SQL_PERSON_NAME("p") " FROM person p WHERE p.id = h.person_id), "
 	"EXISTS (SELECT 1 FROM handover_ack a WHERE a.item_id = h.id AND a.worker_id = ?2), "
 	"(SELECT group_concat(login || ': ' || readback, '; ') FROM (SELECT aw.login, a.readback "
 	" FROM handover_ack a JOIN worker aw ON aw.id = a.worker_id WHERE a.item_id = h.id "

@@ -9,32 +9,33 @@
 
 #include "caredesk/actions.h"
 #include "caredesk/query.h"
+#include "replica/access_sql.h"
 #include "replica/internal.h"
 #include "replica/lookup.h"
 
 #define COLS(a) a, (int)(sizeof(a) / sizeof(a[0]))
 
 static const struct column_def people_cols[] = {
-	{ "id", "id", COL_TEXT, 0 },
-	{ "nhs_number", "nhs_number", COL_TEXT, 0 },
-	{ "family_name", "family_name", COL_TEXT, 0 },
-	{ "given_name", "given_name", COL_TEXT, 0 },
-	{ "date_of_birth", "date_of_birth", COL_TEXT, 0 },
-	{ "address", "address", COL_TEXT, 0 },
-	{ "postcode", "postcode", COL_TEXT, 0 },
-	{ "locality", "locality", COL_TEXT, 0 },
-	{ "restricted", "restricted", COL_BOOL, 0 },
-	{ "created_at", "created_at", COL_TEXT, 0 },
-	{ "updated_at", "updated_at", COL_TEXT, 0 },
-	{ "version", "version", COL_INT, 0 },
+	{ "id", "p.id", COL_TEXT, 0 },
+	{ "nhs_number", SQL_PERSON_NHS("p"), COL_TEXT, 0 },
+	{ "family_name", SQL_PERSON_FAMILY("p"), COL_TEXT, 0 },
+	{ "given_name", SQL_PERSON_GIVEN("p"), COL_TEXT, 0 },
+	{ "date_of_birth", "p.date_of_birth", COL_TEXT, 0 },
+	{ "address", SQL_PERSON_ADDRESS("p"), COL_TEXT, 0 },
+	{ "postcode", SQL_PERSON_POSTCODE("p"), COL_TEXT, 0 },
+	{ "locality", "p.locality", COL_TEXT, 0 },
+	{ "restricted", "p.restricted", COL_BOOL, 0 },
+	{ "created_at", "p.created_at", COL_TEXT, 0 },
+	{ "updated_at", "p.updated_at", COL_TEXT, 0 },
+	{ "version", "p.version", COL_INT, 0 },
 };
 
 static const struct column_def referrals_cols[] = {
 	{ "id", "f.id", COL_TEXT, 0 },
 	{ "person_id", "f.person_id", COL_TEXT, 0 },
-	{ "nhs_number", "p.nhs_number", COL_TEXT, 0 },
-	{ "family_name", "p.family_name", COL_TEXT, 0 },
-	{ "given_name", "p.given_name", COL_TEXT, 0 },
+	{ "nhs_number", SQL_PERSON_NHS("p"), COL_TEXT, 0 },
+	{ "family_name", SQL_PERSON_FAMILY("p"), COL_TEXT, 0 },
+	{ "given_name", SQL_PERSON_GIVEN("p"), COL_TEXT, 0 },
 	{ "date_of_birth", "p.date_of_birth", COL_TEXT, 0 },
 	{ "received_at", "f.received_at", COL_TEXT, 0 },
 	{ "source", "f.source", COL_TEXT, 0 },
@@ -80,21 +81,29 @@ static const struct column_def notes_cols[] = {
 	{ "referral_id", "n.referral_id", COL_TEXT, 0 },
 	{ "author", "w.login", COL_TEXT, 0 },
 	{ "kind", "n.kind", COL_TEXT, 0 },
-	{ "body", "n.body", COL_TEXT, 0 },
+	/* the text of a note about a record restricted from the exporter */
+	{ "body", "(CASE WHEN n.person_id IN (SELECT id FROM temp.person_hidden) THEN "
+		  "'(restricted record)' ELSE n.body END)", COL_TEXT, 0 },
 	{ "amends_id", "n.amends_id", COL_TEXT, 0 },
 	{ "created_at", "n.created_at", COL_TEXT, 0 },
 	{ "locality", "n.locality", COL_TEXT, 0 },
 };
+
+/* An item about a record restricted from the exporter is exported without
+ * its text, as a note is. */
+#define SQL_HANDOVER_TEXT(col) \
+	"(CASE WHEN h.person_id IN (SELECT id FROM temp.person_hidden) THEN '(restricted record)' " \
+	"ELSE " col " END)"
 
 static const struct column_def handover_cols[] = {
 	{ "id", "h.id", COL_TEXT, 0 },
 	{ "author", "w.login", COL_TEXT, 0 },
 	{ "team", "h.team", COL_TEXT, 0 },
 	{ "priority", "h.priority", COL_TEXT, 0 },
-	{ "situation", "h.situation", COL_TEXT, 0 },
-	{ "background", "h.background", COL_TEXT, 0 },
-	{ "assessment", "h.assessment", COL_TEXT, 0 },
-	{ "recommendation", "h.recommendation", COL_TEXT, 0 },
+	{ "situation", SQL_HANDOVER_TEXT("h.situation"), COL_TEXT, 0 },
+	{ "background", SQL_HANDOVER_TEXT("h.background"), COL_TEXT, 0 },
+	{ "assessment", SQL_HANDOVER_TEXT("h.assessment"), COL_TEXT, 0 },
+	{ "recommendation", SQL_HANDOVER_TEXT("h.recommendation"), COL_TEXT, 0 },
 	{ "person_id", "h.person_id", COL_TEXT, 0 },
 	{ "case_id", "h.case_id", COL_TEXT, 0 },
 	{ "created_at", "h.created_at", COL_TEXT, 0 },
@@ -170,7 +179,7 @@ static const struct column_def audit_cols[] = {
 };
 
 static const struct listing exports[] = {
-	{ "people", COLS(people_cols), "FROM person", "ORDER BY id" },
+	{ "people", COLS(people_cols), "FROM person p", "ORDER BY p.id" },
 	{ "referrals", COLS(referrals_cols),
 	  "FROM referral f JOIN person p ON p.id = f.person_id "
 	  "LEFT JOIN worker w ON w.id = f.allocated_to LEFT JOIN worker d ON d.id = f.decided_by",

@@ -1,6 +1,7 @@
 /* The desk's form choices (see form_choices.h). */
 #include "caredesk/actions.h"
 #include "caredesk/form_choices.h"
+#include "replica/access_sql.h"
 #include "replica/internal.h"
 
 static const char *const sql_decisions =
@@ -31,7 +32,7 @@ static const char *const sql_reallocation =
 	"LIMIT ?2";
 static const char *const sql_note_text = "SELECT body FROM note WHERE id = ?1";
 static const char *const sql_person_name =
-	"SELECT given_name || ' ' || family_name FROM person WHERE id = ?1";
+	"SELECT " SQL_PERSON_NAME("p") " FROM person p WHERE p.id = ?1";
 
 /* The lists take no record: ?1 is left unbound (NULL), ?2 is the limit. */
 static void read_code(sqlite3_stmt *st, void *row)

@@ -243,7 +243,14 @@ int scope_of_handover(struct replica *r, const char *id, struct record_scope *ou
 /* A person's records belong to their locality; no one owns the person. */
 int scope_of_person(struct replica *r, const char *id, struct record_scope *out)
 {
-	return scope_from(r, "SELECT '', '', locality FROM person WHERE id = ?1", id, NULL, out);
+	/* A person's team is the team of their newest open case, and its
+	 * allocated worker their owner; with no open case, only the locality. */
+	return scope_from(r,
+			  "SELECT coalesce(c.allocated_to, ''), coalesce(c.team, ''), p.locality "
+			  "FROM person p LEFT JOIN care_case c ON c.id = (SELECT id FROM care_case "
+			  "WHERE person_id = p.id AND closed_at IS NULL ORDER BY opened_at DESC, id "
+			  "LIMIT 1) WHERE p.id = ?1",
+			  id, "the allocated worker", out);
 }
 
 static int locality_of(struct replica *r, const char *sql, const char *id, char out[CODE_MAX])

@@ -5,6 +5,7 @@
 
 #include "caredesk/person_search.h"
 #include "caredesk/query.h"
+#include "replica/access_sql.h"
 #include "replica/internal.h"
 
 #define TYPED_MAX 256
@@ -14,8 +15,8 @@ static const char *const sql_count =
 	"SELECT count(*) FROM (SELECT 1 FROM person_search WHERE person_search MATCH ?1 LIMIT ?2)";
 
 #define SQL_SEARCH(order) \
-	"SELECT p.id, p.family_name, p.given_name, p.date_of_birth, p.nhs_number, p.postcode, " \
-	"p.locality, p.restricted FROM person_search s JOIN person p ON p.rowid = s.rowid " \
+	"SELECT p.id, " SQL_PERSON_FAMILY("p") ", " SQL_PERSON_GIVEN("p") ", p.date_of_birth, " \
+	"p.nhs_number, p.postcode, p.locality, " SQL_PERSON_HIDDEN("p") " FROM person_search s JOIN person p ON p.rowid = s.rowid " \
 	"WHERE person_search MATCH ?1 AND " SQL_NOT_ARCHIVED("person", "p.id") " " \
 	"ORDER BY " order " LIMIT ?2"
 static const char *const sql_search_ranked = SQL_SEARCH("rank");
@@ -117,7 +118,8 @@ static void read_match(sqlite3_stmt *st, struct person_match *m)
 	column_copy(st, 1, m->family, sizeof(m->family));
 	column_copy(st, 2, m->given, sizeof(m->given));
 	m->restricted = sqlite3_column_int(st, 7) != 0;
-	/* A restricted record is found by name; nothing else is read out. */
+	/* A record restricted from this worker is found, as "restricted
+	 * record", so they know to ask; nothing else is read out. */
 	m->dob[0] = m->nhs[0] = m->postcode[0] = m->locality[0] = '\0';
 	if (m->restricted)
 		return;

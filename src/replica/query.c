@@ -5,6 +5,7 @@
 
 #include "caredesk/error.h"
 #include "caredesk/query.h"
+#include "replica/access_sql.h"
 
 struct buf {
 	char *s;
@@ -88,8 +89,8 @@ static const struct column_def referral_cols[] = {
 	{ "decision_due_at", "f.decision_due_at", COL_TEXT, 20 },
 	{ "status", "f.status", COL_TEXT, 9 },
 	{ "priority", "f.priority", COL_TEXT, 8 },
-	{ "family_name", "p.family_name", COL_TEXT, 16 },
-	{ "given_name", "p.given_name", COL_TEXT, 12 },
+	{ "family_name", SQL_PERSON_FAMILY("p"), COL_TEXT, 16 },
+	{ "given_name", SQL_PERSON_GIVEN("p"), COL_TEXT, 12 },
 	{ "date_of_birth", "p.date_of_birth", COL_TEXT, 10 },
 	{ "age_group", AGE_GROUP_EXPR("p.date_of_birth"), COL_TEXT, 5 },
 	{ "source", "f.source", COL_TEXT, 17 },
@@ -128,9 +129,9 @@ const struct listing *referral_listing(bool all)
 static const struct column_def referral_detail_cols[] = {
 	{ "id", "f.id", COL_TEXT, 0 },
 	{ "person_id", "f.person_id", COL_TEXT, 0 },
-	{ "nhs_number", "p.nhs_number", COL_TEXT, 0 },
-	{ "family_name", "p.family_name", COL_TEXT, 0 },
-	{ "given_name", "p.given_name", COL_TEXT, 0 },
+	{ "nhs_number", SQL_PERSON_NHS("p"), COL_TEXT, 0 },
+	{ "family_name", SQL_PERSON_FAMILY("p"), COL_TEXT, 0 },
+	{ "given_name", SQL_PERSON_GIVEN("p"), COL_TEXT, 0 },
 	{ "date_of_birth", "p.date_of_birth", COL_TEXT, 0 },
 	{ "received_at", "f.received_at", COL_TEXT, 0 },
 	{ "source", "f.source", COL_TEXT, 0 },

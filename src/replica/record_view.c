@@ -2,12 +2,14 @@
 #include <stdio.h>
 
 #include "caredesk/record_view.h"
+#include "replica/access_sql.h"
 #include "replica/internal.h"
 #include "replica/keyset.h"
 
 static const char *const sql_header =
-	"SELECT family_name, given_name, nhs_number, date_of_birth, locality, postcode, restricted "
-	"FROM person WHERE id = ?1";
+	"SELECT " SQL_PERSON_FAMILY("p") ", " SQL_PERSON_GIVEN("p") ", " SQL_PERSON_NHS("p") ", "
+	"p.date_of_birth, p.locality, " SQL_PERSON_POSTCODE("p") ", p.restricted "
+	"FROM person p WHERE p.id = ?1";
 static const char *const sql_flags =
 	"SELECT type FROM flag WHERE person_id = ?1 AND end_date IS NULL ORDER BY type";
 static const char *const sql_referrals =
@@ -20,7 +22,7 @@ static const char *const sql_cases =
 	"WHERE c.person_id = ?1 AND c.closed_at IS NULL ORDER BY c.opened_at LIMIT ?2";
 static const char *const sql_family =
 	"SELECT CASE WHEN l.person_id = ?1 THEN l.kind ELSE 'related (' || l.kind || ')' END, "
-	"p.given_name || ' ' || p.family_name "
+	SQL_PERSON_NAME("p") " "
 	"FROM relationship l JOIN person p ON p.id = CASE WHEN l.person_id = ?1 "
 	"THEN l.related_id ELSE l.person_id END "
 	"WHERE l.person_id = ?1 OR l.related_id = ?1 LIMIT ?2";

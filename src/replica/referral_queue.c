@@ -3,6 +3,7 @@
 
 #include "caredesk/query.h"
 #include "caredesk/referral_queue.h"
+#include "replica/access_sql.h"
 #include "replica/internal.h"
 #include "replica/keyset.h"
 
@@ -13,8 +14,8 @@
 	"AND (?5 IS NULL OR f.team = ?5) AND (?6 = 0 OR f.safeguarding = 1) " \
 	"AND " SQL_NOT_ARCHIVED("referral", "f.id") " "
 #define QUEUE_SELECT \
-	"SELECT f.id, f.received_at, f.decision_due_at, f.priority, p.family_name, " \
-	"p.given_name, p.date_of_birth, f.source, f.category, f.safeguarding, f.person_id " \
+	"SELECT f.id, f.received_at, f.decision_due_at, f.priority, " SQL_PERSON_FAMILY("p") ", " \
+	SQL_PERSON_GIVEN("p") ", p.date_of_birth, f.source, f.category, f.safeguarding, f.person_id " \
 	"FROM referral f JOIN person p ON p.id = f.person_id " QUEUE_WHERE
 
 static const char *const sql_page[] = {

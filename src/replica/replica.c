@@ -16,6 +16,7 @@
 #include "caredesk/datadir.h"
 #include "caredesk/workday.h"
 #include "caredesk/sync_rows.h"
+#include "caredesk/access.h"
 #include "replica/internal.h"
 #include "replica/migrations.h"
 
@@ -288,6 +289,10 @@ int replica_open(const char *path, int flags, struct replica **out, struct cd_er
 	}
 	r->schema_version = user_version(r->db);
 	load_identity(r);
+	if (access_install(r, err)) {
+		replica_close(&r);
+		return -1;
+	}
 	*out = r;
 	return 0;
 }

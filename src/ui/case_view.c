@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caredesk/access.h"
 #include "caredesk/actions.h"
 #include "caredesk/datetime.h"
 #include "caredesk/nhs.h"
@@ -28,6 +29,10 @@ struct case_view {
 	int summary_count;
 	char referral[UUID_STR_LEN];	/* the open referral t and a act on, or "" */
 	struct list notes;	/* the chronology, of struct note_row */
+	/* A restricted record this worker may not see: nothing of it is read
+	 * or shown until they break glass (caredesk/access.h). */
+	bool hidden;
+	bool viewed;		/* the view is in the audit chain */
 };
 
 /* Read the header; 1 found, 0 gone, -1 failed (said on the message line). */
@@ -57,6 +62,17 @@ static int load_person(struct screen *s)
 	}
 	snprintf(c->title, sizeof(c->title), " %s, %s%s", h.family, h.given,
 		 h.restricted ? "  (restricted)" : "");
+	if (h.restricted) {
+		char until[ISO_INSTANT_LEN], shown[32];
+
+		/* The banner: open by break-glass, until when (every screen of
+		 * the record has this title). */
+		if (break_glass_active(s->ui->r, s->arg, until)) {
+			ui_short_time(until, shown, sizeof(shown));
+			snprintf(c->title, sizeof(c->title), " %s, %s  BREAK-GLASS until %s (audited)",
+				 h.family, h.given, shown);
+		}
+	}
 	snprintf(c->details, sizeof(c->details), " NHS %s   born %s, %d (%c)   %s   %s", nhs, h.dob,
 		 age, group, h.locality, h.postcode);
 	return 1;
@@ -169,12 +185,50 @@ static const struct list_source chronology = {
 	.empty = " No notes yet.",
 };
 
+/* Whether the record is restricted from this worker now (a break-glass
+ * may just have opened it, or run out); the first time it is visible, the
+ * view goes into the audit chain. */
+static void check_access(struct screen *s)
+{
+	struct case_view *c = s->state;
+	struct cd_error err;
+	int seen;
+
+	cd_error_clear(&err);
+	seen = person_visible(s->ui->r, s->arg, &err);
+	c->hidden = seen == 0;
+	if (seen < 0)
+		ui_error(s->ui, &err);
+	if (seen != 1 || c->viewed)
+		return;
+	c->viewed = true;
+	if (audit_view(s->ui->r, "person", s->arg, &err))
+		ui_message(s->ui, "Could not record that you opened this record: %s", err.msg);
+}
+
+static void show_restricted(struct screen *s)
+{
+	struct case_view *c = s->state;
+
+	snprintf(c->details, sizeof(c->details), " Only the allocated worker, their team manager "
+		 "and MASH see this record.");
+	snprintf(c->flags, sizeof(c->flags), " In an emergency, press ! to break glass: you "
+		 "give a reason, and it is audited.");
+	c->summary_count = 0;
+	c->referral[0] = '\0';
+}
+
 static void cv_reload(struct screen *s)
 {
 	struct case_view *c = s->state;
 
+	check_access(s);
 	if (load_person(s) == 0)
 		ui_message(s->ui, "That person is no longer on this replica.");
+	if (c->hidden) {
+		show_restricted(s);
+		return;
+	}
 	load_flags(s);
 	load_summary(s);
 	list_reload(s, &c->notes);
@@ -183,7 +237,6 @@ static void cv_reload(struct screen *s)
 static int cv_open(struct screen *s)
 {
 	struct case_view *c = cd_calloc(1, sizeof(*c));
-	struct cd_error err;
 
 	s->state = c;
 	list_init(&c->notes, &chronology);
@@ -197,9 +250,6 @@ static int cv_open(struct screen *s)
 		return -1;
 	}
 	memcpy(s->ui->last_person, s->arg, sizeof(s->ui->last_person));
-	cd_error_clear(&err);
-	if (audit_view(s->ui->r, "person", s->arg, &err))
-		ui_message(s->ui, "Could not record that you opened this record: %s", err.msg);
 	cv_reload(s);
 	return 0;
 }
@@ -229,6 +279,11 @@ static void cv_draw(struct screen *s, WINDOW *w, int rows, int cols)
 		  c->flags[0] ? theme_attr(&ui->theme, STYLE_SAFEGUARDING) : A_NORMAL);
 	for (int i = 0; i < SUMMARY_LINES; i++)
 		draw_text(ui, w, y++, 0, cols, i < c->summary_count ? c->summary[i] : "", A_NORMAL);
+	if (c->hidden) {
+		while (y < 2 + layout_list_rows(ui->rows))
+			draw_text(ui, w, y++, 0, cols, "", A_NORMAL);
+		return;
+	}
 	snprintf(rule, sizeof(rule), " Chronology, newest first%s%s", at[0] ? ": " : "", at);
 	draw_text(ui, w, y++, 0, cols, rule, theme_attr(&ui->theme, STYLE_HEADER));
 	list_draw(s, &c->notes, w, y);
@@ -253,9 +308,22 @@ static int referral_form(struct screen *s, enum command a)
 static int cv_command(struct screen *s, enum command a)
 {
 	struct case_view *c = s->state;
-	const struct note_row *sel = list_selected(&c->notes);
-	int flags = list_command(s, &c->notes, a);
+	const struct note_row *sel;
+	int flags;
 
+	if (a == CMD_BREAK_GLASS) {
+		if (!c->hidden)
+			ui_message(s->ui, "This record is open to you: no need to break glass.");
+		else
+			form_break_glass(s->ui, s->arg);
+		return RUN_HANDLED | RUN_REDRAW;
+	}
+	if (c->hidden && (a == CMD_TRIAGE || a == CMD_ALLOCATE || a == CMD_NOTE || a == CMD_AMEND)) {
+		ui_message(s->ui, "A restricted record: press ! to break glass first.");
+		return RUN_HANDLED | RUN_REDRAW;
+	}
+	sel = list_selected(&c->notes);
+	flags = list_command(s, &c->notes, a);
 	if (flags)
 		return flags;
 	switch (a) {

@@ -23,6 +23,8 @@
 	X(HANDOVER, "handover", "3", ON_DESK & ~ON_SEARCH, NULL, "Shift handover of my team") \
 	X(CONFLICTS, "conflicts", "C", ON_DESK & ~ON_SEARCH, NULL, \
 	  "Sync conflicts kept for a person to decide") \
+	X(ACCESS_REVIEW, "access_review", "A", ON_DESK & ~ON_SEARCH, NULL, \
+	  "Access review: break-glass and views of restricted records") \
 	X(MOVE_DOWN, "move_down", "j C-n Down", ON_LISTS, NULL, "Move down") \
 	X(MOVE_UP, "move_up", "k C-p Up", ON_LISTS, NULL, "Move up") \
 	X(PAGE_DOWN, "page_down", "C-f Space PgDn", ON_LISTS, NULL, "Next page") \
@@ -41,6 +43,8 @@
 	  "Add a note to the chronology") \
 	X(AMEND, "amend", "e", ON_CASE, "Amend", \
 	  "Correct the selected note with a new one (the original stays)") \
+	X(BREAK_GLASS, "break_glass", "!", ON_CASE, "Break glass", \
+	  "Open a restricted record in an emergency, saying why (audited)") \
 	X(REVIEW, "review", "r", ON_CASELOAD, "Review", "Set the case's next review date") \
 	X(CLOSE_CASE, "close_case", "x", ON_CASELOAD, "Close", "Close the case, with a reason") \
 	X(TEAM_TOGGLE, "team_toggle", "T", ON_CASELOAD, "Team", \
@@ -53,6 +57,8 @@
 	  "Resolve: keep the value central kept (managers)") \
 	X(KEEP_OTHER, "keep_other", "O", ON_CONFLICTS, "Other", \
 	  "Resolve: take the other value instead (managers)") \
+	X(MARK_REVIEWED, "mark_reviewed", "r", ON_ACCESS, "Reviewed", \
+	  "Mark the selected event reviewed, with a note (auditors)") \
 	X(FILTER_PRIORITY, "filter_priority", "p", ON_QUEUE, "Pri", \
 	  "Filter by priority: all, red, amber, green, not yet triaged") \
 	X(FILTER_CATEGORY, "filter_category", "c", ON_QUEUE, "Cat", \

@@ -62,5 +62,7 @@ int form_reallocate(struct ui *ui, const char *case_id);
 int form_amend(struct ui *ui, const char *note_id);
 int form_handover(struct ui *ui);
 int form_acknowledge(struct ui *ui, const char *item_id);
+int form_break_glass(struct ui *ui, const char *person_id);
+int form_mark_reviewed(struct ui *ui, const char *event_id);
 
 #endif

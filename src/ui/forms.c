@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caredesk/access.h"
 #include "caredesk/actions.h"
 #include "caredesk/datetime.h"
 #include "caredesk/form_choices.h"
@@ -326,5 +327,47 @@ int form_acknowledge(struct ui *ui, const char *item_id)
 	add_field(f, "Read-back", FIELD_TEXT);
 	f->save = save_ack;
 	f->saved_message = "Acknowledged.";
+	return form_push(ui, f);
+}
+
+/* --- break-glass --------------------------------------------------------- */
+
+static int save_break_glass(struct ui *ui, struct form *f, struct cd_error *err)
+{
+	return person_break_glass(ui->r, f->record, form_value(f, 0), form_value(f, 1), NULL, err);
+}
+
+/* A restricted record opened in an emergency: a reason code and a
+ * sentence; not kept as a draft (it is a moment's decision, not work). */
+int form_break_glass(struct ui *ui, const char *person_id)
+{
+	struct form *f = new_form("Break glass: open a restricted record (audited)", NULL,
+				  person_id);
+	struct form_field *x = add_field(f, "Reason", FIELD_CHOICE);
+
+#define GLASS_CHOICE(id, code, label) form_add_choice(x, label, code);
+	BREAK_GLASS_CODES(GLASS_CHOICE)
+#undef GLASS_CHOICE
+	add_field(f, "Why", FIELD_TEXT);
+	f->focus = 1;
+	f->save = save_break_glass;
+	f->saved_message = "Break-glass recorded: the record is open to you for a while (audited).";
+	return form_push(ui, f);
+}
+
+/* --- access review ------------------------------------------------------ */
+
+static int save_review_note(struct ui *ui, struct form *f, struct cd_error *err)
+{
+	return access_mark_reviewed(ui->r, f->record, form_value(f, 0), err);
+}
+
+int form_mark_reviewed(struct ui *ui, const char *event_id)
+{
+	struct form *f = new_form("Mark reviewed: what the review found", NULL, event_id);
+
+	add_field(f, "Note", FIELD_TEXT);
+	f->save = save_review_note;
+	f->saved_message = "Marked reviewed.";
 	return form_push(ui, f);
 }

@@ -21,7 +21,8 @@
 	X(SEARCH, search_screen, PUSHED) \
 	X(HELP, help_screen, PUSHED) \
 	X(FORM, form_screen, PUSHED) \
-	X(CONFLICTS, conflicts_screen, TOP(CONFLICTS))
+	X(CONFLICTS, conflicts_screen, TOP(CONFLICTS)) \
+	X(ACCESS, access_review_screen, TOP(ACCESS_REVIEW))
 
 enum screen_id {
 #define X(id, ops, how) SCREEN_##id,
@@ -40,7 +41,7 @@ enum screen_bit {
 	ON_DESK = ON_ALL & ~ON_FORM,
 	/* The lists, which move with the list driver's keys. */
 	ON_LISTS = ON_QUEUE | ON_CASELOAD | ON_HANDOVER | ON_CASE | ON_HELP | ON_CONFLICTS |
-		   ON_SEARCH,
+		   ON_SEARCH | ON_ACCESS,
 };
 
 #endif

@@ -355,11 +355,11 @@ expect_status 0 "init" || die "cannot make the replica"
 cd_run --replica "$REPLICA" worker set "$me" --role duty,manager,admin
 expect_status 0 "the test user's roles" || die "cannot give the test user a practice role"
 
-# The pool: 60 adults of the north, received before now.
+# The pool: 120 adults of the north, received before now.
 {
 	echo "received_at,family_name,given_name,date_of_birth,postcode,source,category,safeguarding,reason"
 	i=1
-	while [ "$i" -le 60 ]; do
+	while [ "$i" -le 120 ]; do
 		echo "2026-11-19T09:30:00Z,Pool$i,Bea,1970-05-05,N1 2BB,gp,social-care,no,Needs help at home"
 		i=$((i + 1))
 	done
@@ -368,9 +368,9 @@ r import referrals "$T/pool.csv"
 expect_status 0 "importing the pool" || die "cannot import the pool of referrals"
 export_to referrals "$T/referrals.csv"
 py 'rows = {r["family_name"]: r["id"] for r in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8"))}
-for i in range(1, 61):
+for i in range(1, 121):
     print(rows.get("Pool%d" % i, ""))' "$T/referrals.csv" >"$T/pool"
-[ "$(grep -c . "$T/pool")" = 60 ] || die "the pool's 60 referrals are not all in export referrals"
+[ "$(grep -c . "$T/pool")" = 120 ] || die "the pool's 120 referrals are not all in export referrals"
 
 # One referral notes are written about, and its person for handover items.
 take_ref
@@ -793,10 +793,90 @@ cell_central_set() {
 	drive central_try
 }
 
+# person.restrict: `person restrict ID --reason TEXT` on the person of a
+# fresh referral of the north (no open case: the locality's record).
+restrict_try() {
+	try "$1" "$2" person restrict "$3" --reason "Staff member as client"
+	if [ "$2" = 0 ]; then
+		expect_eq "$CELL: $3 after $1 restricted it" yes "$(get people id "$3" restricted)"
+	else
+		expect_eq "$CELL: $3 after $1 was refused" no "$(get people id "$3" restricted)"
+	fi
+}
+cell_person_restrict() {
+	take_ref
+	pick "$1" "$2" north-adults
+	drive restrict_try "$(get referrals id "$REF" person_id)"
+}
+
+# The break-glass events in the audit, one id a line, oldest first.
+glass_events() {
+	"$CAREDESK_BIN" --replica "$REPLICA" export audit --format csv </dev/null >"$T/audit.csv" \
+		2>/dev/null
+	csv_rows "$T/audit.csv" action worker id | awk -F "$TAB" -v who="$1" \
+		'$1 == "break-glass" && (who == "" || $2 == who) { print $3 }'
+}
+
+# person.break-glass: `person show ID --break-glass CODE --reason TEXT` on
+# a record restricted from the worker (a north-adults case's person,
+# restricted by the test user, a manager of the locality).
+glass_try() {
+	_before=$(glass_events "$1" | grep -c .)
+	try "$1" "$2" person show "$3" --break-glass other --reason "Covering the visit today"
+	expect_eq "$CELL: break-glass events by $1" $((_before + ($2 == 0 ? 1 : 0))) \
+		"$(glass_events "$1" | grep -c .)"
+}
+cell_person_break_glass() {
+	keeper north-adults
+	make_case "$W"
+	_person=$(get cases id "$CASE" person_id)
+	r person restrict "$_person" --reason "High-profile person in the news"
+	expect_status 0 "restricting the record for $CELL" || return
+	pick "$1" "$2" north-adults
+	drive glass_try "$_person"
+}
+
+# access.log: `access log --person ID` about the person of a case of
+# north-adults (the record's team).
+log_try() {
+	try "$1" "$2" access log --person "$3" --format csv
+	[ "$2" = 0 ] && expect_stdout_contains "event_id,at,worker"
+	return 0
+}
+cell_access_log() {
+	keeper north-adults
+	make_case "$W"
+	pick "$1" "$2" north-adults
+	drive log_try "$(get cases id "$CASE" person_id)"
+}
+
+# access.review: `access reviewed EVENT --note TEXT` on a break-glass the
+# test user made (a north-adults case's person, restricted for it).
+reviewed_try() {
+	try "$1" "$2" access reviewed "$3" --note "Checked with the team manager"
+	"$CAREDESK_BIN" --replica "$REPLICA" export audit --format csv </dev/null >"$T/audit.csv" \
+		2>/dev/null
+	_n=$(csv_rows "$T/audit.csv" action record_id | awk -F "$TAB" -v e="$3" \
+		'$1 == "access.reviewed" && $2 == e' | grep -c .)
+	expect_eq "$CELL: reviews of $3 after $1 tried" "$([ "$2" = 0 ] && echo 1 || echo 0)" "$_n"
+}
+cell_access_review() {
+	keeper north-adults
+	make_case "$W"
+	_person=$(get cases id "$CASE" person_id)
+	r person restrict "$_person" --reason "Witness protection applies"
+	expect_status 0 "restricting the record for $CELL" || return
+	r person show "$_person" --break-glass duty-cover --reason "Covering the duty desk today"
+	expect_status 0 "a break-glass to review for $CELL" || return
+	pick "$1" "$2" north-adults
+	drive reviewed_try "$(glass_events "$me" | tail -n 1)"
+}
+
 # --- every cell ---------------------------------------------------------------
 MAPPED="referral.triage referral.allocate import case.close case.review note.add note.amend"
 MAPPED="$MAPPED handover.add handover.ack export export.personal worker.change"
-MAPPED="$MAPPED conflict.resolve central.set"
+MAPPED="$MAPPED conflict.resolve central.set person.restrict person.break-glass access.log"
+MAPPED="$MAPPED access.review"
 
 while IFS=$TAB read -r perm role scope <&3; do
 	case " $EXCEPTIONS " in *" $perm "*) continue ;; esac
@@ -820,7 +900,7 @@ while IFS=$TAB read -r perm role scope <&3; do
 	CELLS=$((CELLS + 1))
 	[ "$scope" != - ] && NEAR_CELLS=$((NEAR_CELLS + 1))
 	[ "$scope" != any ] && FAR_CELLS=$((FAR_CELLS + 1))
-	"cell_$(echo "$perm" | tr '.' '_')" "$role" "$scope"
+	"cell_$(echo "$perm" | tr '.-' '__')" "$role" "$scope"
 	COVERED="$COVERED$perm "
 done 3<"$T/cells"
 
