@@ -510,6 +510,13 @@ static bool run_loop(struct ui *ui, double started_ms)
 		if (flags & RUN_QUIT)
 			return true;
 		if (replica_changed(ui)) {
+			/* A worker disabled while their desk is open (here, or on
+			 * another replica and pulled) leaves at once, not at their
+			 * next change: what they were typing is kept as a draft. */
+			if (!replica_actor_active(ui->r)) {
+				ui->worker_gone = true;
+				return true;
+			}
 			reload_all(ui);
 			flags |= RUN_REDRAW;
 		}

@@ -94,4 +94,20 @@ wait_for "Discard what you typed?"
 keys y q
 [ "$(exit_status)" = 0 ] || fail "the desk did not quit"
 
+# Disabled while only reading, with no key pressed: the desk notices the
+# change (as it notices any commit) and leaves, keeping a half-typed note.
+DESK_AS=cover.north desk_start vt100 C
+wait_for "Referral queue: north"
+keys n
+wait_for " Add a note"
+keys Tab
+keys -l "Half a note"
+wait_for "Half a note"
+cd_admin worker disable cover.north
+status=$(exit_status 5)
+[ "$status" = 77 ] || fail "a desk left open by a disabled worker ended with $status, expected 77"
+wait_for "cover.north is no longer an active worker on this replica"
+[ "$(q "SELECT kind FROM draft WHERE worker = 'cover.north' AND fields LIKE '%Half a note%'")" = note ] ||
+	fail "the half-typed note was not kept as a draft"
+
 finish
