@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "caredesk/datetime.h"
 #include "caredesk/error.h"
 #include "caredesk/ids.h"
 #include "caredesk/permission.h"
@@ -130,7 +131,10 @@ int replica_begin_intake(struct replica *r, struct cd_error *err);
 struct workcal *replica_calendar(struct replica *r, struct cd_error *err);
 
 /* The current instant for records: fixed_now when set, else now_instant(). */
-int64_t replica_now(const struct replica *r);
+static inline int64_t replica_now(const struct replica *r)
+{
+	return r->fixed_now ? r->fixed_now : now_instant();
+}
 
 /* SQLite's PRAGMA data_version: it changes when another connection (a
  * second desk, an import, the sync agent) commits; -1 if it could not be

@@ -17,9 +17,8 @@
 enum { S_FORMAT, S_GLASS, S_REASON };
 static const struct opt_spec show_opts[] = {
 	[S_FORMAT] = FORMAT_OPTION("text|json"),
-	[S_GLASS] = { "break-glass", "CODE", "open a restricted record: safeguarding-emergency, "
-		      "clinical-emergency, duty-cover or other", 0, 0 },
-	[S_REASON] = { "reason", "TEXT", "why you are breaking glass, in a sentence", 0, 0 },
+	[S_GLASS] = { "break-glass", "CODE", "open a restricted record (audited)", 0, 0 },
+	[S_REASON] = { "reason", "TEXT", "why you break glass, in a sentence", 0, 0 },
 	{ NULL, NULL, NULL, 0, 0 },
 };
 
@@ -137,8 +136,7 @@ static int show_run(struct app *app, const struct args *a)
 }
 
 static const struct opt_spec restrict_opts[] = {
-	{ "reason", "TEXT", "why (staff member as client, high-profile, witness protection...)",
-	  OPT_REQUIRED, 0 },
+	{ "reason", "TEXT", "why, in a sentence (staff member as client...)", OPT_REQUIRED, 0 },
 	{ NULL, NULL, NULL, 0, 0 },
 };
 
@@ -183,5 +181,6 @@ const struct command_spec cmd_person_spec = {
 	"  case, that team's managers, and MASH while a safeguarding referral of\n"
 	"  theirs is open.  Anyone in practice may break glass to open it, giving a\n"
 	"  reason code and a sentence; that is audited, lasts break_glass_lasts\n"
-	"  (caredesk.conf(5), default 4h) and is reviewed by the privacy officer.\n",
+	"  (caredesk.conf(5), default 4h) and is reviewed by the privacy officer.\n"
+	"  CODE is safeguarding-emergency, clinical-emergency, duty-cover or other.\n",
 };

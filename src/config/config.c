@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "caredesk/config.h"
@@ -336,17 +337,38 @@ static bool is_host_only(const char *name)
 	       strcmp(name, "break_glass_lasts") == 0;
 }
 
+/* Where the file read came from: a user's own file may not set the
+ * host-only settings, which then come from the host's file. */
+enum config_source { SOURCE_NONE, SOURCE_EXPLICIT, SOURCE_USER, SOURCE_HOST };
+
+/* A file named by --config sets the host-only settings only when it is the
+ * host's: run by root, or owned by root and writable by no one else.  A
+ * worker's own --config cannot lengthen their break-glass or turn their
+ * idle lock off. */
+static bool explicit_file_is_hosts(const char *file)
+{
+	struct stat sb;
+
+	if (getuid() == 0)
+		return true;
+	return stat(file, &sb) == 0 && sb.st_uid == 0 && !(sb.st_mode & (S_IWGRP | S_IWOTH));
+}
+
 /* A host-only setting: read, or refused when the file may not set it. */
-static int read_host_only(config_setting_t *s, const char *file, bool allowed,
+static int read_host_only(config_setting_t *s, const char *file, enum config_source from,
 			  struct config *cfg, struct cd_error *err)
 {
 	const char *name = config_setting_name(s);
+	char what[240];
 
-	if (!allowed) {
-		char what[200];
-
+	if (from == SOURCE_USER) {
 		snprintf(what, sizeof(what), "is a host-only setting: a user's file may not set "
 			 "it (set it in %s/caredesk/caredesk.conf)", CD_SYSCONFDIR);
+		return setting_error(err, s, file, name, what);
+	}
+	if (from == SOURCE_EXPLICIT && !explicit_file_is_hosts(file)) {
+		snprintf(what, sizeof(what), "is a host-only setting: a file named by --config "
+			 "sets it only when owned by root and writable by no one else");
 		return setting_error(err, s, file, name, what);
 	}
 	if (strcmp(name, "lock") == 0)
@@ -355,10 +377,6 @@ static int read_host_only(config_setting_t *s, const char *file, bool allowed,
 		return read_duration(s, file, name, 3600, "hours", &cfg->break_glass_s, err);
 	return read_duration(s, file, name, 60, "minutes", &cfg->lock_after_s, err);
 }
-
-/* Where the file read came from: a user's own file may not set the
- * host-only settings, which then come from the host's file. */
-enum config_source { SOURCE_NONE, SOURCE_EXPLICIT, SOURCE_USER, SOURCE_HOST };
 
 static int apply(config_t *c, const char *file, enum config_source from, struct config *cfg,
 		 struct cd_error *err)
@@ -372,7 +390,7 @@ static int apply(config_t *c, const char *file, enum config_source from, struct 
 		int rc = 0;
 
 		if (is_host_only(name))
-			rc = read_host_only(s, file, from != SOURCE_USER, cfg, err);
+			rc = read_host_only(s, file, from, cfg, err);
 		else if (strcmp(name, "replica") == 0)
 			rc = read_string(s, file, &cfg->replica, err);
 		else if (strcmp(name, "timezone") == 0)

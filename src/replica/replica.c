@@ -417,11 +417,6 @@ fail:
 	return -1;
 }
 
-int64_t replica_now(const struct replica *r)
-{
-	return r->fixed_now ? r->fixed_now : now_instant();
-}
-
 void replica_now_iso(const struct replica *r, char out[21])
 {
 	instant_format(replica_now(r), out);

@@ -43,7 +43,7 @@
 	  "Add a note to the chronology") \
 	X(AMEND, "amend", "e", ON_CASE, "Amend", \
 	  "Correct the selected note with a new one (the original stays)") \
-	X(BREAK_GLASS, "break_glass", "!", ON_CASE, "Break glass", \
+	X(BREAK_GLASS, "break_glass", "!", ON_CASE, NULL, \
 	  "Open a restricted record in an emergency, saying why (audited)") \
 	X(REVIEW, "review", "r", ON_CASELOAD, "Review", "Set the case's next review date") \
 	X(CLOSE_CASE, "close_case", "x", ON_CASELOAD, "Close", "Close the case, with a reason") \

@@ -60,6 +60,25 @@ expect_status 0 "worker add re-enables a disabled worker"
 cd_run_as "$other" --replica "$REPLICA" referral list
 expect_status 0 "the re-enabled worker runs commands again"
 
+# A host-only setting (break_glass_lasts, the idle lock) comes from a file
+# named by --config only when that file is the host's: owned by root and
+# writable by no one else.  A worker's own file cannot lengthen their
+# break-glass or switch off their idle lock.
+for setting in 'break_glass_lasts = "24h";' 'lock = "none";'; do
+	printf '%s\n' "$setting" >"$T/shared/own.conf"
+	chown "$other" "$T/shared/own.conf"
+	cd_run_as "$other" --config "$T/shared/own.conf" --replica "$REPLICA" referral list
+	expect_status 78 "another user's own --config setting '$setting'"
+	expect_stderr_contains "own.conf:1: ${setting%% *}: is a host-only setting"
+	chown root "$T/shared/own.conf"
+	chmod 0666 "$T/shared/own.conf"
+	cd_run_as "$other" --config "$T/shared/own.conf" --replica "$REPLICA" referral list
+	expect_status 78 "'$setting' from root's --config file that others may write"
+	chmod 0644 "$T/shared/own.conf"
+	cd_run_as "$other" --config "$T/shared/own.conf" --replica "$REPLICA" referral list
+	expect_status 0 "'$setting' from root's --config file, writable by root alone"
+done
+
 r check
 expect_status 0 "check after another user's runs"
 

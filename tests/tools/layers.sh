@@ -45,7 +45,7 @@ core: error nhs datetime workday text csv referral_rules sbar ids codes datadir 
 	program page permission
 config: config
 replica: replica actions query audit sync_rows sync_state referral_queue caseload
-	record_view desk_lists person_search keyset form_choices
+	record_view desk_lists person_search keyset form_choices access
 sync: sync
 ui: desk
 "
