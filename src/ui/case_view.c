@@ -63,11 +63,13 @@ static int load_person(struct screen *s)
 	snprintf(c->title, sizeof(c->title), " %s, %s%s", h.family, h.given,
 		 h.restricted ? "  (restricted)" : "");
 	if (h.restricted) {
-		char until[ISO_INSTANT_LEN], shown[32];
+		char until[ISO_INSTANT_LEN];
 
 		/* The banner: open by break-glass, until when (every screen of
 		 * the record has this title). */
 		if (break_glass_active(s->ui->r, s->arg, until)) {
+			char shown[32];
+
 			ui_short_time(until, shown, sizeof(shown));
 			snprintf(c->title, sizeof(c->title), " %s, %s  BREAK-GLASS until %s (audited)",
 				 h.family, h.given, shown);
