@@ -25,4 +25,10 @@
 	"(CASE WHEN " SQL_PERSON_HIDDEN(P) " THEN 'restricted record' ELSE " P ".family_name || ', ' || " \
 	P ".given_name END)"
 
+/* The text of a handover item (alias h) about a record restricted from
+ * the reader: not shown, on the desk as in an export. */
+#define SQL_HANDOVER_TEXT(col) \
+	"(CASE WHEN h.person_id IN (SELECT id FROM temp.person_hidden) THEN '(restricted record)' " \
+	"ELSE " col " END)"
+
 #endif

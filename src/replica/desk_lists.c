@@ -8,8 +8,9 @@
 #include "replica/internal.h"
 
 static const char *const sql_handover =
-	"SELECT h.id, h.priority, h.created_at, coalesce(w.login, '?'), h.situation, h.background, "
-	"h.assessment, h.recommendation, "
+	"SELECT h.id, h.priority, h.created_at, coalesce(w.login, '?'), " SQL_HANDOVER_TEXT("h.situation")
+	", " SQL_HANDOVER_TEXT("h.background") ", " SQL_HANDOVER_TEXT("h.assessment") ", "
+	SQL_HANDOVER_TEXT("h.recommendation") ", "
 	"(SELECT group_concat(aw.login, ', ') FROM handover_ack a JOIN worker aw ON aw.id = a.worker_id "
 	" WHERE a.item_id = h.id), "
 	"(SELECT " SQL_PERSON_NAME("p") " FROM person p WHERE p.id = h.person_id), "

@@ -89,12 +89,6 @@ static const struct column_def notes_cols[] = {
 	{ "locality", "n.locality", COL_TEXT, 0 },
 };
 
-/* An item about a record restricted from the exporter is exported without
- * its text, as a note is. */
-#define SQL_HANDOVER_TEXT(col) \
-	"(CASE WHEN h.person_id IN (SELECT id FROM temp.person_hidden) THEN '(restricted record)' " \
-	"ELSE " col " END)"
-
 static const struct column_def handover_cols[] = {
 	{ "id", "h.id", COL_TEXT, 0 },
 	{ "author", "w.login", COL_TEXT, 0 },

@@ -25,6 +25,10 @@ family=${rest%%|*}
 given=${rest#*|}
 [ -n "$person" ] && [ -n "$family" ] || { fail "no referral in the demo queue to restrict"; finish; }
 cli worker add aud.north --name "Audit North" --team north-duty --role auditor
+cli worker add writer.north --name "Writer North" --team north-duty --role duty
+cli --as writer.north handover add --person "$person" --priority amber \
+	--situation "Visit at 14 High Street tonight" --background "Lives alone" \
+	--assessment "Low mood" --recommendation "Ring before 6"
 cli --as aud.north person restrict "$person" --reason "Member of staff as a client"
 views_before=$(q "SELECT count(*) FROM audit_event WHERE worker = 'duty.north' AND action = 'view' AND record_id = '$person'")
 
@@ -32,6 +36,23 @@ desk_start vt100 C
 wait_for "Referral queue: north"
 wait_for "restricted record"
 screen | grep -q "$family, $given" && fail "the queue shows the restricted person's name"
+
+# The handover item about the person shows neither who nor what, on the
+# desk as in an export.
+keys 3
+wait_for "Handover: north-duty"
+seen=
+i=0
+while [ $i -lt 15 ]; do
+	screen | grep -q "14 High Street" && { fail "the handover shows the text of an item about a restricted record"; break; }
+	screen | grep -q "about restricted record" && seen=yes
+	keys j
+	sleep 0.1
+	i=$((i + 1))
+done
+[ "$seen" = yes ] || fail "the handover item about the restricted record never showed as such"
+keys q
+wait_for "Referral queue: north"
 
 # Search finds the record, as "restricted record", and nothing else of it.
 keys /
