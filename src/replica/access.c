@@ -115,8 +115,8 @@ int person_restrict(struct replica *r, const char *person_id, bool on, const cha
 	    reason_given(reason, "reason", err))
 		return -1;
 	if (was == (on ? 1 : 0))
-		return cd_error_set(err, CD_EX_DATAERR, "person", "%s is %s restricted already",
-				    person_id, on ? "" : "not");
+		return cd_error_set(err, CD_EX_DATAERR, "person", on ? "%s is restricted already" :
+				    "%s is not restricted", person_id);
 	replica_now_iso(r, now);
 	if (txn_begin(r, action, err))
 		return -1;

@@ -53,6 +53,7 @@ expect_status 0 "a team manager restricting a record"
 expect_stdout_contains "person $alpha restricted"
 r --as mgr.adults person restrict "$alpha" --reason "Staff member as client"
 expect_status 65 "restricting a restricted record again"
+expect_stderr_contains "$alpha is restricted already"
 
 # --- who sees it ---------------------------------------------------------
 show_as() {
