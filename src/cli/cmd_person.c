@@ -4,14 +4,12 @@
  * restricted from the worker is refused (77) unless they break glass,
  * which is itself audited and lasts the configured time
  * (caredesk/access.h). */
-#include <langinfo.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "caredesk/access.h"
 #include "caredesk/actions.h"
 #include "caredesk/datetime.h"
-#include "caredesk/text.h"
 #include "cli/commands.h"
 
 enum { S_FORMAT, S_GLASS, S_REASON };
@@ -55,20 +53,14 @@ static int age_today(struct replica *r, const char *person_id, int *age)
  * terminal: the JSON object's fields in order. */
 static void print_text(struct replica *r, const char *json)
 {
-	enum text_mode mode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? TEXT_MODE_UTF8
-									  : TEXT_MODE_ASCII;
 	sqlite3_stmt *st = replica_stmt(r, "SELECT key, CASE WHEN type IN ('array', 'object') "
 					   "THEN json(value) ELSE coalesce(value, '') END "
 					   "FROM json_each(?1)");
-	char value[4096 * 4];
 
 	sqlite3_bind_text(st, 1, json, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const unsigned char *v = sqlite3_column_text(st, 1);
-
-		text_sanitise(v ? (const char *)v : "", mode, 4096, value, sizeof(value));
-		printf("%-17s %s\n", (const char *)sqlite3_column_text(st, 0), value);
-	}
+	while (sqlite3_step(st) == SQLITE_ROW)
+		app_print_field(17, (const char *)sqlite3_column_text(st, 0),
+				(const char *)sqlite3_column_text(st, 1));
 	sqlite3_reset(st);
 }
 

@@ -1,6 +1,5 @@
 /* caredesk referral: the queue from the command line, through the same
  * replica functions as the desk. */
-#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +7,6 @@
 #include "caredesk/actions.h"
 #include "caredesk/datetime.h"
 #include "caredesk/query.h"
-#include "caredesk/text.h"
 #include "cli/commands.h"
 
 static void bind_today(sqlite3_stmt *st, int i, const struct replica *r)
@@ -51,16 +49,9 @@ static int list_run(struct app *app, const struct args *a)
 
 static void print_fields(sqlite3_stmt *st)
 {
-	enum text_mode mode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? TEXT_MODE_UTF8
-									  : TEXT_MODE_ASCII;
-	char value[4096 * 4];
-
-	for (int i = 0; i < sqlite3_column_count(st); i++) {
-		const unsigned char *v = sqlite3_column_text(st, i);
-
-		text_sanitise(v ? (const char *)v : "", mode, 4096, value, sizeof(value));
-		printf("%-16s %s\n", sqlite3_column_name(st, i), value);
-	}
+	for (int i = 0; i < sqlite3_column_count(st); i++)
+		app_print_field(16, sqlite3_column_name(st, i),
+				(const char *)sqlite3_column_text(st, i));
 }
 
 static const struct opt_spec show_opts[] = {

@@ -77,6 +77,9 @@ int write_rows(FILE *fp, sqlite3_stmt *st, enum out_format format, struct cd_err
 
 /* write_rows to stdout, reporting a failure; returns an exit status. */
 int app_write_rows(sqlite3_stmt *st, enum out_format format);
+/* One "name value" line of a record shown as text (referral show, person
+ * show), the value sanitised for this terminal as the tables are. */
+void app_print_field(int width, const char *name, const char *value);
 
 /* At exit: flush and close stdout, and say so if anything written there
  * was lost (a full disk, a closed pipe).  Returns rc, or CD_EX_IOERR when

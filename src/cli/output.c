@@ -24,6 +24,14 @@ static enum text_mode terminal_mode(void)
 	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? TEXT_MODE_UTF8 : TEXT_MODE_ASCII;
 }
 
+void app_print_field(int width, const char *name, const char *value)
+{
+	char shown[4096 * 4];
+
+	text_sanitise(value ? value : "", terminal_mode(), 4096, shown, sizeof(shown));
+	printf("%-*s %s\n", width, name, shown);
+}
+
 /* The next row, or SQLITE_IOERR_WRITE as soon as a write has failed (no
  * point reading a million rows into a full disk), or the step's error. */
 static int next_row(FILE *fp, sqlite3_stmt *st)
