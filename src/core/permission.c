@@ -281,7 +281,7 @@ static void who_may(enum permission p, const struct perm_target *t, struct phras
 	char one[160];
 
 	/* Every practice role alike: say "a member of north-duty" once. */
-	if (shared == SCOPE_TEAM && t && t->team) {
+	if (shared == SCOPE_TEAM && t && t->team && *t->team) {
 		snprintf(one, sizeof(one), "a member of %s", t->team);
 		phrase_add(ph, one);
 	} else if (shared == SCOPE_LOCALITY && t && t->locality && strcmp(t->locality, "borough")) {
@@ -302,9 +302,11 @@ static void who_may(enum permission p, const struct perm_target *t, struct phras
 				continue;
 			snprintf(one, sizeof(one), "%s", t->owner_noun);
 			owner_said = true;
-		} else if (s == SCOPE_TEAM && t && t->team) {
+		} else if (s == SCOPE_TEAM && t && t->team && *t->team) {
 			snprintf(one, sizeof(one), "%s %s of %s", article(role_titles[r]), role_titles[r],
 				 t->team);
+		} else if (s == SCOPE_TEAM && t && t->team) {
+			continue;	/* a record of no team ("", as read): no one of this role */
 		} else if (s == SCOPE_LOCALITY && t && t->locality && strcmp(t->locality, "borough")) {
 			snprintf(one, sizeof(one), "%s %s of %s", article(role_titles[r]), role_titles[r],
 				 t->locality);
@@ -370,6 +372,11 @@ int permission_check(const struct perm_actor *actor, enum permission p,
 	}
 	list[0] = '\0';
 	who_may(p, target, &ph);
+	if (ph.count == 0) {
+		snprintf(why, why_size, "no one may %s here (you are %s %s of %s)",
+			 permission_doings[p], article(you), you, actor->team ? actor->team : "no team");
+		return -1;
+	}
 	join_list(list, ph.count, " or ", who, sizeof(who));
 	if (actor->roles == 0)
 		snprintf(why, why_size, "only %s may %s (you hold no role)", who, permission_doings[p]);

@@ -153,6 +153,11 @@ r --as prac.north access log --person "$alpha"
 expect_status 77 "a practitioner reading a record's access log"
 r --as mgr.children access log --person "$alpha"
 expect_status 77 "a manager of another team reading it"
+# A record with no open case has no team: only auditors read its log, and
+# the refusal says so (no "team manager of " naming nothing).
+r --as mgr.adults access log --person "$bravo"
+expect_status 77 "a manager reading the log of a record of no team"
+expect_stderr_contains "only an auditor may read who has opened a record (you are"
 r --as mgr.adults access log --person "$alpha" --format csv
 expect_status 0 "the record's team manager reads its access log"
 r --as aud.north access log --person "$alpha" --format csv
