@@ -262,7 +262,7 @@ static int load_meta(struct pg_store *s, struct cd_error *err)
 	if (s->schema_min < 1)
 		s->schema_min = CENTRAL_SCHEMA_MIN;
 	if (!s->id[0] || s->schema_version < 1)
-		return cd_error_set(err, CD_EX_NOINPUT, NULL, "central_meta lacks central's id or "
+		return cd_error_set(err, CD_EX_UNAVAILABLE, NULL, "central_meta lacks central's id or "
 				    "schema version: run caredesk central init again");
 	return 0;
 }

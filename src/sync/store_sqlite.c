@@ -367,6 +367,18 @@ static const struct store_ops sqlite_ops = {
 	.close = sq_close,
 };
 
+/* A file that is no caredesk database at all is, to the agent, a central
+ * it cannot use (69), like a replica file named as central: the words are
+ * about a central, not a replica. */
+static int not_a_central(const char *path, struct cd_error *err)
+{
+	if (err->code == CD_EX_NOINPUT)
+		return cd_error_set(err, CD_EX_UNAVAILABLE, NULL,
+				    "%s is not a caredesk central store: make one with "
+				    "caredesk central init", path);
+	return -1;
+}
+
 int store_sqlite_open(const char *path, bool create, struct store **out, struct cd_error *err)
 {
 	struct sqlite_store *s;
@@ -381,7 +393,7 @@ int store_sqlite_open(const char *path, bool create, struct store **out, struct 
 				    "no central store at %s (%s): make one with caredesk central init",
 				    path, strerror(errno));
 	if (replica_open(path, create ? REPLICA_OPEN_CREATE : REPLICA_OPEN_EXISTING, &r, err))
-		return -1;
+		return not_a_central(path, err);
 	if (replica_meta_get(r, "role", NULL, 0) != 0) {
 		if (!create) {
 			replica_close(&r);

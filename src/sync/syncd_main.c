@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <config.h>	/* autoconf's, from the build tree */
+
 #include "caredesk/datetime.h"
 #include "sync/central.h"
 
@@ -21,6 +23,7 @@ static void usage(FILE *fp)
 {
 	fputs("usage: caredesk-syncd [--create] CENTRAL.db\n"
 	      "       caredesk-syncd --init CENTRAL\n"
+	      "       caredesk-syncd --help | --version\n"
 	      "Serve a caredesk central store to one sync agent over stdin and stdout.\n"
 	      "  --create   make the central store if the file does not exist\n"
 	      "  --init     make or migrate the central store CENTRAL (a file, file:/path or\n"
@@ -95,6 +98,7 @@ int main(int argc, char **argv)
 		{ "create", no_argument, NULL, 'c' },
 		{ "init", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct central *c = NULL;
@@ -110,6 +114,9 @@ int main(int argc, char **argv)
 			make = 1;
 		} else if (opt == 'h') {
 			usage(stdout);
+			return 0;
+		} else if (opt == 'V') {
+			printf("caredesk-syncd %s\n", PACKAGE_VERSION);
 			return 0;
 		} else {
 			usage(stderr);

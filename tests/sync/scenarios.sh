@@ -193,6 +193,48 @@ cat "$T"/writer-*.err >"$T/writers.err" 2>/dev/null
 	fail "the agent did not push every write: $(cq "SELECT count(*) FROM note WHERE body LIKE 'Writer %'") of 90"
 grep -qi "busy\|locked" "$T/agent.err" && fail "the agent met a busy replica: $(grep -i "busy\|locked" "$T/agent.err" | head -n 1)"
 
+# --- a central that is not one ----------------------------------------------------
+# Pointed at a database that is not a central store, the agent says so and
+# exits 69 (caredesk-sync(8)): the fix is central init, not a new replica.
+# expect_not_central URI WORDS: one round against URI from a stray replica.
+expect_not_central() {
+	cd_on "$T/stray.db" sync central "$1" || fail "sync central $1: $(cat "$T/err")"
+	sync stray
+	_status=$?
+	[ "$_status" = 69 ] || fail "a central that is not one ($1): the agent exited $_status, not 69"
+	grep -q "$2" "$T/sync.err" || fail "a central that is not one ($1) was not named as such: $(cat "$T/sync.err")"
+}
+cd_on "$T/stray.db" init --locality north || die "cannot make a stray replica: $(cat "$T/err")"
+if [ "$CENTRAL_KIND" = postgresql ]; then
+	pg_as_superuser "CREATE DATABASE notcentral" || die "cannot make a second database"
+	PGDATABASE=notcentral pg_as_superuser "CREATE TABLE visits (id int)" || die "cannot fill it"
+	expect_not_central "$(echo "$CENTRAL_URI" | sed 's|///caredesk?|///notcentral?|')" \
+		"this database is not a caredesk central store"
+	# A central whose own record of itself is gone.
+	cq "UPDATE central_meta SET key = 'lost_id' WHERE key = 'central_id'"
+	expect_not_central_meta() {
+		sync stray
+		_status=$?
+		[ "$_status" = 69 ] || fail "a central without its id: the agent exited $_status, not 69"
+		grep -q "central_meta lacks central's id" "$T/sync.err" ||
+			fail "a central without its id was not named as such: $(cat "$T/sync.err")"
+	}
+	cd_on "$T/stray.db" sync central "$CENTRAL_URI" || fail "sync central: $(cat "$T/err")"
+	expect_not_central_meta
+	cq "UPDATE central_meta SET key = 'central_id' WHERE key = 'lost_id'"
+else
+	sqlite3 "$T/other.db" "CREATE TABLE visits (id int)"
+	expect_not_central "file:$T/other.db" "$T/other.db is not a caredesk central store"
+	printf 'not a database at all, but long enough to be read as one\n' >"$T/garbage.db"
+	expect_not_central "file:$T/garbage.db" "$T/garbage.db is not a caredesk central store"
+	expect_not_central "file:$T/north.db" "$T/north.db is not a caredesk central store"
+	[ "$(wc -c <"$T/garbage.db")" -lt 100 ] || fail "the agent wrote to a file that is not a central"
+fi
+for r in north south; do
+	sync_ok "$r"
+	converged "$r" "$r"
+done
+
 # --- an ssh:// central --------------------------------------------------------------
 # A stand-in ssh: checks the options the agent gives, then runs the
 # command as sshd would on the host.  (The embedded central only: ssh is
