@@ -153,6 +153,11 @@ int referral_allocate(struct replica *r, const char *referral_id, const char *wo
  * what it stored. */
 int code_lookup(struct replica *r, const char *list, const char *input, char out[CODE_MAX]);
 
+/* 0 if code is a team on this replica; else -1 with err (65) naming
+ * every team there is, so a mistyped filter is an error, not an empty
+ * list. */
+int team_known(struct replica *r, const char *code, struct cd_error *err);
+
 /* --- cases ------------------------------------------------------------- */
 int case_open(struct replica *r, const char *person_id, const char *team,
 	      char id_out[UUID_STR_LEN], struct cd_error *err);

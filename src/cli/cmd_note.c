@@ -1,4 +1,5 @@
 /* caredesk note: add to the chronology, or amend an earlier note. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,16 +32,20 @@ static const struct opt_spec amend_opts[] = {
 
 #define BODY_FILE_MAX (1 << 20)
 
-/* Read a whole file (or stdin for "-"); NULL with a message on failure. */
-static char *read_body(const char *path)
+/* Read a whole file (or stdin for "-") into *out: 0, or an exit status
+ * with a message.  A NUL byte is refused, not taken as the end: the text
+ * after it would be lost without a word (the importer refuses it too). */
+static int read_body(const char *path, char **out)
 {
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	const char *nul;
 	char *buf;
 	size_t n;
 
+	*out = NULL;
 	if (!fp) {
-		fprintf(stderr, "caredesk: cannot read %s\n", path);
-		return NULL;
+		fprintf(stderr, "caredesk: cannot read %s: %s\n", path, strerror(errno));
+		return CD_EX_NOINPUT;
 	}
 	buf = cd_malloc(BODY_FILE_MAX + 1);
 	n = fread(buf, 1, BODY_FILE_MAX + 1, fp);
@@ -49,10 +54,18 @@ static char *read_body(const char *path)
 	if (n > BODY_FILE_MAX) {
 		fprintf(stderr, "caredesk: %s: longer than %d bytes\n", path, BODY_FILE_MAX);
 		free(buf);
-		return NULL;
+		return CD_EX_DATAERR;
+	}
+	nul = memchr(buf, '\0', n);
+	if (nul) {
+		fprintf(stderr, "caredesk: %s: byte %zu is a NUL byte: a note is text; "
+			"nothing was added\n", path, (size_t)(nul - buf) + 1);
+		free(buf);
+		return CD_EX_DATAERR;
 	}
 	buf[n] = '\0';
-	return buf;
+	*out = buf;
+	return 0;
 }
 
 static int run_note(struct app *app, int amend, struct note_input *in, const char *note_id)
@@ -76,13 +89,15 @@ static int run_note(struct app *app, int amend, struct note_input *in, const cha
 /* The text from --body, or read from --body-file into *owned. */
 static int take_body(const char *body, const char *body_file, const char **out, char **owned)
 {
+	int rc;
+
 	*owned = NULL;
 	*out = body;
 	if (!body_file)
 		return 0;
-	*owned = read_body(body_file);
+	rc = read_body(body_file, owned);
 	*out = *owned;
-	return *owned ? 0 : CD_EX_NOINPUT;
+	return rc;
 }
 
 static int add_run(struct app *app, const struct args *a)

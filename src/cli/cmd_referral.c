@@ -30,11 +30,17 @@ static int list_run(struct app *app, const struct args *a)
 {
 	enum out_format format = args_format(a, L_FORMAT);
 	struct replica *r;
+	struct cd_error err;
 	sqlite3_stmt *st;
 	int rc = app_open(app, &r);
 
 	if (rc)
 		return rc;
+	cd_error_clear(&err);
+	if (a->value[L_TEAM] && team_known(r, a->value[L_TEAM], &err)) {
+		replica_close(&r);
+		return app_fail(&err);
+	}
 	st = app_prepare_listing(r, referral_listing(a->value[L_ALL] != NULL), format);
 	if (a->value[L_TEAM])
 		sqlite3_bind_text(st, 1, a->value[L_TEAM], -1, SQLITE_TRANSIENT);

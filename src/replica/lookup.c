@@ -111,6 +111,24 @@ int lookup_team(struct replica *r, const char *code, struct team_row *out)
 	return found ? 0 : -1;
 }
 
+int team_known(struct replica *r, const char *code, struct cd_error *err)
+{
+	struct team_row t;
+	sqlite3_stmt *st;
+	char teams[600] = "";
+	size_t n = 0;
+
+	if (lookup_team(r, code, &t) == 0)
+		return 0;
+	st = replica_stmt(r, "SELECT code FROM team ORDER BY code");
+	while (sqlite3_step(st) == SQLITE_ROW && n < sizeof(teams))
+		n += (size_t)snprintf(teams + n, sizeof(teams) - n, "%s%s", n ? ", " : "",
+				      (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return cd_error_set(err, CD_EX_DATAERR, "team", "unknown team '%.60s': use one of %s",
+			    code, teams);
+}
+
 int lookup_duty_team(struct replica *r, const char *locality, struct team_row *out)
 {
 	sqlite3_stmt *st = replica_stmt(r, "SELECT code FROM team WHERE locality = ?1 "

@@ -166,8 +166,14 @@ expect_stderr_contains "cannot read $T/missing.txt"
 # One byte over the 1 MiB the command reads: refused whole, not cut.
 head -c 1048577 /dev/zero | tr '\0' 'a' >"$T/big.txt"
 r note add --referral "$bravo" --body-file "$T/big.txt"
-expect_status 66 "a body file over 1 MiB"
+expect_status 65 "a body file over 1 MiB"
 expect_stderr_contains "longer than 1048576 bytes"
+# A NUL byte is refused, not taken as the end of the text (issue 15): the
+# words after it would be lost without a word.
+printf 'Seen at home.\000Mother says she is afraid of him.\n' >"$T/nul.txt"
+r note add --referral "$bravo" --body-file "$T/nul.txt"
+expect_status 65 "a body file with a NUL byte"
+expect_stderr_contains "$T/nul.txt: byte 14 is a NUL byte"
 printf ' \n\t\n' >"$T/blank.txt"
 r note add --referral "$bravo" --body-file "$T/blank.txt"
 expect_status 65 "a body file of blanks"

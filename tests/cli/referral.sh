@@ -60,6 +60,19 @@ expect_eq "Bravo's age group" adult "$(csv_lookup "$T/list.csv" id "$bravo" age_
 expect_eq "Delta's safeguarding" yes "$(csv_lookup "$T/list.csv" id "$delta" safeguarding)"
 expect_eq "Alpha's status" new "$(csv_lookup "$T/list.csv" id "$alpha" status)"
 
+# --team: only that team's referrals (Delta, safeguarding, went to the
+# MASH); a team that does not exist is an error, not an empty list.
+r referral list --team mash --format csv
+expect_status 0 "referral list --team mash"
+expect_eq "the MASH's referrals" "Delta" "$(csv_column "$CD_OUT" family_name | tr '\n' ' ' | sed 's/ $//')"
+r referral list --team north-duty --format csv
+expect_eq "north duty's referrals" "Alpha Charlie Bravo" "$(csv_column "$CD_OUT" family_name | tr '\n' ' ' | sed 's/ $//')"
+r referral list --team nosuchteam
+expect_status 65 "referral list --team nosuchteam"
+expect_stderr_contains "unknown team 'nosuchteam': use one of "
+expect_stderr_contains "north-duty"
+[ -s "$CD_OUT" ] && fail "referral list --team nosuchteam printed a list"
+
 r referral list --format json
 expect_status 0
 if py 'want = sys.argv[2].split(",")
