@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "caredesk/error.h"
+
 struct civil_date {
 	int year;	/* e.g. 2026 */
 	int month;	/* 1..12 */
@@ -84,8 +86,18 @@ struct local_time local_from_instant(int64_t t);
 int64_t local_to_instant(struct civil_date d, int hh, int mm, int ss);
 
 /* "Now": CAREDESK_NOW (ISO 8601) when set, the system clock otherwise.
- * now_init parses the variable once and returns -1 if it is malformed. */
+ * now_init parses the variable once: 0, NOW_MALFORMED, or
+ * NOW_OUT_OF_RANGE when now (either clock) is outside the years
+ * NOW_YEAR_MIN..NOW_YEAR_MAX.  Every deadline is counted forward from now,
+ * so a clock far out (9999, or 1970 after a flat clock battery) would give
+ * due dates no one can meet or read: that is a fault to report, not a day
+ * to work.  now_start is now_init with the reason in err: 64 for
+ * CAREDESK_NOW, 71 (EX_OSERR) for the system clock. */
+#define NOW_YEAR_MIN 2000
+#define NOW_YEAR_MAX 2199
+enum { NOW_MALFORMED = -1, NOW_OUT_OF_RANGE = -2 };
 int now_init(void);
+int now_start(struct cd_error *err);
 int64_t now_instant(void);
 
 /* A span of time as a person writes it in a setting: a whole number

@@ -58,11 +58,8 @@ static int setup(struct app *app)
 			cd_error_at(&err, app->cfg.path, 0);
 		return app_fail(&err);
 	}
-	if (now_init()) {
-		cd_error_set(&err, CD_EX_USAGE, "CAREDESK_NOW",
-			     "not an ISO 8601 time with a zone (e.g. 2026-11-23T09:00:00Z)");
+	if (now_start(&err))
 		return app_fail(&err);
-	}
 	if (identity_login(app->login, sizeof(app->login), &err))
 		return app_fail(&err);
 	return desk_check_options(&(struct desk_options){ .keys = app->cfg.keys,

@@ -508,18 +508,46 @@ static bool now_ready;
 static bool now_fixed;
 static int64_t now_value;
 
+static bool year_in_range(int64_t t)
+{
+	int year = instant_utc_date(t).year;
+
+	return year >= NOW_YEAR_MIN && year <= NOW_YEAR_MAX;
+}
+
 int now_init(void)
 {
 	const char *s = getenv("CAREDESK_NOW");
 
 	now_ready = true;
 	now_fixed = false;
-	if (!s || !*s)
+	if (s && *s) {
+		if (instant_parse(s, &now_value) != 0)
+			return NOW_MALFORMED;
+		now_fixed = true;
+	}
+	return year_in_range(now_instant()) ? 0 : NOW_OUT_OF_RANGE;
+}
+
+int now_start(struct cd_error *err)
+{
+	char shown[ISO_INSTANT_LEN];
+	int rc = now_init();
+
+	if (rc == 0)
 		return 0;
-	if (instant_parse(s, &now_value) != 0)
-		return -1;
-	now_fixed = true;
-	return 0;
+	if (rc == NOW_MALFORMED)
+		return cd_error_set(err, CD_EX_USAGE, "CAREDESK_NOW",
+				    "not an ISO 8601 time with a zone (e.g. 2026-11-23T09:00:00Z)");
+	instant_format(now_instant(), shown);
+	if (now_fixed)
+		return cd_error_set(err, CD_EX_USAGE, "CAREDESK_NOW",
+				    "%s is outside the years %d to %d caredesk works in", shown,
+				    NOW_YEAR_MIN, NOW_YEAR_MAX);
+	return cd_error_set(err, CD_EX_OSERR, NULL,
+			    "the system clock reads %s, outside the years %d to %d caredesk "
+			    "works in: set the clock right before using caredesk", shown,
+			    NOW_YEAR_MIN, NOW_YEAR_MAX);
 }
 
 /* Without now_init the variable is still honoured; a malformed value then

@@ -185,8 +185,22 @@ int case_close(struct replica *r, const char *case_id, const char *reason, struc
 	return txn_commit(r, err);
 }
 
-/* A review date as typed (DD/MM/YYYY or ISO), today or later: a review
- * set in the past would be overdue the moment it was saved. */
+/* A review is at most a year ahead: the Care Act's reviews are at least
+ * yearly and a child's plan is reviewed more often still, so a later date
+ * is a typo (9999 for 2026) that would hide a case from every overdue
+ * list for good. */
+static struct civil_date a_year_after(struct civil_date d)
+{
+	struct civil_date y = { d.year + 1, d.month, d.day };
+
+	/* 29 February's year on is 28 February. */
+	if (y.day > date_days_in_month(y.year, y.month))
+		y.day = date_days_in_month(y.year, y.month);
+	return y;
+}
+
+/* A review date as typed (DD/MM/YYYY or ISO), from today to a year ahead:
+ * a review set in the past would be overdue the moment it was saved. */
 static int review_date_check(struct replica *r, const char *date, struct civil_date *d,
 			     struct cd_error *err)
 {
@@ -196,13 +210,17 @@ static int review_date_check(struct replica *r, const char *date, struct civil_d
 	if (date_parse_typed(date, d))
 		return cd_error_set(err, CD_EX_DATAERR, "review", "'%.16s' is not a date (%s)",
 				    date ? date : "", DATE_TYPED_FORMS);
-	if (date_compare(*d, today) >= 0)
-		return 0;
 	date_format_shown(*d, shown);
 	date_format_shown(today, today_shown);
 	/* Short enough for the desk's message line at 80 columns. */
-	return cd_error_set(err, CD_EX_DATAERR, "review", "%s is in the past (today is %s)", shown,
-			    today_shown);
+	if (date_compare(*d, today) < 0)
+		return cd_error_set(err, CD_EX_DATAERR, "review", "%s is in the past (today is %s)",
+				    shown, today_shown);
+	if (date_compare(*d, a_year_after(today)) > 0)
+		return cd_error_set(err, CD_EX_DATAERR, "review",
+				    "%s is more than a year ahead: reviews are at least yearly",
+				    shown);
+	return 0;
 }
 
 int case_set_review(struct replica *r, const char *case_id, const char *date,

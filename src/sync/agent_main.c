@@ -320,10 +320,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return CD_EX_USAGE;
 	}
-	if (now_init()) {
-		fprintf(stderr, "caredesk-sync: CAREDESK_NOW is not an ISO 8601 time with a zone\n");
-		return CD_EX_USAGE;
-	}
+	if (now_start(&err))
+		return fail(&err);
 	if (to_syslog)
 		openlog("caredesk-sync", LOG_PID, LOG_DAEMON);
 	sync_set_progress(on_progress);

@@ -128,9 +128,12 @@ int main(int argc, char **argv)
 		return CD_EX_USAGE;
 	}
 	cd_error_clear(&err);
-	if (now_init()) {
-		fprintf(stderr, "caredesk-syncd: CAREDESK_NOW is not an ISO 8601 time\n");
-		return CD_EX_USAGE;
+	if (now_start(&err)) {
+		char why[600];
+
+		cd_error_format(&err, why, sizeof(why));
+		fprintf(stderr, "caredesk-syncd: %s\n", why);
+		return err.code;
 	}
 	if (make)
 		return init(argv[optind]);

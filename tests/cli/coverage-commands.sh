@@ -85,6 +85,18 @@ r --as prac.north case review "$case_id" --date 2025-12-31
 expect_status 65 "an ISO review date in the past"
 expect_stderr_contains "31/12/2025 is in the past"
 expect_eq "next review after a date in the past" "" "$(case_field next_review)"
+# Issue 15: at most a year ahead (reviews are at least yearly); 9999 was
+# a raw CHECK failure, a typo that would hide the case from every overdue list.
+for far in 24/11/2027 2300-01-01 9999-12-31; do
+	r --as prac.north case review "$case_id" --date "$far"
+	expect_status 65 "a review date more than a year ahead: $far"
+	expect_stderr_contains "is more than a year ahead: reviews are at least yearly"
+	expect_stderr_lines 1
+done
+expect_eq "next review after a date too far ahead" "" "$(case_field next_review)"
+r --as prac.north case review "$case_id" --date 23/11/2027
+expect_status 0 "a review a year ahead to the day"
+expect_eq "next review a year ahead" 2027-11-23 "$(case_field next_review)"
 r --as prac.north case review "$case_id" --date 31/12/2026
 expect_status 0 "a review date as the desk shows it"
 expect_stdout_contains "next review 2026-12-31"

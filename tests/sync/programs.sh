@@ -70,11 +70,11 @@ run usage "$CAREDESK_SYNC_BIN" --once --replica ''
 
 CAREDESK_NOW=yesterday run now "$CAREDESK_SYNC_BIN" --once --replica "$T/untouched.db"
 [ "$status" = 64 ] || fail "caredesk-sync with CAREDESK_NOW=yesterday exited $status, not 64"
-grep -q "CAREDESK_NOW is not an ISO 8601 time" "$T/now.err" ||
+grep -q "CAREDESK_NOW: not an ISO 8601 time" "$T/now.err" ||
 	fail "caredesk-sync did not say CAREDESK_NOW is wrong: $(cat "$T/now.err")"
 CAREDESK_NOW=yesterday run now "$CAREDESK_SYNCD" "$CENTRAL"
 [ "$status" = 64 ] || fail "caredesk-syncd with CAREDESK_NOW=yesterday exited $status, not 64"
-grep -q "CAREDESK_NOW is not an ISO 8601 time" "$T/now.err" ||
+grep -q "CAREDESK_NOW: not an ISO 8601 time" "$T/now.err" ||
 	fail "caredesk-syncd did not say CAREDESK_NOW is wrong: $(cat "$T/now.err")"
 [ -e "$T/untouched.db" ] && fail "caredesk-sync with a bad CAREDESK_NOW made its replica"
 
