@@ -105,8 +105,21 @@ static const struct csv_case read_cases[] = {
 	    END } },
 	{ "CR after closing quote", BYTES("\"a\"\rb\nc\n"),
 	  { BAD(1, E_AFTER, 1, "\"a\"\rb"), REC(2, 1, "c"), END } },
+	/* Issue 15: the lines after an unterminated quote's own are read again. */
 	{ "unterminated quote", BYTES("a,b\n1,\"open\nmore\n"),
-	  { REC(1, 2, "a", "b"), BAD(2, E_OPEN, 2, "1", "\"open\nmore\n"), END } },
+	  { REC(1, 2, "a", "b"),
+	    BAD(2, "unterminated quote starting at line 2: it ran 2 lines to the end of the file; "
+		"reading resumes at line 3", 2, "1", "\"open"),
+	    REC(3, 1, "more"), END } },
+	{ "unterminated quote, CRLF, no last line end", BYTES("1,\"open\r\nx,y\r\nz"),
+	  { BAD(1, "unterminated quote starting at line 1: it ran 3 lines to the end of the file; "
+		"reading resumes at line 2", 2, "1", "\"open"),
+	    REC(2, 2, "x", "y"), REC(3, 1, "z"), END } },
+	{ "unterminated quote after a quoted field's lines",
+	  BYTES("\"a\nb\",\"c\nd\n"),
+	  { BAD(1, "unterminated quote starting at line 2: it ran 2 lines to the end of the file; "
+		"reading resumes at line 3", 2, "a\nb", "\"c"),
+	    REC(3, 1, "d"), END } },
 	{ "unterminated empty quote", BYTES("\""), { BAD(1, E_OPEN, 1, "\""), END } },
 	{ "NUL unquoted", BYTES("a,b\0c,d\ne,f\n"),
 	  { BAD(1, E_NUL, 2, "a", "bc,d"), REC(2, 2, "e", "f"), END } },
@@ -213,9 +226,10 @@ START_TEST(test_record_cap)
 }
 END_TEST
 
-/* A runaway quote is cut off at the cap, and reading goes on from the line
- * after the one where the cap was reached. */
-START_TEST(test_record_cap_in_quotes)
+/* A runaway quote (issue 15: one stray quote made one reject of a
+ * 21,800-line file) costs its own record: cut at the field's line limit,
+ * every line after the quote's own is read again as a record. */
+START_TEST(test_runaway_quote_read_again)
 {
 	size_t lines = MIB / 10 + 10;
 	char *buf = cd_malloc(lines * 10 + 16);
@@ -224,17 +238,22 @@ START_TEST(test_record_cap_in_quotes)
 	enum csv_status st;
 	size_t i;
 	FILE *fp;
-	long last = 0;
+	long last = 1;
 
 	strcpy(buf, "\"");
 	for (i = 0; i < lines; i++)
 		strcat(buf + i * 10, "123456789\n");
 	r = reader_for(buf, strlen(buf), &fp);
 	ck_assert_int_eq(csv_read(r, &rec), CSV_MALFORMED);
-	ck_assert_str_eq(csv_reader_error(r), "record longer than 1 MiB");
+	ck_assert_str_eq(csv_reader_error(r), "unterminated quote starting at line 1: not closed "
+			 "within 100 lines; reading resumes at line 2");
 	ck_assert_int_eq(rec.line, 1);
+	ck_assert_uint_eq(rec.count, 1);
+	ck_assert_str_eq(rec.fields[0], "\"123456789");
 	while ((st = csv_read(r, &rec)) == CSV_RECORD) {
-		ck_assert_int_gt(rec.line, last);
+		ck_assert_int_eq(rec.line, last + 1);
+		ck_assert_uint_eq(rec.count, 1);
+		ck_assert_str_eq(rec.fields[0], "123456789");
 		last = rec.line;
 	}
 	ck_assert_int_eq(st, CSV_END);
@@ -242,6 +261,76 @@ START_TEST(test_record_cap_in_quotes)
 	csv_reader_free(&r);
 	fclose(fp);
 	free(buf);
+}
+END_TEST
+
+/* The limits are the caller's (the import settings): a quote may span
+ * exactly field_lines lines; one more is a runaway.  Over field_bytes on
+ * its first line, the line is the reject and the next is read. */
+START_TEST(test_quote_limits)
+{
+	static char three[] = "\"1\n2\n3\",x\nnext\n";
+	static char four[] = "\"1\n2\n3\n4\",x\nnext\n";
+	struct csv_record rec;
+	struct csv_reader *r;
+	FILE *fp;
+	char *wide = cd_malloc(280);
+
+	r = reader_for(three, sizeof(three) - 1, &fp);
+	csv_reader_limits(r, 0, 3);
+	ck_assert_int_eq(csv_read(r, &rec), CSV_RECORD);
+	ck_assert_str_eq(rec.fields[0], "1\n2\n3");
+	ck_assert_int_eq(csv_read(r, &rec), CSV_RECORD);
+	ck_assert_int_eq(rec.line, 4);
+	csv_reader_free(&r);
+	fclose(fp);
+
+	r = reader_for(four, sizeof(four) - 1, &fp);
+	csv_reader_limits(r, 0, 3);
+	ck_assert_int_eq(csv_read(r, &rec), CSV_MALFORMED);
+	ck_assert_str_eq(csv_reader_error(r), "unterminated quote starting at line 1: not closed "
+			 "within 3 lines; reading resumes at line 2");
+	ck_assert_str_eq(rec.fields[0], "\"1");
+	ck_assert_int_eq(csv_read(r, &rec), CSV_RECORD);
+	ck_assert_int_eq(rec.line, 2);
+	ck_assert_str_eq(rec.fields[0], "2");
+	ck_assert_int_eq(csv_read(r, &rec), CSV_RECORD);
+	ck_assert_int_eq(csv_read(r, &rec), CSV_MALFORMED);	/* 4",x: after a quote */
+	ck_assert_int_eq(rec.line, 4);
+	ck_assert_int_eq(csv_read(r, &rec), CSV_RECORD);
+	ck_assert_int_eq(rec.line, 5);
+	ck_assert_str_eq(rec.fields[0], "next");
+	ck_assert_int_eq(csv_read(r, &rec), CSV_END);
+	csv_reader_free(&r);
+	fclose(fp);
+
+	/* 100 bytes allowed: a quoted field of 150 on one line, then one of
+	 * 124 over two lines. */
+	memset(wide, 'w', 150);
+	wide[0] = '"';
+	memcpy(wide + 150, "\nok\n\"ab\n", 8);
+	memset(wide + 158, 'v', 120);
+	memcpy(wide + 278, "\n", 2);
+	r = reader_for(wide, strlen(wide), &fp);
+	csv_reader_limits(r, 100, 0);
+	ck_assert_int_eq(csv_read(r, &rec), CSV_MALFORMED);
+	ck_assert_str_eq(csv_reader_error(r),
+			 "quoted field longer than 100 bytes, starting at line 1");
+	ck_assert_int_eq(csv_read(r, &rec), CSV_RECORD);
+	ck_assert_int_eq(rec.line, 2);
+	ck_assert_str_eq(rec.fields[0], "ok");
+	ck_assert_int_eq(csv_read(r, &rec), CSV_MALFORMED);
+	ck_assert_int_eq(rec.line, 3);
+	ck_assert_str_eq(csv_reader_error(r), "unterminated quote starting at line 3: not closed "
+			 "within 100 bytes (2 lines); reading resumes at line 4");
+	ck_assert_str_eq(rec.fields[0], "\"ab");
+	ck_assert_int_eq(csv_read(r, &rec), CSV_RECORD);
+	ck_assert_int_eq(rec.line, 4);
+	ck_assert_uint_eq(strlen(rec.fields[0]), 120);
+	ck_assert_int_eq(csv_read(r, &rec), CSV_END);
+	csv_reader_free(&r);
+	fclose(fp);
+	free(wide);
 }
 END_TEST
 
@@ -257,6 +346,7 @@ START_TEST(test_record_under_cap)
 	memset(buf + 1, 'y', n);
 	memcpy(buf + 1 + n, "\"\r\nz", 5);
 	r = reader_for(buf, strlen(buf), &fp);
+	csv_reader_limits(r, MIB, 0);
 	ck_assert_int_eq(csv_read(r, &rec), CSV_RECORD);
 	ck_assert_uint_eq(strlen(rec.fields[0]), n);
 	ck_assert_int_eq(csv_read(r, &rec), CSV_RECORD);
@@ -400,7 +490,8 @@ static Suite *csv_suite(void)
 
 	tcase_add_loop_test(tc, test_read, 0, ARRAY_LEN(read_cases));
 	tcase_add_test(tc, test_record_cap);
-	tcase_add_test(tc, test_record_cap_in_quotes);
+	tcase_add_test(tc, test_runaway_quote_read_again);
+	tcase_add_test(tc, test_quote_limits);
 	tcase_add_test(tc, test_record_under_cap);
 	tcase_add_test(tc, test_many_fields);
 	tcase_add_test(tc, test_io_error);

@@ -69,6 +69,8 @@ struct config {
 	struct config_colour_setting *colours;	/* the colours group, checked by the desk */
 	int colour_count;
 	struct central_settings central;
+	long import_field_lines;	/* the import group; 0: csv.h's default */
+	long import_field_bytes;
 	/* Host-only (DESIGN 5): taken from the host's file, or from the file
 	 * --config names; a user's own file that sets them is an error. */
 	enum config_lock lock;

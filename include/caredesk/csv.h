@@ -25,6 +25,13 @@ struct csv_reader;
 struct csv_reader *csv_reader_new(FILE *fp);
 void csv_reader_free(struct csv_reader **r);
 
+/* The most one quoted field may hold: field_bytes bytes (at most 1 MiB)
+ * over field_lines physical lines; 0 keeps the default (64 KiB, 100
+ * lines).  A quote still open past either is an unterminated quote: that
+ * record is malformed, and the lines after the quote's own are read again
+ * as records, so one stray quote costs one record, not the file. */
+void csv_reader_limits(struct csv_reader *r, long field_bytes, long field_lines);
+
 enum csv_status {
 	CSV_RECORD,		/* *rec holds a record, valid until the next call */
 	CSV_END,		/* no more input */

@@ -307,6 +307,7 @@ static int run_import(struct app *app, const char *path)
 		return rc;
 	}
 	im.reader = csv_reader_new(fp);
+	csv_reader_limits(im.reader, app->cfg.import_field_bytes, app->cfg.import_field_lines);
 	if (replica_begin_intake(im.r, &err) || read_header(&im, &err) ||
 	    txn_begin(im.r, "import", &err) ||
 	    import_records(&im, &err) ||

@@ -289,6 +289,48 @@ static int read_central(config_setting_t *g, const char *file, struct central_se
 	return 0;
 }
 
+/* One whole number from lo to hi, named group.name in messages. */
+static int read_int_in(config_setting_t *s, const char *file, const char *name, long lo, long hi,
+		       long *out, struct cd_error *err)
+{
+	char why[96];
+	long v;
+
+	snprintf(why, sizeof(why), "must be a whole number from %ld to %ld", lo, hi);
+	if (config_setting_type(s) != CONFIG_TYPE_INT && config_setting_type(s) != CONFIG_TYPE_INT64)
+		return setting_error(err, s, file, name, why);
+	v = (long)config_setting_get_int64(s);
+	if (v < lo || v > hi)
+		return setting_error(err, s, file, name, why);
+	*out = v;
+	return 0;
+}
+
+/* import = { field_lines = 100; field_bytes = 65536; }: how far one
+ * quoted field of an intake CSV may run before its quote is taken as
+ * never closed (csv.h). */
+static int read_import(config_setting_t *g, const char *file, struct config *cfg,
+		       struct cd_error *err)
+{
+	for (int i = 0; i < config_setting_length(g); i++) {
+		config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+		const char *name = config_setting_name(s);
+		int rc = 0;
+
+		if (strcmp(name, "field_lines") == 0)
+			rc = read_int_in(s, file, "import.field_lines", 1, 100000,
+					 &cfg->import_field_lines, err);
+		else if (strcmp(name, "field_bytes") == 0)
+			rc = read_int_in(s, file, "import.field_bytes", 1024, 1048576,
+					 &cfg->import_field_bytes, err);
+		else
+			warn_unknown(s, file, "import.");
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
 /* lock = "pam" | "blank" | "none" */
 static int read_lock(config_setting_t *s, const char *file, struct config *cfg,
 		     struct cd_error *err)
@@ -410,9 +452,11 @@ static int apply(config_t *c, const char *file, enum config_source from, struct 
 			rc = read_colours(s, file, cfg, err);
 		else if (strcmp(name, "central") == 0 && config_setting_is_group(s))
 			rc = read_central(s, file, &cfg->central, err);
+		else if (strcmp(name, "import") == 0 && config_setting_is_group(s))
+			rc = read_import(s, file, cfg, err);
 		else if (strcmp(name, "timescales") == 0 || strcmp(name, "closure_days") == 0 ||
 			 strcmp(name, "keys") == 0 || strcmp(name, "colours") == 0 ||
-			 strcmp(name, "central") == 0)
+			 strcmp(name, "central") == 0 || strcmp(name, "import") == 0)
 			rc = setting_error(err, s, file, name, "has the wrong shape (see caredesk.conf(5))");
 		else
 			warn_unknown(s, file, "");

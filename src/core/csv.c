@@ -7,7 +7,15 @@
  * reports the record and picks up again at the next physical line.  Input is
  * read a byte at a time through stdio with a small push-back stack of our
  * own, because peeking past a CR or a possible byte-order mark needs more
- * than the single ungetc(3) that C guarantees. */
+ * than the single ungetc(3) that C guarantees.
+ *
+ * A quote opened and never closed would take every line after it into one
+ * field: one stray quote in a 20,000-line file made one reject of the lot.
+ * So a quoted field may span at most field_lines physical lines and hold
+ * at most field_bytes bytes; past either, the record is rejected as an
+ * unterminated quote (its text up to the end of the quote's own line) and
+ * the lines read after that one are read again as records of their own,
+ * from a replay buffer the reader keeps while a quoted field spans lines. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +30,17 @@
 
 #define CSV_PUSHBACK	4
 
+#define CSV_FIELD_BYTES_DEFAULT	(64L * 1024L)
+#define CSV_FIELD_LINES_DEFAULT	100L
+
+/* Bytes to hand out again, in order, before reading fp. */
+struct csv_bytes {
+	char *data;
+	size_t len;
+	size_t pos;
+	size_t cap;
+};
+
 struct csv_reader {
 	FILE *fp;			/* borrowed */
 	int pushback[CSV_PUSHBACK];	/* bytes to hand out before reading fp */
@@ -30,7 +49,19 @@ struct csv_reader {
 	long record_bytes;		/* bytes consumed by the current record */
 	bool started;			/* byte-order mark dealt with */
 	bool done;			/* nothing more to return but CSV_END */
-	const char *error;		/* static text for the last CSV_MALFORMED */
+	const char *error;		/* text for the last CSV_MALFORMED */
+	char error_text[200];		/* error, when it needs numbers */
+	long field_bytes;		/* limits on one quoted field */
+	long field_lines;
+
+	/* While a quoted field runs past its first line: where it began, how
+	 * far its text had got at the end of that line, and every byte read
+	 * since (raw), to read again if the quote turns out to be a runaway. */
+	long quote_line;
+	size_t quote_first_len;
+	bool recording;
+	struct csv_bytes raw;
+	struct csv_bytes replay;
 
 	char *buf;			/* field text, each field NUL-terminated */
 	size_t len;
@@ -56,7 +87,17 @@ struct csv_reader *csv_reader_new(FILE *fp)
 
 	r->fp = fp;
 	r->line = 1;
+	r->field_bytes = CSV_FIELD_BYTES_DEFAULT;
+	r->field_lines = CSV_FIELD_LINES_DEFAULT;
 	return r;
+}
+
+void csv_reader_limits(struct csv_reader *r, long field_bytes, long field_lines)
+{
+	if (field_bytes > 0)
+		r->field_bytes = field_bytes < CSV_RECORD_MAX ? field_bytes : CSV_RECORD_MAX;
+	if (field_lines > 0)
+		r->field_lines = field_lines;
 }
 
 void csv_reader_free(struct csv_reader **r)
@@ -66,6 +107,8 @@ void csv_reader_free(struct csv_reader **r)
 	free((*r)->buf);
 	free((*r)->starts);
 	free((*r)->fields);
+	free((*r)->raw.data);
+	free((*r)->replay.data);
 	free(*r);
 	*r = NULL;
 }
@@ -75,17 +118,42 @@ const char *csv_reader_error(const struct csv_reader *r)
 	return r->error ? r->error : "";
 }
 
-static int reader_getc(struct csv_reader *r)
+static void bytes_put(struct csv_bytes *b, char c)
+{
+	if (b->len == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 1024;
+		b->data = cd_realloc(b->data, b->cap);
+	}
+	b->data[b->len++] = c;
+}
+
+static int reader_next_byte(struct csv_reader *r)
 {
 	if (r->npushback > 0)
 		return r->pushback[--r->npushback];
+	if (r->replay.pos < r->replay.len)
+		return (unsigned char)r->replay.data[r->replay.pos++];
 	return getc(r->fp);
+}
+
+/* Every byte handed out while recording is kept in raw, and every byte
+ * pushed back is taken off it again, so raw is exactly what was consumed. */
+static int reader_getc(struct csv_reader *r)
+{
+	int c = reader_next_byte(r);
+
+	if (r->recording && c != EOF)
+		bytes_put(&r->raw, (char)c);
+	return c;
 }
 
 static void reader_ungetc(struct csv_reader *r, int c)
 {
-	if (c != EOF && r->npushback < CSV_PUSHBACK)
+	if (c != EOF && r->npushback < CSV_PUSHBACK) {
 		r->pushback[r->npushback++] = c;
+		if (r->recording && r->raw.len > 0)
+			r->raw.len--;
+	}
 }
 
 /* Skip a UTF-8 byte-order mark, but only at the very start: anywhere else
@@ -275,10 +343,32 @@ static enum csv_field_state field_open(struct csv_reader *r)
 
 	record_begin_field(r);
 	c = record_getc(r);
-	if (c == '"')
+	if (c == '"') {
+		r->quote_line = r->line;
 		return CSV_IN_QUOTES;
+	}
 	record_ungetc(r, c);
 	return CSV_UNQUOTED;
+}
+
+/* The quoted field's first line has ended: keep its text so far (without
+ * the CR of a CRLF) and start keeping every byte read, in case the quote
+ * is a runaway and those lines must be read again. */
+static void quote_spans_lines(struct csv_reader *r)
+{
+	size_t start = r->starts[r->nfields - 1];
+
+	r->quote_first_len = r->len;
+	if (r->quote_first_len > start && r->buf[r->quote_first_len - 1] == '\r')
+		r->quote_first_len--;
+	r->raw.len = 0;
+	r->recording = true;
+}
+
+static void quote_closed(struct csv_reader *r)
+{
+	r->recording = false;
+	r->raw.len = 0;
 }
 
 /* One byte inside quotes.  Returns false when c was the closing quote. */
@@ -289,14 +379,91 @@ static bool quoted_byte(struct csv_reader *r, int c)
 
 		if (next != '"') {
 			reader_ungetc(r, next);
+			quote_closed(r);
 			return false;
 		}
 		r->record_bytes++;
 	} else if (c == '\n') {
 		r->line++;	/* quoted line ends are data, but still physical lines */
+		if (!r->recording)
+			quote_spans_lines(r);
 	}
 	buf_putc(r, (char)c);
 	return true;
+}
+
+/* Hand out again, before anything not yet read, every byte read since the
+ * runaway quote's line ended. */
+static void replay_since_quote_line(struct csv_reader *r)
+{
+	struct csv_bytes again = { 0 };
+
+	for (size_t i = 0; i < r->raw.len; i++)
+		bytes_put(&again, r->raw.data[i]);
+	while (r->npushback > 0)
+		bytes_put(&again, (char)r->pushback[--r->npushback]);
+	for (size_t i = r->replay.pos; i < r->replay.len; i++)
+		bytes_put(&again, r->replay.data[i]);
+	free(r->replay.data);
+	r->replay = again;
+	quote_closed(r);
+}
+
+/* A quoted field past its limits, or open at the end of input after its
+ * line: the record is rejected with the field's text up to the end of the
+ * quote's own line, and the lines after that are read again.  at_end says
+ * the end of input came first. */
+static enum csv_status quote_runaway(struct csv_reader *r, struct csv_record *rec, long line,
+				     bool at_end)
+{
+	long lines = r->line - r->quote_line;
+
+	if (at_end && r->raw.len > 0 && r->raw.data[r->raw.len - 1] != '\n')
+		lines++;	/* the last line has no line end */
+	if (at_end)
+		snprintf(r->error_text, sizeof(r->error_text),
+			 "unterminated quote starting at line %ld: it ran %ld lines to the end of "
+			 "the file; reading resumes at line %ld", r->quote_line, lines,
+			 r->quote_line + 1);
+	else if (lines >= r->field_lines)
+		snprintf(r->error_text, sizeof(r->error_text),
+			 "unterminated quote starting at line %ld: not closed within %ld lines; "
+			 "reading resumes at line %ld", r->quote_line, r->field_lines,
+			 r->quote_line + 1);
+	else
+		snprintf(r->error_text, sizeof(r->error_text),
+			 "unterminated quote starting at line %ld: not closed within %ld bytes "
+			 "(%ld lines); reading resumes at line %ld", r->quote_line, r->field_bytes,
+			 lines + 1, r->quote_line + 1);
+	r->len = r->quote_first_len;
+	field_restore_quotes(r, false);
+	record_end_field(r);
+	record_publish(r, rec, line);
+	replay_since_quote_line(r);
+	r->line = r->quote_line + 1;
+	r->error = r->error_text;
+	return CSV_MALFORMED;
+}
+
+/* A quoted field still on its first line that is over field_bytes: the
+ * line is the record's, as for any malformed one. */
+static enum csv_status quote_too_long(struct csv_reader *r, struct csv_record *rec, long line)
+{
+	skip_line(r, false);
+	record_end_field(r);
+	record_publish(r, rec, line);
+	snprintf(r->error_text, sizeof(r->error_text),
+		 "quoted field longer than %ld bytes, starting at line %ld", r->field_bytes,
+		 r->quote_line);
+	r->error = r->error_text;
+	return CSV_MALFORMED;
+}
+
+static bool quote_over_limits(const struct csv_reader *r)
+{
+	long bytes = (long)(r->len - r->starts[r->nfields - 1]);
+
+	return bytes > r->field_bytes || r->line - r->quote_line + 1 > r->field_lines;
 }
 
 static enum csv_status record_parse(struct csv_reader *r, struct csv_record *rec, long line)
@@ -314,11 +481,16 @@ static enum csv_status record_parse(struct csv_reader *r, struct csv_record *rec
 		if (c == '\0')
 			return record_malformed(r, rec, line, state, c, "NUL byte in field");
 		if (state == CSV_IN_QUOTES) {
+			if (c == EOF && r->recording)
+				return quote_runaway(r, rec, line, true);
 			if (c == EOF)
 				return record_malformed(r, rec, line, state, c,
 							"quoted field not closed at end of file");
 			if (!quoted_byte(r, c))
 				state = CSV_AFTER_QUOTE;
+			else if (quote_over_limits(r))
+				return r->recording ? quote_runaway(r, rec, line, false)
+						    : quote_too_long(r, rec, line);
 			continue;
 		}
 		if (c == EOF || at_line_end(r, c)) {
