@@ -4,11 +4,14 @@
  * the file: WAL so readers never block the writer, a busy timeout so writers
  * queue rather than fail, foreign keys on (SQLite's default is off). */
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "caredesk/actions.h"
 #include "caredesk/datetime.h"
@@ -252,6 +255,28 @@ static void configure_library(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* Every worker's process reads and writes the one replica, so a file this
+ * user cannot read and write is a permission to fix (77, naming who owns
+ * it), not a missing or foreign replica: SQLite would open it read-only
+ * and fail later as "not a caredesk replica". */
+static int refuse_unwritable(const char *path, const struct stat *sb, struct cd_error *err)
+{
+	const struct passwd *pw;
+	const struct group *gr;
+	char owner[64], group[64];
+
+	if (access(path, R_OK | W_OK) == 0 || errno != EACCES)
+		return 0;
+	pw = getpwuid(sb->st_uid);
+	gr = getgrgid(sb->st_gid);
+	snprintf(owner, sizeof(owner), "%s", pw ? pw->pw_name : "?");
+	snprintf(group, sizeof(group), "%s", gr ? gr->gr_name : "?");
+	return cd_error_set(err, CD_EX_NOPERM, NULL,
+			    "%s is not open to you to read and write (owner %s, group %s, mode "
+			    "%04o): a worker needs to be in its group, with the file "
+			    "group-writable", path, owner, group, (unsigned)(sb->st_mode & 07777));
+}
+
 int replica_open(const char *path, int flags, struct replica **out, struct cd_error *err)
 {
 	struct replica *r;
@@ -260,10 +285,17 @@ int replica_open(const char *path, int flags, struct replica **out, struct cd_er
 
 	*out = NULL;
 	configure_library();
-	if (!(flags & REPLICA_OPEN_CREATE) && stat(path, &sb) != 0)
+	if (!(flags & REPLICA_OPEN_CREATE) && stat(path, &sb) != 0) {
+		if (errno == EACCES)
+			return cd_error_set(err, CD_EX_NOPERM, NULL,
+					    "cannot reach %s: a directory on its path is closed to "
+					    "you (Permission denied)", path);
 		return cd_error_set(err, CD_EX_NOINPUT, NULL,
 				    "no replica at %s (%s): make one with caredesk init", path,
 				    strerror(errno));
+	}
+	if (!(flags & REPLICA_OPEN_CREATE) && refuse_unwritable(path, &sb, err))
+		return -1;
 	if (flags & REPLICA_OPEN_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
 

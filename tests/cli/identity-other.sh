@@ -18,6 +18,23 @@ mkdir -m 0777 "$T/shared"
 make_replica north "$T/shared/r.db"
 add_worker duty.north north-duty duty
 
+# Issue 15: a replica the user may not read and write is a permission to
+# fix (77, with who owns it), not "no replica ... make one with caredesk
+# init" (66) nor "not a caredesk replica".
+chmod 0640 "$REPLICA"
+cd_run_as "$other" --replica "$REPLICA" referral list
+expect_status 77 "a replica the user cannot read"
+expect_stderr_contains "$REPLICA is not open to you to read and write (owner $me, group $(id -gn), mode 0640)"
+expect_stderr_lacks "caredesk init"
+chmod 0644 "$REPLICA"
+cd_run_as "$other" --replica "$REPLICA" referral list
+expect_status 77 "a replica the user can read but not write"
+expect_stderr_contains "mode 0644"
+chmod 0700 "$T/shared"
+cd_run_as "$other" --replica "$REPLICA" referral list
+expect_status 77 "a replica behind a closed directory"
+expect_stderr_contains "cannot reach $REPLICA: a directory on its path is closed to you"
+chmod 0777 "$T/shared"
 chmod 0666 "$REPLICA"
 
 cd_run_as "$other" --replica "$REPLICA" referral list
