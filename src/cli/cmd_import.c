@@ -278,8 +278,14 @@ static int import_records(struct import *im, struct cd_error *fatal)
 			im->imported++;
 			continue;
 		}
-		if (err.code == CD_EX_TEMPFAIL || err.code == CD_EX_SOFTWARE) {
+		/* Only bad data is the record's own fault; a busy replica, a full
+		 * disk or a refusal would meet every record after it too, so the
+		 * import stops and stores nothing. */
+		if (err.code != CD_EX_DATAERR) {
+			cd_error_at(&err, im->path, rec.line);
 			*fatal = err;
+			snprintf(fatal->msg, sizeof(fatal->msg), "%.440s; the import stopped there "
+				 "and stored nothing", err.msg);
 			return -1;
 		}
 		cd_error_at(&err, im->path, rec.line);

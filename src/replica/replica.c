@@ -36,6 +36,20 @@ int replica_schema_version(void)
 	return migrations[migration_count - 1].version;
 }
 
+/* A full disk or a failed write is the host's to fix (74), with the
+ * operating system's own words ("No space left on device", "File too
+ * large") beside SQLite's "disk I/O error"; the transaction it happened
+ * in is rolled back whole, so nothing is half-stored. */
+static int io_error(struct replica *r, struct cd_error *err, const char *what)
+{
+	int sys = sqlite3_system_errno(r->db);
+
+	if (sys)
+		return cd_error_set(err, CD_EX_IOERR, NULL, "%s: %s (%s)", what,
+				    sqlite3_errmsg(r->db), strerror(sys));
+	return cd_error_set(err, CD_EX_IOERR, NULL, "%s: %s", what, sqlite3_errmsg(r->db));
+}
+
 int replica_sql_error(struct replica *r, struct cd_error *err, const char *what)
 {
 	int rc = sqlite3_extended_errcode(r->db);
@@ -48,6 +62,8 @@ int replica_sql_error(struct replica *r, struct cd_error *err, const char *what)
 	else if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN ||
 		 (rc & 0xff) == SQLITE_PERM)
 		code = CD_EX_CANTCREAT;
+	else if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
+		return io_error(r, err, what);
 	return cd_error_set(err, code, NULL, "%s: %s", what, sqlite3_errmsg(r->db));
 }
 

@@ -147,6 +147,36 @@ expect_eq "rejects files beside the terminal or here (only malformed.csv's)" mal
 r check
 expect_status 0 "check after the failed import"
 
+# --- the disk filling part-way through ------------------------------------------------------
+# Issue 15: a write that fails (here the file-size limit, as a full disk
+# would) stopped the import with 70 "internal error", or worse went on
+# rejecting every later record.  Now: 74, the system's reason and the
+# line, nothing stored, no rejects file, the replica consistent; with room
+# again the same file imports whole.
+py 'import sys
+out = open(sys.argv[1], "w")
+out.write(sys.argv[2] + "\n")
+for i in range(2000):
+    out.write("2026-11-21T%02d:%02d:00Z,,Full%d,Disk,2015-01-03,N1 1AC,gp,health,no,%s\n"
+              % (8 + i // 60 % 10, i % 60, i, "a long reason " * 20))' full.csv "$header"
+before=$(export_count referrals)
+size=$(stat -c %s "$REPLICA")
+CD_CMD="caredesk import referrals full.csv (file size limit)"
+CD_STATUS=0
+# SIGXFSZ ignored: the write fails with EFBIG, as it fails with ENOSPC on a full disk.
+(trap '' XFSZ; ulimit -f $(((size + 262144) / 512)); exec "$CAREDESK_BIN" --replica "$REPLICA" \
+	import referrals full.csv) </dev/null >"$CD_OUT" 2>"$CD_ERR" || CD_STATUS=$?
+expect_status 74 "an import that meets a full disk"
+expect_stderr_contains "(File too large); the import stopped there and stored nothing"
+expect_stderr_lines 1
+expect_eq "referrals after the full disk" "$before" "$(export_count referrals)"
+expect_no_file full.csv.rejects.csv
+r check
+expect_status 0 "check after the full disk"
+r import referrals full.csv
+expect_status 0 "the same import with room again"
+expect_eq "referrals with room again" "$((before + 2000))" "$(export_count referrals)"
+
 # --- a runaway quote ----------------------------------------------------------------------
 # Issue 15: one stray opening quote took every later line into one field
 # (21,800 valid lines made "1 rejected").  Now the quote's field stops at
