@@ -135,6 +135,39 @@ START_TEST(test_reopen_is_idempotent)
 }
 END_TEST
 
+/* Issue 15: the file deleted or replaced under an open replica.  A write
+ * would go to an inode no one reads again; each write checks first. */
+START_TEST(test_file_replaced_under_open_replica)
+{
+	char aside[1200], person[UUID_STR_LEN];
+	struct cd_error err;
+	FILE *fp;
+
+	snprintf(aside, sizeof(aside), "%s.aside", env.path);
+	ck_assert_int_eq(rename(env.path, aside), 0);
+	cd_error_clear(&err);
+	ck_assert_int_eq(replica_file_check(env.r, &err), -1);
+	ck_assert_int_eq(err.code, CD_EX_IOERR);
+	ck_assert_msg(strstr(err.msg, "was deleted, moved or replaced while open"), "%s", err.msg);
+	cd_error_clear(&err);
+	ck_assert_int_eq(txn_begin(env.r, "test", &err), -1);
+	ck_assert_int_eq(env.r->txn_depth, 0);
+
+	/* Another file in its place is no better. */
+	fp = fopen(env.path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fclose(fp);
+	cd_error_clear(&err);
+	ck_assert_int_eq(replica_file_check(env.r, &err), -1);
+	ck_assert_int_eq(rename(aside, env.path), 0);
+
+	/* Put back, it is the same file, and writes go on. */
+	cd_error_clear(&err);
+	ck_assert_int_eq(replica_file_check(env.r, &err), 0);
+	tl_person(env.r, "Back", "Again", "1975-06-01", person);
+}
+END_TEST
+
 START_TEST(test_init_twice_refused)
 {
 	struct tl_snap before;
@@ -951,6 +984,7 @@ static Suite *replica_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_reopen_is_idempotent);
+	tcase_add_test(tc, test_file_replaced_under_open_replica);
 	tcase_add_test(tc, test_init_twice_refused);
 	tcase_add_test(tc, test_pragmas);
 	tcase_add_test(tc, test_foreign_keys_enforced);

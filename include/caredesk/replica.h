@@ -58,6 +58,7 @@ struct replica {
 	bool bulk;			/* replica_bulk_mode: no savepoints for nested
 					 * actions; any failure abandons the whole load */
 	int schema_version;
+	uint64_t file_dev, file_ino;	/* the file opened at path (replica_open) */
 	struct stmt_cache *stmts;	/* owned: prepared statements by SQL text */
 	struct sync_tables *sync_tables;	/* owned: generated row SQL (sync_rows.h) */
 	/* How replica_close frees sync_tables: set by sync_rows.c, which made
@@ -156,6 +157,11 @@ int replica_check(struct replica *r, FILE *out, long *problems, struct cd_error 
 
 /* Turn the last SQLite error on r->db into err. */
 int replica_sql_error(struct replica *r, struct cd_error *err, const char *what);
+
+/* 0 if the file at r->path is still the one replica_open opened; else -1
+ * with err (74): it was deleted, moved or replaced while open, and a write
+ * now would be lost with the old file.  Every write transaction checks. */
+int replica_file_check(struct replica *r, struct cd_error *err);
 
 
 /* Transactions.  txn_begin starts (or joins) a write transaction named

@@ -271,6 +271,16 @@ static void configure_library(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+static void remember_file(struct replica *r)
+{
+	struct stat sb;
+
+	if (stat(r->path, &sb) == 0) {
+		r->file_dev = (uint64_t)sb.st_dev;
+		r->file_ino = (uint64_t)sb.st_ino;
+	}
+}
+
 /* Every worker's process reads and writes the one replica, so a file this
  * user cannot read and write is a permission to fix (77, naming who owns
  * it), not a missing or foreign replica: SQLite would open it read-only
@@ -336,6 +346,7 @@ int replica_open(const char *path, int flags, struct replica **out, struct cd_er
 		return -1;
 	}
 	r->schema_version = user_version(r->db);
+	remember_file(r);
 	load_identity(r);
 	if (access_install(r, err)) {
 		replica_close(&r);
@@ -343,6 +354,18 @@ int replica_open(const char *path, int flags, struct replica **out, struct cd_er
 	}
 	*out = r;
 	return 0;
+}
+
+int replica_file_check(struct replica *r, struct cd_error *err)
+{
+	struct stat sb;
+
+	if (stat(r->path, &sb) == 0 && (uint64_t)sb.st_dev == r->file_dev &&
+	    (uint64_t)sb.st_ino == r->file_ino)
+		return 0;
+	return cd_error_set(err, CD_EX_IOERR, NULL,
+			    "%s was deleted, moved or replaced while open: nothing saved; start "
+			    "caredesk again", r->path);
 }
 
 void replica_close(struct replica **rp)

@@ -52,6 +52,10 @@ static int begin(struct replica *r, const char *action, int capture, struct cd_e
 	if (r->bulk && capture)
 		return cd_error_set(err, CD_EX_SOFTWARE, NULL,
 				    "%s: a bulk load has no capture triggers; begin it uncaptured", action);
+	/* A write to a file deleted or replaced under us would go to an inode
+	 * no one will read again: the worker is told, and their form kept. */
+	if (replica_file_check(r, err))
+		return -1;
 	if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return replica_sql_error(r, err, "starting a write");
 	id_new(&r->ids, txn_id);

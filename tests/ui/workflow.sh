@@ -102,6 +102,29 @@ wait_for "Chronology, newest first"
 # Every action went through the replica's audit trail and outbox.
 [ "$(q "SELECT count(*) FROM audit_event WHERE worker = 'duty.north' AND action IN ('referral.triage', 'referral.allocate', 'note.add')")" = 3 ] ||
 	fail "the desk's actions are not audited once each"
+# Issue 15: the replica replaced under the open desk (a restore from
+# backup, a mistaken mv).  The note would have gone to the old file's
+# inode and been lost; it is refused, the form and its text kept.  With the
+# file put back, the same form saves.
+keys n
+wait_for " Add a note"
+keys Tab
+keys -l "Written while the file was away"
+cp "$REPLICA" "$REPLICA.copy"
+mv "$REPLICA" "$REPLICA.orig"
+mv "$REPLICA.copy" "$REPLICA"
+keys Tab Enter
+wait_for "replaced while open: nothing saved"
+wait_for "Written while the file was away"
+screen | grep -q " Add a note" || fail "the note form closed when its save was refused"
+# (The stand-in is not opened here: SQLite would take the original's -wal
+# as its own.)  Put back, the original has the note once: the refused
+# save wrote nowhere.
+mv "$REPLICA.orig" "$REPLICA"
+keys C-o
+wait_for "Note added."
+[ "$(q "SELECT count(*) FROM note WHERE body = 'Written while the file was away'")" = 1 ] ||
+	fail "the kept note is not in the replica once, after it was back"
 # Back out: the case view, search (where q is text, so Ctrl-C), the queue.
 keys q
 wait_for "Find:"
@@ -109,4 +132,6 @@ keys C-c
 wait_for "Referral queue: north"
 keys q
 [ "$(exit_status)" = 0 ] || fail "q did not quit"
+
+
 finish
