@@ -53,6 +53,7 @@ struct central_settings {
 	char *sslmode;			/* disable ... verify-full */
 	char *sslrootcert, *sslcert, *sslkey;	/* file paths */
 	int connect_timeout;		/* seconds */
+	int read_timeout;		/* seconds for each line of an answer */
 };
 
 struct config {

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caredesk/central_uri.h"
 #include "caredesk/program.h"
 #include "cli/commands.h"
 
@@ -16,12 +17,13 @@ int app_check_central_uri(const char *uri, struct cd_error *err)
 {
 	const char *at, *colon;
 
-	if ((strncmp(uri, "file:/", 6) == 0 && uri[6]) ||
-	    (strncmp(uri, "ssh://", 6) == 0 && uri[6] != '/' && strchr(uri + 6, '/')))
+	/* Typed on the command line, a bad address is a usage error. */
+	if (central_uri_check(uri, err)) {
+		err->code = CD_EX_USAGE;
+		return -1;
+	}
+	if (!central_uri_is_pg(uri))
 		return 0;
-	if (strncmp(uri, "postgresql://", 13) != 0 && strncmp(uri, "postgres://", 11) != 0)
-		return cd_error_set(err, CD_EX_USAGE, "central",
-				    "'%s' is not file:/path, ssh://host/path or postgresql://...", uri);
 	at = strchr(uri, '@');
 	colon = strchr(strstr(uri, "//") + 2, ':');
 	if (at && colon && colon < at)

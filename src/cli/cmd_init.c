@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "caredesk/actions.h"
+#include "caredesk/sync_state.h"
 #include "cli/commands.h"
 
 static int make(struct app *app, const char *path, const char *locality, const char *central)
@@ -22,7 +23,7 @@ static int make(struct app *app, const char *path, const char *locality, const c
 	if (strcmp(locality, "borough") == 0)
 		snprintf(team, sizeof(team), "mash");
 	if (replica_init(r, locality, &err) ||
-	    (central && replica_meta_set(r, "central_uri", central, &err)) ||
+	    (central && sync_set_central_uri(r, central, &err)) ||
 	    worker_ensure_admin(r, app->login, team, "admin", &err)) {
 		replica_close(&r);
 		unlink(path);

@@ -262,6 +262,19 @@ static int read_timeout(config_setting_t *s, const char *file, struct central_se
 	return 0;
 }
 
+/* central.read_timeout: how long the agent waits for the next line of an
+ * answer before it takes the central as stalled. */
+static int read_read_timeout(config_setting_t *s, const char *file, struct central_settings *c,
+			     struct cd_error *err)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_INT || config_setting_get_int(s) < 1 ||
+	    config_setting_get_int(s) > 3600)
+		return setting_error(err, s, file, "central.read_timeout",
+				     "must be 1 to 3600 seconds, a whole number");
+	c->read_timeout = config_setting_get_int(s);
+	return 0;
+}
+
 /* central = { sslmode = "verify-full"; sslrootcert = "/etc/..."; }; */
 static int read_central(config_setting_t *g, const char *file, struct central_settings *c,
 			struct cd_error *err)
@@ -281,6 +294,8 @@ static int read_central(config_setting_t *g, const char *file, struct central_se
 			rc = read_string(s, file, &c->sslkey, err);
 		else if (strcmp(name, "connect_timeout") == 0)
 			rc = read_timeout(s, file, c, err);
+		else if (strcmp(name, "read_timeout") == 0)
+			rc = read_read_timeout(s, file, c, err);
 		else
 			warn_unknown(s, file, "central.");
 		if (rc)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caredesk/actions.h"
+#include "caredesk/central_uri.h"
 #include "caredesk/sync_state.h"
 #include "replica/internal.h"
 #include "replica/lookup.h"
@@ -52,9 +54,18 @@ int sync_change_central(struct replica *r, const char *uri, struct cd_error *err
 	return sync_set_central_uri(r, uri, err);
 }
 
+/* The address is checked here as well as where it is used, and every
+ * change is an audit event: the address decides where every record goes. */
 int sync_set_central_uri(struct replica *r, const char *uri, struct cd_error *err)
 {
-	return replica_meta_set(r, "central_uri", uri, err);
+	if (central_uri_check(uri, err) || txn_begin(r, "central.set", err))
+		return -1;
+	if (replica_meta_set(r, "central_uri", uri, err) ||
+	    audit_append(r, "central.set", "replica_meta", "central_uri", uri, err)) {
+		txn_rollback(r);
+		return -1;
+	}
+	return txn_commit(r, err);
 }
 
 static long count(struct replica *r, const char *sql)

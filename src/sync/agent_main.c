@@ -32,6 +32,7 @@
 #include "caredesk/config.h"
 #include "caredesk/datetime.h"
 #include "caredesk/sync.h"
+#include "sync/transport.h"
 
 #define DEFAULT_INTERVAL 30
 #define BACKOFF_MAX 300
@@ -330,6 +331,8 @@ int main(int argc, char **argv)
 	if (config_load(g.config, &cfg, &err))
 		return fail(&err);
 	central_settings_to_libpq(&cfg.central);
+	if (cfg.central.read_timeout)
+		transport_set_read_timeout(cfg.central.read_timeout);
 	path = config_replica_path(&g, &cfg);
 	rc = take_lock(path, &lock_fd, &err) || replica_open(path, REPLICA_OPEN_EXISTING, &r, &err);
 	if (rc) {

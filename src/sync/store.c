@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "caredesk/central_uri.h"
 #include "sync/central.h"
 #include "sync/store.h"
 
@@ -27,7 +28,7 @@ const char *store_scope_of(const char *tbl, const char *locality)
 
 bool store_is_pg_uri(const char *uri)
 {
-	return strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0;
+	return central_uri_is_pg(uri);
 }
 
 /* Append one record line: "seq TAB tbl TAB id TAB row", the row empty

@@ -9,27 +9,27 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caredesk/central_uri.h"
 #include "caredesk/program.h"
 #include "sync/store.h"
 #include "sync/transport.h"
 
 int transport_check_uri(const char *uri, struct cd_error *err)
 {
-	if (strncmp(uri, "file:", 5) == 0 && uri[5] == '/')
-		return 0;
-	if (strncmp(uri, "ssh://", 6) == 0 && strchr(uri + 6, '/') && uri[6] != '/')
-		return 0;
-	if (store_is_pg_uri(uri))
-		return 0;
-	return cd_error_set(err, CD_EX_CONFIG, "central",
-			    "'%s' is not a central store: say file:/path/central.db, "
-			    "ssh://host/path/central.db or postgresql://host/database", uri);
+	return central_uri_check(uri, err);
 }
 
-/* argv for the child: syncd PATH, or ssh HOST caredesk-syncd PATH. */
+/* argv for the child: syncd PATH, or ssh [options] -- HOST caredesk-syncd
+ * 'PATH'.  The "--" ends ssh's options whatever the host says (it is
+ * checked as well), and the path is quoted for the remote shell ssh hands
+ * the command to.  ServerAlive* notices a central host that went away
+ * without closing the connection. */
 static int child_argv(const char *uri, char *syncd, size_t ssize, char *host, size_t hsize,
-		      const char *argv[8])
+		      char *quoted, size_t qsize, const char *argv[12])
 {
+	char path[1024];
+	int n = 0;
+
 	if (strncmp(uri, "file:", 5) == 0) {
 		program_path("caredesk-syncd", "CAREDESK_SYNCD", syncd, ssize);
 		argv[0] = syncd;
@@ -37,30 +37,29 @@ static int child_argv(const char *uri, char *syncd, size_t ssize, char *host, si
 		argv[2] = NULL;
 		return 0;
 	}
-	{
-		const char *path = strchr(uri + 6, '/');
-		size_t n = (size_t)(path - (uri + 6));
-
-		if (n >= hsize)
-			return -1;
-		memcpy(host, uri + 6, n);
-		host[n] = '\0';
-		argv[0] = "ssh";
-		argv[1] = "-o";
-		argv[2] = "BatchMode=yes";
-		argv[3] = host;
-		argv[4] = "caredesk-syncd";
-		argv[5] = path;
-		argv[6] = NULL;
-	}
+	if (central_uri_ssh_parts(uri, host, hsize, path, sizeof(path)) ||
+	    (size_t)snprintf(quoted, qsize, "'%s'", path) >= qsize)
+		return -1;
+	argv[n++] = "ssh";
+	argv[n++] = "-o";
+	argv[n++] = "BatchMode=yes";
+	argv[n++] = "-o";
+	argv[n++] = "ServerAliveInterval=15";
+	argv[n++] = "-o";
+	argv[n++] = "ServerAliveCountMax=4";
+	argv[n++] = "--";
+	argv[n++] = host;
+	argv[n++] = "caredesk-syncd";
+	argv[n++] = quoted;
+	argv[n] = NULL;
 	return 0;
 }
 
 int transport_open(struct transport *t, const char *uri, struct cd_error *err)
 {
 	int in[2], out[2];
-	char syncd[PATH_MAX], host[256];
-	const char *argv[8];
+	char syncd[PATH_MAX], host[256], quoted[1100];
+	const char *argv[12];
 	pid_t pid;
 
 	memset(t, 0, sizeof(*t));
@@ -73,8 +72,9 @@ int transport_open(struct transport *t, const char *uri, struct cd_error *err)
 	snprintf(t->uri, sizeof(t->uri), "%s", uri);
 	if (store_is_pg_uri(uri))
 		return central_open(uri, false, &t->local, err);
-	if (child_argv(uri, syncd, sizeof(syncd), host, sizeof(host), argv))
-		return cd_error_set(err, CD_EX_CONFIG, "central", "%s: the host name is too long", uri);
+	if (child_argv(uri, syncd, sizeof(syncd), host, sizeof(host), quoted, sizeof(quoted), argv))
+		return cd_error_set(err, CD_EX_CONFIG, "central",
+				    "the central's ssh host or path is too long");
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
 		return cd_error_set(err, CD_EX_UNAVAILABLE, NULL, "cannot make pipes: %s",
 				    strerror(errno));
@@ -99,6 +99,51 @@ int transport_open(struct transport *t, const char *uri, struct cd_error *err)
 		return cd_error_set(err, CD_EX_UNAVAILABLE, NULL, "cannot read from %s", argv[0]);
 	}
 	return 0;
+}
+
+static int read_timeout_s = 120;
+static volatile sig_atomic_t alarm_fired;
+
+void transport_set_read_timeout(int seconds)
+{
+	if (seconds > 0)
+		read_timeout_s = seconds;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarm_fired = 1;
+}
+
+/* getline on the child's stdout, given up after read_timeout_s: a central
+ * that promised lines and went silent must not hold the agent (and the
+ * replica's sync) for ever.  The alarm interrupts read(2) because the
+ * handler is installed without SA_RESTART. */
+static ssize_t timed_getline(struct transport *t, char **line, size_t *cap)
+{
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	ssize_t n;
+
+	if (t->local)
+		return getline(line, cap, t->from);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	alarm_fired = 0;
+	alarm((unsigned)read_timeout_s);
+	n = getline(line, cap, t->from);
+	alarm(0);
+	sigaction(SIGALRM, &old, NULL);
+	if (n < 0 && alarm_fired)
+		t->stalled = true;
+	return n;
+}
+
+static int stalled_error(const struct transport *t, struct cd_error *err)
+{
+	return cd_error_set(err, CD_EX_UNAVAILABLE, NULL,
+			    "%s: the central stopped answering (nothing for %d s)", t->uri,
+			    read_timeout_s);
 }
 
 static int write_all(int fd, const char *s, size_t n)
@@ -185,11 +230,14 @@ json_t *transport_call(struct transport *t, json_t *request, struct cd_error *er
 	}
 	if (t->sent)
 		t->sent();
-	n = getline(&line, &cap, t->from);
+	n = timed_getline(t, &line, &cap);
 	if (n <= 0) {
 		free(line);
-		cd_error_set(err, CD_EX_UNAVAILABLE, NULL, "%s: the central closed the connection",
-			     t->uri);
+		if (t->stalled)
+			stalled_error(t, err);
+		else
+			cd_error_set(err, CD_EX_UNAVAILABLE, NULL,
+				     "%s: the central closed the connection", t->uri);
 		return NULL;
 	}
 	answer = json_loads(line, 0, &jerr);
@@ -214,13 +262,37 @@ json_t *transport_call(struct transport *t, json_t *request, struct cd_error *er
 
 int transport_read_line(struct transport *t, char **line, size_t *cap, struct cd_error *err)
 {
-	ssize_t n = getline(line, cap, t->from);
+	ssize_t n = timed_getline(t, line, cap);
 
+	if (n < 0 && t->stalled)
+		return stalled_error(t, err);
 	if (n <= 0 || (*line)[n - 1] != '\n')
 		return cd_error_set(err, CD_EX_UNAVAILABLE, NULL,
 				    "%s: the central closed the connection mid-answer", t->uri);
 	(*line)[n - 1] = '\0';
 	return 0;
+}
+
+/* The child ends when its input does; one that does not (stalled, or
+ * hostile) is ended after a grace period, so closing never hangs. */
+static void reap(struct transport *t)
+{
+	int status;
+
+	if (t->stalled)
+		kill(t->pid, SIGTERM);
+	for (int ms = 0; ms < 5000; ms += 10) {
+		pid_t got = waitpid(t->pid, &status, WNOHANG);
+
+		if (got == t->pid || (got < 0 && errno != EINTR))
+			return;
+		if (ms == 2000)
+			kill(t->pid, SIGTERM);
+		usleep(10000);
+	}
+	kill(t->pid, SIGKILL);
+	while (waitpid(t->pid, &status, 0) < 0 && errno == EINTR)
+		;
 }
 
 void transport_close(struct transport *t)
@@ -229,12 +301,8 @@ void transport_close(struct transport *t)
 		close(t->to_fd);
 	if (t->from)
 		fclose(t->from);
-	if (t->pid > 0) {
-		int status;
-
-		while (waitpid(t->pid, &status, 0) < 0 && errno == EINTR)
-			;
-	}
+	if (t->pid > 0)
+		reap(t);
 	central_close(&t->local);
 	free(t->body.text);
 	memset(&t->body, 0, sizeof(t->body));

@@ -13,6 +13,7 @@
 #define CAREDESK_SYNC_TRANSPORT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "caredesk/error.h"
@@ -26,6 +27,7 @@ struct transport {
 	char uri[512];
 	struct central *local;	/* a PostgreSQL central, answered in-process */
 	struct pull_body body;	/* its last pull's lines, read through `from` */
+	bool stalled;		/* an answer's next line never came */
 };
 
 /* Start talking to the central at `uri`. */
@@ -39,8 +41,13 @@ json_t *transport_call(struct transport *t, json_t *request, struct cd_error *er
  * newline, into *line (grown as needed; the caller frees it). */
 int transport_read_line(struct transport *t, char **line, size_t *cap, struct cd_error *err);
 
-/* Close the pipes and reap the child. */
+/* Close the pipes and reap the child (ended first if it stalled). */
 void transport_close(struct transport *t);
+
+/* How long to wait for each line of an answer from a spawned syncd or ssh
+ * before the central is taken as stalled (69); 120 s unless set
+ * (caredesk.conf central.read_timeout). */
+void transport_set_read_timeout(int seconds);
 
 /* Is `uri` a central store's? */
 int transport_check_uri(const char *uri, struct cd_error *err);

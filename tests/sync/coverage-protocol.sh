@@ -85,6 +85,15 @@ hostile pull-back 76 "central went back from"
 hostile pull-bad-line 76 "a record line that is not one"
 hostile pull-short 69 "$uri: the central closed the connection mid-answer"
 hostile pull-bad-row 76 "worker: a row without an id"
+# A central that goes silent (issue 15): the agent waited for ever.  Now it
+# gives up after central.read_timeout seconds for any line (2 here), ends
+# the stalled child and says so; the replica is as it was.
+mkdir -p "$XDG_CONFIG_HOME/caredesk"
+printf 'central = { read_timeout = 2; };\n' >"$XDG_CONFIG_HOME/caredesk/caredesk.conf"
+hostile stall 69 "$uri: the central stopped answering (nothing for 2 s)"
+hostile pull-stall 69 "$uri: the central stopped answering (nothing for 2 s)"
+pgrep -f "hostile-central.py" >/dev/null && fail "a stalled central was left running"
+rm -f "$XDG_CONFIG_HOME/caredesk/caredesk.conf"
 # A change waiting: pushes central answers wrongly.
 cd_on "$T/north.db" worker add hostile.north --name "Hostile North" --team north-adults --role practitioner ||
 	fail "worker add: $(cat "$T/err")"

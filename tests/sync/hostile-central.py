@@ -2,7 +2,8 @@
 """A hostile central for the agent's protocol paths (coverage-protocol.sh).
 
 Run by caredesk-sync in place of caredesk-syncd (CAREDESK_SYNCD names this
-file); HOSTILE_MODE says how it misbehaves.  Until then it answers as
+file); HOSTILE_MODE says how it misbehaves ('stall' answers nothing at
+all; 'pull-stall' promises two record lines and goes silent).  Until then it answers as
 caredesk-syncd does: hello with the schema window, pulls with nothing new
 (upto = the agent's cursor), pushes acknowledging every change.  Every
 request it reads is appended to HOSTILE_LOG."""
@@ -10,6 +11,7 @@ request it reads is appended to HOSTILE_LOG."""
 import json
 import os
 import sys
+import time
 
 MODE = os.environ.get('HOSTILE_MODE', '')
 LOG = os.environ.get('HOSTILE_LOG')
@@ -29,6 +31,8 @@ for raw in sys.stdin:
     kind = req.get('type')
     if MODE == 'close':
         sys.exit(0)
+    if MODE == 'stall':
+        time.sleep(3600)
     if MODE == 'not-json':
         say('this is not JSON')
     elif MODE == 'error':
@@ -59,6 +63,10 @@ for raw in sys.stdin:
             say({'type': 'pull', 'count': 3, 'upto': cursor + 3, 'head': cursor + 3, 'more': False},
                 '%d\tno_such_table\tx\t{}' % (cursor + 1))
             sys.exit(0)
+        elif MODE == 'pull-stall':
+            # Two record lines promised, then silence (issue 15).
+            say({'type': 'pull', 'count': 2, 'upto': cursor + 2, 'head': cursor + 2, 'more': False})
+            time.sleep(3600)
         elif MODE == 'pull-bad-row':
             say({'type': 'pull', 'count': 1, 'upto': cursor + 1, 'head': cursor + 1, 'more': False},
                 '%d\tworker\t0badc0de\t{"id": "0badc0de", "login": ' % (cursor + 1))

@@ -237,23 +237,57 @@ done
 
 # --- an ssh:// central --------------------------------------------------------------
 # A stand-in ssh: checks the options the agent gives, then runs the
-# command as sshd would on the host.  (The embedded central only: ssh is
-# how caredesk-syncd is reached.)
+# command as sshd would on the host, through a shell (which takes the
+# path's quotes off).  (The embedded central only: ssh is how
+# caredesk-syncd is reached.)
 if [ "$CENTRAL_KIND" = embedded ]; then
 	mkdir "$T/bin"
+	ln -s "$CAREDESK_SYNCD" "$T/bin/caredesk-syncd"
 	cat >"$T/bin/ssh" <<-SH
 	#!/bin/sh
-	[ "\$1" = -o ] && [ "\$2" = BatchMode=yes ] || { echo "ssh: expected -o BatchMode=yes" >&2; exit 255; }
-	[ "\$3" = centralhost ] || { echo "ssh: unexpected host \$3" >&2; exit 255; }
-	shift 3
-	[ "\$1" = caredesk-syncd ] || { echo "ssh: unexpected command \$1" >&2; exit 255; }
+	want="-o BatchMode=yes -o ServerAliveInterval=15 -o ServerAliveCountMax=4 --"
+	[ "\$1 \$2 \$3 \$4 \$5 \$6 \$7" = "\$want" ] || { echo "ssh: expected \$want, got \$*" >&2; exit 255; }
+	shift 7
+	[ "\$1" = centralhost ] || { echo "ssh: unexpected host \$1" >&2; exit 255; }
 	shift
-	exec "$CAREDESK_SYNCD" "\$@"
+	[ "\$1" = caredesk-syncd ] || { echo "ssh: unexpected command \$1" >&2; exit 255; }
+	[ "\$2" = "'$CENTRAL'" ] || { echo "ssh: the path is not quoted: \$2" >&2; exit 255; }
+	PATH="$T/bin:\$PATH" exec sh -c "\$*"
 	SH
 	chmod +x "$T/bin/ssh"
 	PATH="$T/bin:$PATH" cd_on "$T/west.db" init --locality west --central "ssh://centralhost$CENTRAL" ||
 		fail "init with an ssh central: $(cat "$T/err")"
 	PATH="$T/bin:$PATH" sync_ok west
 	converged west west
+
+	# Issue 15: an address that makes ssh run a command.  The host went to
+	# ssh as its own argument with no "--", so "-oProxyCommand=..." ran as
+	# the agent's user.  Refused where it is typed (64) and where it is
+	# read (78): planted in the replica's record with sqlite3, the agent
+	# refuses it before starting ssh.  Each change of address is audited.
+	rm -f "$T/pwned"
+	for evil in "ssh://-oProxyCommand=touch $T/pwned/srv/central.db" \
+		"ssh://centralhost/srv/central.db;touch $T/pwned" "ssh://user@-oProxyCommand=x/c.db" \
+		"ssh://centralhost/srv/\$(touch $T/pwned)" "$(printf 'ssh://host/c.db\033]0;x\007')"; do
+		cd_on "$T/west.db" sync central "$evil"
+		_status=$?
+		[ "$_status" = 64 ] || fail "sync central '$evil' exited $_status, not 64"
+		grep -q "is not a central store" "$T/err" || fail "sync central '$evil': $(cat "$T/err")"
+		grep -q "$(printf '\033')" "$T/err" && fail "sync central echoed an escape sequence"
+		cd_on "$T/evil.db" init --locality west --central "$evil"
+		_status=$?
+		[ "$_status" = 64 ] || fail "init --central '$evil' exited $_status, not 64"
+	done
+	[ "$(q "$T/west.db" "SELECT value FROM replica_meta WHERE key = 'central_uri'")" = "ssh://centralhost$CENTRAL" ] ||
+		fail "a refused address replaced the central's"
+	q "$T/west.db" "UPDATE replica_meta SET value = 'ssh://-oProxyCommand=touch\${IFS}$T/pwned/srv/c.db' WHERE key = 'central_uri'"
+	PATH="$T/bin:$PATH" sync west
+	_status=$?
+	[ "$_status" = 78 ] || fail "an address planted with sqlite3: the agent exited $_status, not 78: $(cat "$T/sync.err")"
+	[ -e "$T/pwned" ] && fail "an ssh address ran a command"
+	cd_on "$T/west.db" sync central "ssh://centralhost$CENTRAL" || fail "sync central back: $(cat "$T/err")"
+	[ "$(q "$T/west.db" "SELECT count(*) FROM audit_event WHERE action = 'central.set' AND detail = 'ssh://centralhost$CENTRAL'")" = 2 ] ||
+		fail "a change of central address is not audited: $(q "$T/west.db" "SELECT action, detail FROM audit_event WHERE action = 'central.set'")"
+	PATH="$T/bin:$PATH" sync_ok west
 fi
 finish

@@ -42,7 +42,7 @@ SIDEWAYS="ui:sync"
 # are defined).
 HEADERS="
 core: error nhs datetime workday text csv referral_rules sbar ids codes datadir phonetic
-	program page permission
+	program page permission central_uri
 config: config
 replica: replica actions query audit sync_rows sync_state referral_queue caseload
 	record_view desk_lists person_search keyset form_choices access
