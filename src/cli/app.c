@@ -25,6 +25,17 @@ const char *app_replica_path(const struct app *app)
 	return app->opts.replica ? app->opts.replica : app->cfg.replica;
 }
 
+/* An embedded central has the replica schema, so it would open as a
+ * borough-wide replica of every locality's records; scope is the
+ * replica's to keep, so caredesk refuses it (file ownership keeps others
+ * from reading it at all: caredesk-syncd(8)). */
+static bool is_central(struct replica *r)
+{
+	char role[32];
+
+	return replica_meta_get(r, "role", role, sizeof(role)) == 0 && strcmp(role, "central") == 0;
+}
+
 int app_open_anonymous(struct app *app, const char *path, int flags, struct replica **out)
 {
 	struct cd_error err;
@@ -38,6 +49,13 @@ int app_open_anonymous(struct app *app, const char *path, int flags, struct repl
 	if (!(flags & REPLICA_OPEN_CREATE) && !(*out)->replica_id[0]) {
 		cd_error_set(&err, CD_EX_NOINPUT, NULL,
 			     "%s is not an initialised replica: make one with caredesk init", path);
+		replica_close(out);
+		return app_fail(&err);
+	}
+	if (is_central(*out)) {
+		cd_error_set(&err, CD_EX_NOINPUT, NULL,
+			     "%s is a central store, not a replica: it holds every locality's "
+			     "records, and a desk opens only its locality's replica", path);
 		replica_close(out);
 		return app_fail(&err);
 	}

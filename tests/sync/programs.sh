@@ -78,6 +78,19 @@ grep -q "CAREDESK_NOW: not an ISO 8601 time" "$T/now.err" ||
 	fail "caredesk-syncd did not say CAREDESK_NOW is wrong: $(cat "$T/now.err")"
 [ -e "$T/untouched.db" ] && fail "caredesk-sync with a bad CAREDESK_NOW made its replica"
 
+# --- a central is not a replica -------------------------------------------------------
+# Issue 15: an embedded central has the replica schema and opened as a
+# borough-wide replica of every locality's records.  caredesk refuses it,
+# for every command and the desk.
+for args in "export people" "referral list" "check" ""; do
+	# shellcheck disable=SC2086 # the command's words
+	run central "$CAREDESK_BIN" --replica "$CENTRAL" $args
+	[ "$status" = 66 ] || fail "caredesk --replica CENTRAL $args exited $status, not 66"
+	grep -q "$CENTRAL is a central store, not a replica" "$T/central.err" ||
+		fail "caredesk --replica CENTRAL $args did not say why: $(cat "$T/central.err")"
+	[ -s "$T/central.out" ] && fail "caredesk --replica CENTRAL $args printed: $(head -n 2 "$T/central.out")"
+done
+
 # --- the agent's own failures -----------------------------------------------------
 run missing "$CAREDESK_SYNC_BIN" --once --replica "$T/missing.db"
 [ "$status" = 66 ] || fail "a missing replica: caredesk-sync exited $status, not 66"
