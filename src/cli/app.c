@@ -16,7 +16,7 @@ int app_fail(const struct cd_error *err)
 	char buf[1024];
 
 	cd_error_format(err, buf, sizeof(buf));
-	fprintf(stderr, "caredesk: %s\n", buf);
+	app_message(stderr, "caredesk: %s", buf);
 	return err->code ? err->code : CD_EX_SOFTWARE;
 }
 

@@ -1,7 +1,33 @@
 /* caredesk check: integrity of the replica (see replica_check). */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/commands.h"
+
+/* Each problem line names what it found: an audit origin, a table, a
+ * value read from a possibly hostile or damaged file.  They are gathered
+ * and printed sanitised, never as raw file bytes. */
+static int check_lines(struct replica *r, long *problems, struct cd_error *err)
+{
+	char *text = NULL, *line, *next;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	int rc;
+
+	if (!mem)
+		return cd_error_set(err, CD_EX_SOFTWARE, NULL, "out of memory");
+	rc = replica_check(r, mem, problems, err);
+	fclose(mem);
+	for (line = text; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		app_message(stdout, "%s", line);
+	}
+	free(text);
+	return rc;
+}
 
 static int run(struct app *app, const struct args *a)
 {
@@ -14,7 +40,7 @@ static int run(struct app *app, const struct args *a)
 	if (rc)
 		return rc;
 	cd_error_clear(&err);
-	if (replica_check(r, stdout, &problems, &err))
+	if (check_lines(r, &problems, &err))
 		rc = app_fail(&err);
 	else if (problems)
 		rc = CD_EX_DATAERR;

@@ -91,8 +91,8 @@ static int read_header(struct import *im, struct cd_error *err)
 
 		im->header[i] = cd_strdup(rec.fields[i]);
 		if (header_match(rec.fields[i], &c)) {
-			fprintf(stderr, "caredesk: %s:1: warning: unknown column '%s' ignored\n",
-				im->path, rec.fields[i]);
+			app_message(stderr, "caredesk: %s:1: warning: unknown column '%s' ignored",
+				    im->path, rec.fields[i]);
 			continue;
 		}
 		if (im->index[c] >= 0)
@@ -180,7 +180,7 @@ static void reject(struct import *im, const struct csv_record *rec, const struct
 
 	/* FILE:LINE: field: reason, as compilers do, so editors can jump to it. */
 	cd_error_format(err, msg, sizeof(msg));
-	fprintf(stderr, "%s\n", msg);
+	app_message(stderr, "%s", msg);
 	im->rejected++;
 	if (!im->rejects && open_rejects(im))
 		return;

@@ -78,10 +78,12 @@ static int print_person(struct replica *r, const char *id, bool json, struct cd_
 		sqlite3_reset(st);
 		return replica_sql_error(r, err, "reading the person");
 	}
-	if (json)
-		printf("%s\n", (const char *)sqlite3_column_text(st, 0));
-	else
+	if (json) {
+		app_write_json(stdout, (const char *)sqlite3_column_text(st, 0));
+		putchar('\n');
+	} else {
 		print_text(r, (const char *)sqlite3_column_text(st, 0));
+	}
 	sqlite3_reset(st);
 	return 0;
 }

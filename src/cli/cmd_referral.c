@@ -83,8 +83,10 @@ static int show_run(struct app *app, const struct args *a)
 		cd_error_set(&err, CD_EX_NOINPUT, "referral", "no referral %s", id);
 		rc = app_fail(&err);
 	} else {
-		if (json)
-			printf("%s\n", sqlite3_column_text(st, 0));
+		if (json) {
+			app_write_json(stdout, (const char *)sqlite3_column_text(st, 0));
+			putchar('\n');
+		}
 		else
 			print_fields(st);
 		sqlite3_finalize(st);

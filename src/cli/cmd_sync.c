@@ -20,12 +20,13 @@ static int status(struct app *app, const struct args *a)
 	if (!s.configured) {
 		printf("central       not configured (set one with caredesk sync central URI)\n");
 	} else {
-		printf("central       %s\n", s.central);
+		/* What central said reaches the terminal sanitised. */
+		app_print_field(13, "central", s.central);
 		printf("last success  %s\n", s.last_success[0] ? s.last_success : "never");
 		if (s.offline_since[0])
 			printf("offline since %s\n", s.offline_since);
 		if (s.last_error[0])
-			printf("last error    %s\n", s.last_error);
+			app_print_field(13, "last error", s.last_error);
 		printf("cursor        %lld\n", s.cursor);
 	}
 	printf("waiting       %ld change%s\n", s.waiting, s.waiting == 1 ? "" : "s");

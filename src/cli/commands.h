@@ -81,6 +81,16 @@ int app_write_rows(sqlite3_stmt *st, enum out_format format);
  * show), the value sanitised for this terminal as the tables are. */
 void app_print_field(int width, const char *name, const char *value);
 
+/* One line of a message (printf's format) that may quote stored or
+ * imported text, sanitised as the desk's text is: a name, a code or a
+ * central's error can never put an escape sequence on a terminal, and a
+ * log file of these lines is as safe to cat later. */
+void app_message(FILE *fp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* JSON text as it is, but with C1 controls and bidi overrides and isolates
+ * written as \uXXXX escapes (the same characters, inert in any viewer). */
+void app_write_json(FILE *fp, const char *json);
+
 /* At exit: flush and close stdout, and say so if anything written there
  * was lost (a full disk, a closed pipe).  Returns rc, or CD_EX_IOERR when
  * rc was 0 and output was lost. */

@@ -10,6 +10,7 @@
  * complete export. */
 #include <errno.h>
 #include <langinfo.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,18 @@
 static enum text_mode terminal_mode(void)
 {
 	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? TEXT_MODE_UTF8 : TEXT_MODE_ASCII;
+}
+
+void app_message(FILE *fp, const char *fmt, ...)
+{
+	char raw[4096], shown[4096 * 4];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	text_sanitise(raw, terminal_mode(), 4096, shown, sizeof(shown));
+	fprintf(fp, "%s\n", shown);
 }
 
 void app_print_field(int width, const char *name, const char *value)
@@ -80,13 +93,50 @@ static int write_csv(FILE *fp, sqlite3_stmt *st)
 	return rc;
 }
 
+/* The bytes of a C1 control (U+0080..U+009F) or a bidi override or isolate
+ * (U+202A..U+202E, U+2066..U+2069) at s, or 0.  JSON may carry them raw,
+ * but a file a worker later cats or opens in an editor should not reorder
+ * or drive what they see, so they go out as \uXXXX (the data is kept). */
+static size_t invisible_at(const unsigned char *s, unsigned *cp)
+{
+	if (s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F) {
+		*cp = s[1];
+		return 2;
+	}
+	if (s[0] == 0xE2 && ((s[1] == 0x80 && s[2] >= 0xAA && s[2] <= 0xAE) ||
+			     (s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9))) {
+		*cp = 0x2000u | ((unsigned)(s[1] & 0x3F) << 6) | (s[2] & 0x3Fu);
+		return 3;
+	}
+	return 0;
+}
+
+void app_write_json(FILE *fp, const char *json)
+{
+	const unsigned char *s = (const unsigned char *)json;
+
+	while (*s) {
+		unsigned cp;
+		size_t n = invisible_at(s, &cp);
+
+		if (n) {
+			fprintf(fp, "\\u%04X", cp);
+			s += n;
+		} else {
+			fputc(*s++, fp);
+		}
+	}
+}
+
 static int write_json(FILE *fp, sqlite3_stmt *st)
 {
 	int rows = 0, rc;
 
 	fputc('[', fp);
-	while ((rc = next_row(fp, st)) == SQLITE_ROW)
-		fprintf(fp, "%s\n%s", rows++ ? "," : "", column_text(st, 0));
+	while ((rc = next_row(fp, st)) == SQLITE_ROW) {
+		fputs(rows++ ? ",\n" : "\n", fp);
+		app_write_json(fp, column_text(st, 0));
+	}
 	/* A half-written array must not end as valid JSON. */
 	if (rc == SQLITE_DONE)
 		fputs(rows ? "\n]\n" : "]\n", fp);

@@ -32,6 +32,7 @@
 #include "caredesk/config.h"
 #include "caredesk/datetime.h"
 #include "caredesk/sync.h"
+#include "caredesk/text.h"
 #include "sync/transport.h"
 
 #define DEFAULT_INTERVAL 30
@@ -65,12 +66,15 @@ static void usage(FILE *fp)
 static void say(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(int priority, const char *fmt, ...)
 {
-	char line[1200];
+	char raw[1200], line[1200 * 4];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* A central's message is anyone's text: never raw on a terminal or
+	 * in the journal. */
+	text_sanitise(raw, TEXT_MODE_UTF8, 1200, line, sizeof(line));
 	fprintf(stderr, "caredesk-sync: %s\n", line);
 	if (to_syslog)
 		syslog(priority, "%s", line);
