@@ -155,6 +155,11 @@ sqlite3_stmt *replica_stmt_checked(struct replica *r, const char *sql, struct cd
  * is a line on out; *problems counts them.  -1 only if checking failed. */
 int replica_check(struct replica *r, FILE *out, long *problems, struct cd_error *err);
 
+/* For a file too damaged to open as a replica (replica_open said 65): open
+ * it read-only, as nothing more, and write SQLite's quick_check of its
+ * pages as problem lines; at least one. */
+int replica_damage_report(const char *path, FILE *out, long *problems);
+
 /* Turn the last SQLite error on r->db into err. */
 int replica_sql_error(struct replica *r, struct cd_error *err, const char *what);
 

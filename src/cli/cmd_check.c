@@ -8,9 +8,21 @@
 /* Each problem line names what it found: an audit origin, a table, a
  * value read from a possibly hostile or damaged file.  They are gathered
  * and printed sanitised, never as raw file bytes. */
+static void print_lines(char *text)
+{
+	char *line, *next;
+
+	for (line = text; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		app_message(stdout, "%s", line);
+	}
+}
+
 static int check_lines(struct replica *r, long *problems, struct cd_error *err)
 {
-	char *text = NULL, *line, *next;
+	char *text = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&text, &len);
 	int rc;
@@ -19,14 +31,29 @@ static int check_lines(struct replica *r, long *problems, struct cd_error *err)
 		return cd_error_set(err, CD_EX_SOFTWARE, NULL, "out of memory");
 	rc = replica_check(r, mem, problems, err);
 	fclose(mem);
-	for (line = text; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		app_message(stdout, "%s", line);
-	}
+	print_lines(text);
 	free(text);
 	return rc;
+}
+
+/* The file would not open as a replica because it is damaged: say what
+ * SQLite finds of its pages, and that it is damaged (65). */
+static int damage(struct app *app)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	long problems = 0;
+
+	if (!mem)
+		return CD_EX_SOFTWARE;
+	replica_damage_report(app_replica_path(app), mem, &problems);
+	fclose(mem);
+	print_lines(text);
+	free(text);
+	app_message(stdout, "caredesk: %s: %ld problem%s", app_replica_path(app), problems,
+		    problems == 1 ? "" : "s");
+	return CD_EX_DATAERR;
 }
 
 static int run(struct app *app, const struct args *a)
@@ -37,6 +64,8 @@ static int run(struct app *app, const struct args *a)
 	int rc = app_open(app, &r);
 
 	(void)a;
+	if (rc == CD_EX_DATAERR)
+		return damage(app);
 	if (rc)
 		return rc;
 	cd_error_clear(&err);

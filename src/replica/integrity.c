@@ -47,6 +47,37 @@ static void quick_check(struct replica *r, FILE *out, long *problems)
 	sqlite3_finalize(st);
 }
 
+int replica_damage_report(const char *path, FILE *out, long *problems)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st;
+
+	*problems = 0;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		problem(out, problems, "%s cannot be opened: %s", path,
+			db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return 0;
+	}
+	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK) {
+		problem(out, problems, "%s is damaged beyond a check of its pages: %s", path,
+			sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return 0;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *msg = (const char *)sqlite3_column_text(st, 0);
+
+		if (msg && strcmp(msg, "ok") != 0)
+			problem(out, problems, "quick_check: %s", msg);
+	}
+	if (*problems == 0)
+		problem(out, problems, "%s: %s", path, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return 0;
+}
+
 static void foreign_keys(struct replica *r, FILE *out, long *problems)
 {
 	sqlite3_stmt *st;

@@ -36,6 +36,16 @@ int replica_schema_version(void)
 	return migrations[migration_count - 1].version;
 }
 
+/* A replica whose pages are damaged (a truncated copy, a disk fault) is
+ * bad data to report (65), not a missing replica: caredesk check names
+ * the damage, and a backup is the way back. */
+static int damaged(struct replica *r, const char *path, struct cd_error *err)
+{
+	return cd_error_set(err, CD_EX_DATAERR, NULL,
+			    "%s is damaged (%s): caredesk check reports what; restore it from a "
+			    "backup", path, sqlite3_errmsg(r->db));
+}
+
 /* A full disk or a failed write is the host's to fix (74), with the
  * operating system's own words ("No space left on device", "File too
  * large") beside SQLite's "disk I/O error"; the transaction it happened
@@ -64,6 +74,8 @@ int replica_sql_error(struct replica *r, struct cd_error *err, const char *what)
 		code = CD_EX_CANTCREAT;
 	else if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
 		return io_error(r, err, what);
+	else if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+		return damaged(r, r->path ? r->path : "the replica", err);
 	return cd_error_set(err, code, NULL, "%s: %s", what, sqlite3_errmsg(r->db));
 }
 
@@ -72,7 +84,14 @@ static int exec(sqlite3 *db, const char *sql, struct cd_error *err)
 	char *msg = NULL;
 
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		cd_error_set(err, CD_EX_SOFTWARE, NULL, "%s", msg ? msg : sqlite3_errmsg(db));
+		int rc = sqlite3_errcode(db) & 0xff;
+
+		if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
+			cd_error_set(err, CD_EX_DATAERR, NULL, "the replica is damaged (%s): caredesk "
+				     "check reports what; restore it from a backup",
+				     msg ? msg : sqlite3_errmsg(db));
+		else
+			cd_error_set(err, CD_EX_SOFTWARE, NULL, "%s", msg ? msg : sqlite3_errmsg(db));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -241,6 +260,8 @@ static int check_version(struct replica *r, const char *path, int flags, struct 
 {
 	int v = user_version(r->db);
 
+	if (v < 0 && (sqlite3_errcode(r->db) & 0xff) == SQLITE_CORRUPT)
+		return damaged(r, path, err);
 	if (v < 0)
 		return cd_error_set(err, CD_EX_NOINPUT, NULL, "%s: not a caredesk replica (%s)",
 				    path, sqlite3_errmsg(r->db));

@@ -176,4 +176,39 @@ damage "DROP INDEX audit_by_record; DROP TRIGGER cap_flag_update;"
 expect_damage "two problems" "missing index audit_by_record" "missing trigger cap_flag_update"
 expect_stdout_contains "2 problems"
 
+# --- a file too damaged to open as a replica (issue 15) -------------------------------------
+# A truncated copy and pages overwritten (with escape sequences among the
+# garbage): check used to say "'root' is not a worker" (77) or exit 70.
+# Now it opens the file as far as it can, names the damage, exits 65 and
+# prints no raw byte of the file; other commands say it is damaged (65).
+# no_escape FILE: no ESC or BEL byte in FILE.
+no_escape() { ! grep -q "$(printf '[\033\007]')" "$1"; }
+fresh truncated
+size=$(stat -c %s "$REPLICA")
+truncate -s $((size / 2)) "$REPLICA"
+r check
+expect_status 65 "check of a truncated replica"
+expect_stderr_contains "truncated.db is damaged (database disk image is malformed)"
+expect_stdout_contains "problem: "
+expect_stdout_contains "1 problem"
+r referral list
+expect_status 65 "referral list on a truncated replica"
+expect_stderr_contains "is damaged"
+fresh overwritten
+python3 - "$REPLICA" <<'PY' || die "cannot overwrite the pages"
+import os, sys
+f = open(sys.argv[1], "r+b")
+for off in range(8192, os.path.getsize(sys.argv[1]), 16384):
+    f.seek(off)
+    f.write(b"\x1b]0;PWNED\x07\x1b[2J garbage " * 40)
+PY
+r check
+expect_status 65 "check of a replica with overwritten pages"
+expect_stdout_contains "problem: "
+no_escape "$CD_OUT" && no_escape "$CD_ERR" || fail "check printed raw bytes of a damaged file"
+printf 'not a database at all, and long enough to be taken for one if it were\n' >"$T/text.db"
+cd_run --replica "$T/text.db" check
+expect_status 66 "check of a file that is no database"
+expect_stderr_contains "not a caredesk replica"
+
 finish
