@@ -108,18 +108,42 @@ static int fail(const struct cd_error *err)
 	return err->code ? err->code : CD_EX_SOFTWARE;
 }
 
-/* One agent per replica: an exclusive lock on REPLICA.sync-lock, held for
- * the life of the process. */
+/* One agent per replica: an exclusive lock, held for the life of the
+ * process.  Whoever can open the lock file can hold it and stop the agent,
+ * so it lives where only the agent's user writes: systemd's
+ * RuntimeDirectory ($RUNTIME_DIRECTORY, mode 0700) when the unit gives
+ * one, else beside the replica; either way it is made 0600, never through
+ * a symbolic link, and one owned by another user is refused. */
+static void lock_path(const char *replica, char *out, size_t size)
+{
+	const char *run = getenv("RUNTIME_DIRECTORY");
+	const char *base = strrchr(replica, '/');
+
+	if (run && *run)
+		snprintf(out, size, "%s/%s.sync-lock", run, base ? base + 1 : replica);
+	else
+		snprintf(out, size, "%s.sync-lock", replica);
+}
+
 static int take_lock(const char *replica, int *fd_out, struct cd_error *err)
 {
 	char path[4096];
+	struct stat sb;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s.sync-lock", replica);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0660);
+	lock_path(replica, path, sizeof(path));
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 && errno == EACCES)
+		return cd_error_set(err, CD_EX_NOPERM, NULL, "cannot open %s: %s (it belongs to "
+				    "another user: remove it)", path, strerror(errno));
 	if (fd < 0)
 		return cd_error_set(err, CD_EX_CANTCREAT, NULL, "cannot open %s: %s", path,
 				    strerror(errno));
+	if (fstat(fd, &sb) != 0 || sb.st_uid != geteuid()) {
+		close(fd);
+		return cd_error_set(err, CD_EX_NOPERM, NULL, "%s belongs to another user, who could "
+				    "hold it and stop the agent: remove it", path);
+	}
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		close(fd);
 		return cd_error_set(err, CD_EX_TEMPFAIL, NULL,

@@ -114,6 +114,33 @@ grep -q "another caredesk-sync is already running for $T/north.db" "$T/second.er
 	fail "a second agent did not say why: $(cat "$T/second.err")"
 exec 9>&-
 sync_ok north
+[ "$(stat -c %a "$T/north.db.sync-lock")" = 600 ] ||
+	fail "the agent's lock file is $(stat -c %a "$T/north.db.sync-lock"), not 600"
+
+# Issue 15: whoever can open the lock can hold it and stop the agent.  One
+# owned by another user (a desk user who made it first) is refused, not
+# used; a symbolic link is not followed; under systemd the lock lives in
+# the unit's private RuntimeDirectory, not beside the shared replica.
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	chown nobody "$T/north.db.sync-lock"
+	run theirs "$CAREDESK_SYNC_BIN" --once --replica "$T/north.db"
+	[ "$status" = 77 ] || fail "a lock file owned by another user: the agent exited $status, not 77"
+	grep -q "north.db.sync-lock belongs to another user" "$T/theirs.err" ||
+		fail "a lock file owned by another user was not named: $(cat "$T/theirs.err")"
+	chown 0 "$T/north.db.sync-lock"
+elif [ "${CI:-}" = true ]; then
+	fail "not root under CI: the lock owned by another user is untested"
+fi
+mv "$T/north.db.sync-lock" "$T/real-lock"
+ln -s "$T/real-lock" "$T/north.db.sync-lock"
+run link "$CAREDESK_SYNC_BIN" --once --replica "$T/north.db"
+[ "$status" = 73 ] || fail "a lock file that is a symbolic link: the agent exited $status, not 73"
+rm -f "$T/north.db.sync-lock" "$T/real-lock"
+mkdir -m 700 "$T/run"
+RUNTIME_DIRECTORY=$T/run run private "$CAREDESK_SYNC_BIN" --once --replica "$T/north.db"
+[ "$status" = 0 ] || fail "the agent with a RuntimeDirectory exited $status: $(cat "$T/private.err")"
+[ -f "$T/run/north.db.sync-lock" ] || fail "under systemd the lock is not in the RuntimeDirectory"
+[ -e "$T/north.db.sync-lock" ] && fail "under systemd the lock was made beside the shared replica"
 
 # --- syncd's own failures -----------------------------------------------------------
 # A central that does not exist, without --create: the agent reads only

@@ -16,6 +16,8 @@ grep -Eq '^ExecStart=/[^ ]*/caredesk-sync --watch$' "$CAREDESK_UNIT" ||
 grep -q '^User=caredesk$' "$CAREDESK_UNIT" || fail "the unit does not run as the caredesk user"
 grep -q '^UMask=0007$' "$CAREDESK_UNIT" || fail "the unit does not keep replica files group-shared"
 grep -q '^Restart=on-failure$' "$CAREDESK_UNIT" || fail "the unit does not restart the agent"
+grep -q '^RuntimeDirectory=caredesk-sync$' "$CAREDESK_UNIT" && grep -q '^RuntimeDirectoryMode=0700$' "$CAREDESK_UNIT" ||
+	fail "the unit gives the agent no private directory for its lock"
 # systemd-analyze verify, on a copy whose ExecStart is this build's binary
 # (the unit names the installed one, which is not there before make
 # install) and with this tree's manual on MANPATH (it runs man for the
