@@ -321,6 +321,14 @@ static int pull(struct replica *r, struct transport *t, struct sync_report *rep,
 					    "central went back from %lld to %lld: is it the same store?",
 					    (long long)cursor, (long long)upto);
 		}
+		/* "More" that moves no further would keep the agent pulling for
+		 * ever: a real central's "more" means a full batch, past cursor. */
+		if (more && upto == cursor) {
+			json_decref(ans);
+			return cd_error_set(err, CD_EX_PROTOCOL, NULL,
+					    "central said there was more but moved no further than %lld",
+					    (long long)cursor);
+		}
 		rc = store_checkpoint(r, t, (int)json_integer_value(json_object_get(ans, "count")),
 				      upto, rep, err);
 		json_decref(ans);

@@ -85,6 +85,9 @@ hostile pull-back 76 "central went back from"
 hostile pull-bad-line 76 "a record line that is not one"
 hostile pull-short 69 "$uri: the central closed the connection mid-answer"
 hostile pull-bad-row 76 "worker: a row without an id"
+# "More", for ever, without moving: the agent pulled for ever (found by
+# reading the code while fuzzing).
+hostile pull-more-stuck 76 "central said there was more but moved no further than"
 # A central that goes silent (issue 15): the agent waited for ever.  Now it
 # gives up after central.read_timeout seconds for any line (2 here), ends
 # the stalled child and says so; the replica is as it was.

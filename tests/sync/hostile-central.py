@@ -63,6 +63,8 @@ for raw in sys.stdin:
             say({'type': 'pull', 'count': 3, 'upto': cursor + 3, 'head': cursor + 3, 'more': False},
                 '%d\tno_such_table\tx\t{}' % (cursor + 1))
             sys.exit(0)
+        elif MODE == 'pull-more-stuck':
+            say({'type': 'pull', 'count': 0, 'upto': cursor, 'head': cursor + 5, 'more': True})
         elif MODE == 'pull-stall':
             # Two record lines promised, then silence (issue 15).
             say({'type': 'pull', 'count': 2, 'upto': cursor + 2, 'head': cursor + 2, 'more': False})
