@@ -133,5 +133,42 @@ wait_for "Referral queue: north"
 keys q
 [ "$(exit_status)" = 0 ] || fail "q did not quit"
 
+# Issue 15: a note half-typed when the desk is sent SIGTERM (a shutdown, a
+# session reaped) is kept as a draft of that person's note and offered
+# back when the form opens again, as the handover form's is on hang-up.
+desk_start vt100 C
+wait_for "Referral queue: north"
+keys /
+wait_for "Find: _"
+keys -l "$nhs"
+wait_for "NHS $(echo "$nhs" | cut -c1-3) $(echo "$nhs" | cut -c4-6) $(echo "$nhs" | cut -c7-10)"
+keys Enter
+wait_for "Chronology, newest first"
+keys n
+wait_for " Add a note"
+keys Tab
+keys -l "Mother rang at 9; worried about the stairs"
+wait_for "worried about the stairs"
+kill -TERM "$(desk_pid)"
+[ "$(exit_status)" != running ] || fail "SIGTERM did not end the desk"
+[ "$(q "SELECT count(*) FROM draft WHERE worker = 'duty.north' AND kind = 'note' AND fields LIKE '%worried about the stairs%'")" = 1 ] ||
+	fail "the half-typed note was not kept as a draft on SIGTERM"
+desk_start vt100 C
+wait_for "Referral queue: north"
+keys /
+wait_for "Find: _"
+keys -l "$nhs"
+wait_for "NHS $(echo "$nhs" | cut -c1-3) $(echo "$nhs" | cut -c4-6) $(echo "$nhs" | cut -c7-10)"
+keys Enter
+wait_for "Chronology, newest first"
+keys n
+wait_for "worried about the stairs"
+keys C-o
+wait_for "Note added."
+[ "$(q "SELECT count(*) FROM note WHERE body = 'Mother rang at 9; worried about the stairs'")" = 1 ] ||
+	fail "the note taken back from its draft was not saved once"
+[ "$(q "SELECT count(*) FROM draft WHERE kind = 'note'")" = 0 ] || fail "the note's draft outlived its save"
+keys q q q
+
 
 finish
