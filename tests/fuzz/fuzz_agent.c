@@ -124,7 +124,7 @@ static int exchange(struct replica *r, const uint8_t *data, size_t size,
 	t.pid = -1;
 	snprintf(t.uri, sizeof(t.uri), "fuzz:central");
 	t.to_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	/* glibc's fmemopen takes no empty buffer; /dev/null reads as one. */
+	/* POSIX lets fmemopen refuse 0 bytes; /dev/null reads as nothing. */
 	t.from = size ? fmemopen((void *)data, size, "r") : fopen("/dev/null", "r");
 	if (t.to_fd < 0 || !t.from)
 		fuzz_fail("cannot make the transport");

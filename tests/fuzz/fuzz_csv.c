@@ -128,6 +128,7 @@ static FILE *open_written(size_t size)
  * and none may be malformed now. */
 static void read_all(const char *text, size_t len, struct kept *k, FILE *out)
 {
+	/* POSIX lets fmemopen refuse 0 bytes; /dev/null reads as nothing. */
 	FILE *fp = len ? fmemopen((void *)text, len, "r") : fopen("/dev/null", "r");
 	struct csv_reader *r;
 	struct csv_record rec;

@@ -32,8 +32,9 @@ struct job {
 	const char *src;
 };
 
-/* Mode from the low bit of a; width 0..127 from the rest; buffer size
- * 1..OUT_MAX from b (small sizes often, to catch the NUL's room). */
+/* The mode from the first byte's low bit and the width (0..127) from its
+ * others; from the second, a buffer of 1..16 bytes half the time (where
+ * the room for the NUL and a cut sequence matter) or else 512..1020. */
 static struct job job_from(const uint8_t *data, const char *src)
 {
 	struct job j;
