@@ -7,9 +7,11 @@
  * FILE:LINE).  The user's own configuration is never read: HOME and
  * XDG_CONFIG_HOME point into this process's empty directory.
  *
- * libconfig 1.5 leaks 64 bytes on some syntax errors (strbuf_append; the
- * seed string-for-a-name is one); make fuzz and make check run this
- * harness with tests/fuzz/lsan.supp, which suppresses that leak alone. */
+ * libconfig 1.5 leaks a string it has scanned when a syntax error stops
+ * the parser (64 bytes from strbuf_append, or 1 for an empty string: the
+ * seed string-for-a-name and the regression input empty-string-for-a-name);
+ * make fuzz and make check run this harness with tests/fuzz/lsan.supp,
+ * which suppresses that defect alone. */
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>

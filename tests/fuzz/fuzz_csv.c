@@ -64,7 +64,7 @@ static size_t kept_length(struct kept *k)
 	return n;
 }
 
-/* Record number r of the second reading is the one kept first. */
+/* Record r of the second reading equals record r of the first. */
 static void kept_compare(struct kept *k, const struct csv_record *rec, long r)
 {
 	if (k->at >= k->len)
