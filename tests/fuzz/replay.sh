@@ -12,7 +12,7 @@ status=0
 for name in csv config sanitise syncd agent; do
 	set -- "$src/corpus/$name"
 	[ -d "$src/regressions/$name" ] && set -- "$@" "$src/regressions/$name"
-	# libconfig 1.5's one known leak, for this harness alone (lsan.supp).
+	# libconfig 1.5's lost strings, for this harness alone (lsan.supp).
 	lsan=${LSAN_OPTIONS:-}
 	[ "$name" = config ] && lsan="${lsan:+$lsan:}suppressions=$src/lsan.supp"
 	echo "replay $name:"

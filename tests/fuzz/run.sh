@@ -50,7 +50,7 @@ fuzz_one() {
 	opts=
 	case $name in
 	config)
-		# libconfig 1.5's one known leak (lsan.supp); and its warnings
+		# libconfig 1.5's lost strings (lsan.supp); and its warnings
 		# about unknown settings, a line an input, go unread
 		# (-close_fd_mask: libFuzzer keeps its own copy of stderr for
 		# its reports).
