@@ -24,11 +24,15 @@ XDG_CONFIG_HOME=/nonexistent
 export UBSAN_OPTIONS CAREDESK_DATADIR XDG_CONFIG_HOME
 # The harnesses' own files (a central, a replica, a config) on tmpfs where
 # there is one: SQLite's syncs cost nothing there, and the sync harnesses
-# run ten times as many inputs.
+# run ten times as many inputs.  In a directory of this run's, removed at
+# the end: libFuzzer ends with _Exit, so the harnesses' own clean-up at
+# exit never runs.
 if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
 	TMPDIR=/dev/shm
-	export TMPDIR
 fi
+TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/caredesk-fuzz-run.XXXXXX") || exit 1
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 # AddressSanitizer keeps freed memory away from reuse for as long as its
 # quarantine lasts, 256 MiB by default: the fast harnesses then touch new
 # pages at every input, and run at two thirds of the speed.  No harness
