@@ -8,6 +8,7 @@
 #include "caredesk/datetime.h"
 #include "caredesk/sync.h"
 #include "caredesk/sync_rows.h"
+#include "sync/agent.h"
 #include "sync/fault.h"
 #include "sync/transport.h"
 
@@ -362,6 +363,18 @@ static void note_result(struct replica *r, const struct cd_error *failure)
 	sync_state_set(r, "last_error", failure->msg, &err);
 }
 
+int sync_exchange(struct replica *r, struct transport *t, struct sync_report *rep,
+		  struct cd_error *err)
+{
+	int rc = hello(r, t, err);
+
+	if (rc == 0)
+		rc = push(r, t, rep, err);
+	if (rc == 0)
+		rc = pull(r, t, rep, err);
+	return rc;
+}
+
 int sync_once(struct replica *r, struct sync_report *rep, struct cd_error *err)
 {
 	char uri[512];
@@ -381,11 +394,7 @@ int sync_once(struct replica *r, struct sync_report *rep, struct cd_error *err)
 		return -1;
 	}
 	t.sent = step;
-	rc = hello(r, &t, err);
-	if (rc == 0)
-		rc = push(r, &t, rep, err);
-	if (rc == 0)
-		rc = pull(r, &t, rep, err);
+	rc = sync_exchange(r, &t, rep, err);
 	transport_close(&t);
 	note_result(r, rc ? err : NULL);
 	return rc;
