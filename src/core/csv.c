@@ -205,6 +205,10 @@ static void record_reset(struct csv_reader *r)
 	r->len = 0;
 	r->nfields = 0;
 	r->record_bytes = 0;
+	/* A record that ended malformed inside a multi-line quoted field (a
+	 * NUL, the record cap) leaves nothing to read again. */
+	r->recording = false;
+	r->raw.len = 0;
 }
 
 /* Pointers into buf are only taken once the record is complete, since buf
