@@ -23,11 +23,13 @@ static bool has_control(const char *s)
 /* The address as it may be shown: control characters as '?', cut. */
 static void shown(const char *uri, char out[96])
 {
-	size_t i;
+	size_t n = strlen(uri);
 
-	for (i = 0; uri[i] && i < 95; i++)
+	if (n > 95)
+		n = 95;
+	for (size_t i = 0; i < n; i++)
 		out[i] = ((unsigned char)uri[i] < 0x20 || uri[i] == 0x7f) ? '?' : uri[i];
-	out[i] = '\0';
+	out[n] = '\0';
 }
 
 static bool plain_char(char c, const char *extra)
