@@ -19,14 +19,18 @@ person=$(echo "$row" | cut -d'|' -f2)
 nhs=$(echo "$row" | cut -d'|' -f3)
 family=$(echo "$row" | cut -d'|' -f4)
 [ -n "$ref" ] || fail "the demo has no untriaged referral to work on"
-keys /
-wait_for "Find: _"
-keys -l "$nhs"
-# The one person with that number (shown spaced), then their case view.
-wait_for "NHS $(echo "$nhs" | cut -c1-3) $(echo "$nhs" | cut -c4-6) $(echo "$nhs" | cut -c7-10)"
-[ "$(screen | grep -c '^[> ][^ ].*NHS ')" = 1 ] || fail "the NHS number found more than one person"
-keys Enter
-wait_for "Chronology, newest first"
+# open_person: search for the person's NHS number and open their case view.
+open_person() {
+	keys /
+	wait_for "Find: _"
+	keys -l "$nhs"
+	# The one person with that number (shown spaced), then their case view.
+	wait_for "NHS $(echo "$nhs" | cut -c1-3) $(echo "$nhs" | cut -c4-6) $(echo "$nhs" | cut -c7-10)"
+	[ "$(screen | grep -c '^[> ][^ ].*NHS ')" = 1 ] || fail "the NHS number found more than one person"
+	keys Enter
+	wait_for "Chronology, newest first"
+}
+open_person
 screen | sed -n 1p | grep -qF -- "$family" || fail "Enter did not open $family's case view"
 
 # Allocating before triage is refused, with the reason, and the form stays.
@@ -138,12 +142,7 @@ keys q
 # back when the form opens again, as the handover form's is on hang-up.
 desk_start vt100 C
 wait_for "Referral queue: north"
-keys /
-wait_for "Find: _"
-keys -l "$nhs"
-wait_for "NHS $(echo "$nhs" | cut -c1-3) $(echo "$nhs" | cut -c4-6) $(echo "$nhs" | cut -c7-10)"
-keys Enter
-wait_for "Chronology, newest first"
+open_person
 keys n
 wait_for " Add a note"
 keys Tab
@@ -155,12 +154,7 @@ kill -TERM "$(desk_pid)"
 	fail "the half-typed note was not kept as a draft on SIGTERM"
 desk_start vt100 C
 wait_for "Referral queue: north"
-keys /
-wait_for "Find: _"
-keys -l "$nhs"
-wait_for "NHS $(echo "$nhs" | cut -c1-3) $(echo "$nhs" | cut -c4-6) $(echo "$nhs" | cut -c7-10)"
-keys Enter
-wait_for "Chronology, newest first"
+open_person
 keys n
 wait_for "worried about the stairs"
 keys C-o
