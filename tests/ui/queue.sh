@@ -149,6 +149,12 @@ expect_selected 3 "$(nth 19)"
 keys C-b
 wait_line 3 "$(nth 0)"
 expect_selected 3 "$(nth 0)"
+# On the first page of a list longer than a page, "n of m" counts the
+# whole list, not the page's rows (a surviving mutant, list.ror.56).
+total=$(sqlite3 "$REPLICA" "SELECT count(*) FROM referral WHERE status IN ('new', 'triaged')")
+[ "$total" -gt 19 ] || fail "the queue ($total) fits one page here; this check needs more"
+screen | sed -n 1p | grep -qF "1 of $total  " ||
+	fail "the first page's title does not read '1 of $total': $(screen | sed -n 1p)"
 # From the middle of a page: the selection stays on its line.
 keys j j j C-f
 wait_line 3 "$(nth 19)"
