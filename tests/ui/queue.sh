@@ -150,7 +150,8 @@ keys C-b
 wait_line 3 "$(nth 0)"
 expect_selected 3 "$(nth 0)"
 # On the first page of a list longer than a page, "n of m" counts the
-# whole list, not the page's rows (a surviving mutant, list.ror.56).
+# whole list, not the page's rows (list_position's `before < 0` made
+# `<= 0` passed every test before this one).
 total=$(sqlite3 "$REPLICA" "SELECT count(*) FROM referral WHERE status IN ('new', 'triaged')")
 [ "$total" -gt 19 ] || fail "the queue ($total) fits one page here; this check needs more"
 screen | sed -n 1p | grep -qF "1 of $total  " ||
