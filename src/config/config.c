@@ -262,18 +262,8 @@ static int read_timeout(config_setting_t *s, const char *file, struct central_se
 	return 0;
 }
 
-/* central.read_timeout: how long the agent waits for the next line of an
- * answer before it takes the central as stalled. */
 static int read_read_timeout(config_setting_t *s, const char *file, struct central_settings *c,
-			     struct cd_error *err)
-{
-	if (config_setting_type(s) != CONFIG_TYPE_INT || config_setting_get_int(s) < 1 ||
-	    config_setting_get_int(s) > 3600)
-		return setting_error(err, s, file, "central.read_timeout",
-				     "must be 1 to 3600 seconds, a whole number");
-	c->read_timeout = config_setting_get_int(s);
-	return 0;
-}
+			     struct cd_error *err);
 
 /* central = { sslmode = "verify-full"; sslrootcert = "/etc/..."; }; */
 static int read_central(config_setting_t *g, const char *file, struct central_settings *c,
@@ -318,6 +308,19 @@ static int read_int_in(config_setting_t *s, const char *file, const char *name, 
 	if (v < lo || v > hi)
 		return setting_error(err, s, file, name, why);
 	*out = v;
+	return 0;
+}
+
+/* central.read_timeout: how long the agent waits for the next line of an
+ * answer before it takes the central as stalled. */
+static int read_read_timeout(config_setting_t *s, const char *file, struct central_settings *c,
+			     struct cd_error *err)
+{
+	long v;
+
+	if (read_int_in(s, file, "central.read_timeout", 1, 3600, &v, err))
+		return -1;
+	c->read_timeout = (int)v;
 	return 0;
 }
 

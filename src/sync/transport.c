@@ -55,6 +55,21 @@ static int child_argv(const char *uri, char *syncd, size_t ssize, char *host, si
 	return 0;
 }
 
+static int read_timeout_s = 120;
+static volatile sig_atomic_t alarm_fired;
+
+void transport_set_read_timeout(int seconds)
+{
+	if (seconds > 0)
+		read_timeout_s = seconds;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarm_fired = 1;
+}
+
 int transport_open(struct transport *t, const char *uri, struct cd_error *err)
 {
 	int in[2], out[2];
@@ -78,6 +93,15 @@ int transport_open(struct transport *t, const char *uri, struct cd_error *err)
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
 		return cd_error_set(err, CD_EX_UNAVAILABLE, NULL, "cannot make pipes: %s",
 				    strerror(errno));
+	/* The read timeout's alarm handler, installed once for the child's
+	 * transport (two calls a line, not four); no SA_RESTART, so the alarm
+	 * interrupts a read. */
+	{
+		struct sigaction sa = { .sa_handler = on_alarm };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGALRM, &sa, NULL);
+	}
 	pid = fork();
 	if (pid < 0)
 		return cd_error_set(err, CD_EX_UNAVAILABLE, NULL, "cannot start %s: %s", argv[0],
@@ -101,39 +125,20 @@ int transport_open(struct transport *t, const char *uri, struct cd_error *err)
 	return 0;
 }
 
-static int read_timeout_s = 120;
-static volatile sig_atomic_t alarm_fired;
-
-void transport_set_read_timeout(int seconds)
-{
-	if (seconds > 0)
-		read_timeout_s = seconds;
-}
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	alarm_fired = 1;
-}
-
 /* getline on the child's stdout, given up after read_timeout_s: a central
  * that promised lines and went silent must not hold the agent (and the
  * replica's sync) for ever.  The alarm interrupts read(2) because the
  * handler is installed without SA_RESTART. */
 static ssize_t timed_getline(struct transport *t, char **line, size_t *cap)
 {
-	struct sigaction sa = { .sa_handler = on_alarm }, old;
 	ssize_t n;
 
 	if (t->local)
 		return getline(line, cap, t->from);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, &old);
 	alarm_fired = 0;
 	alarm((unsigned)read_timeout_s);
 	n = getline(line, cap, t->from);
 	alarm(0);
-	sigaction(SIGALRM, &old, NULL);
 	if (n < 0 && alarm_fired)
 		t->stalled = true;
 	return n;
