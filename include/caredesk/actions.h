@@ -41,6 +41,12 @@ struct worker_input {
 };
 int worker_add(struct replica *r, const struct worker_input *in, char id_out[UUID_STR_LEN],
 	       struct cd_error *err);
+/* Check a worker as worker_add would (login, name, roles, team), with no
+ * one acting: the team's locality and the roles as stored come back.
+ * Central's own staff directory is written this way (caredesk central
+ * worker add), where there is no replica's admin to ask. */
+int worker_check_input(struct replica *r, const struct worker_input *in,
+		       char locality[CODE_MAX], char roles[ROLES_TEXT_MAX], struct cd_error *err);
 /* Change an active worker's roles and/or team (NULL: keep). */
 int worker_set(struct replica *r, const char *login, const char *roles, const char *team,
 	       struct cd_error *err);

@@ -3,6 +3,8 @@
 #define CAREDESK_AUDIT_H
 
 #define AUDIT_HASH_LEN 65	/* SHA-256 in hex plus NUL */
+/* The prev_hash of a chain's first event. */
+#define AUDIT_ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 /* The fields an event's hash covers, as stored (all borrowed text). */
 struct audit_fields {

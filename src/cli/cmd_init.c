@@ -22,15 +22,47 @@ static int make(struct app *app, const char *path, const char *locality, const c
 	snprintf(team, sizeof(team), "%s-duty", locality);
 	if (strcmp(locality, "borough") == 0)
 		snprintf(team, sizeof(team), "mash");
+	/* With a central, the workers come from central's staff directory:
+	 * registering oneself there is what central refuses from any desk. */
 	if (replica_init(r, locality, &err) ||
 	    (central && sync_set_central_uri(r, central, &err)) ||
-	    worker_ensure_admin(r, app->login, team, "admin", &err)) {
+	    (!central && worker_ensure_admin(r, app->login, team, "admin", &err))) {
 		replica_close(&r);
 		unlink(path);
 		return app_fail(&err);
 	}
 	replica_close(&r);
 	return 0;
+}
+
+/* After the first sync, the new replica's staff directory is central's:
+ * its maker must be an active worker of the locality there, or the
+ * replica would be one no one may use.  The roles, for the message. */
+static int central_knows(struct app *app, const char *fresh, const char *locality,
+			 char roles[ROLES_TEXT_MAX])
+{
+	struct replica *r;
+	sqlite3_stmt *st;
+	int rc = app_open_anonymous(app, fresh, REPLICA_OPEN_EXISTING, &r);
+	bool known;
+
+	if (rc)
+		return rc;
+	st = replica_stmt(r, "SELECT role FROM worker WHERE login = ?1 AND active = 1 AND "
+			     "(?2 = 'borough' OR locality = ?2 OR locality = 'borough')");
+	sqlite3_bind_text(st, 1, app->login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, locality, -1, SQLITE_STATIC);
+	known = sqlite3_step(st) == SQLITE_ROW;
+	if (known)
+		snprintf(roles, ROLES_TEXT_MAX, "%s", column_text(st, 0));
+	sqlite3_reset(st);
+	replica_close(&r);
+	if (known)
+		return 0;
+	app_message(stderr, "caredesk: %s is not an active worker of %s at central; nothing was "
+		    "made.  An admin adds them where the central is: caredesk central worker add "
+		    "%s --locality %s --role ROLES", app->login, locality, app->login, locality);
+	return CD_EX_NOPERM;
 }
 
 /* With a central, the replica is made beside its place and filled first. */
@@ -47,13 +79,25 @@ static int made(struct app *app, const struct args *a, const char *locality,
 	if (snprintf(fresh, sizeof(fresh), "%s.new", path) >= (int)sizeof(fresh))
 		return args_usage_error(a, "the replica's path is too long");
 	if (central) {
+		char roles[ROLES_TEXT_MAX] = "";
+
 		unlink(fresh);
 		rc = make(app, fresh, locality, central);
 		if (rc == 0)
-			rc = app_first_sync(fresh, path);
-	} else {
-		rc = make(app, path, locality, NULL);
+			rc = app_first_fill(fresh, path);
+		if (rc == 0) {
+			rc = central_knows(app, fresh, locality, roles);
+			if (rc)
+				unlink(fresh);
+		}
+		if (rc == 0)
+			rc = app_place_replica(fresh, path);
+		if (rc == 0)
+			app_message(stdout, "caredesk: made %s for %s; %s works here as %s", path,
+				    locality, app->login, roles);
+		return rc;
 	}
+	rc = make(app, path, locality, NULL);
 	if (rc == 0)
 		printf("caredesk: made %s for %s; %s is its admin\n", path, locality, app->login);
 	return rc;
@@ -78,14 +122,17 @@ static int run(struct app *app, const struct args *a)
 }
 
 static const struct verb_spec verbs[] = {
-	{ NULL, NULL, 0, opts, "a new replica, with you as its first admin", run },
+	{ NULL, NULL, 0, opts, "a new replica: standalone with you as its first admin, or "
+	  "filled from a central", run },
 };
 
 const struct command_spec cmd_init_spec = {
 	"init", "make a new replica for a locality", verbs, 1,
 	"  Makes a new replica serving LOCALITY (north, south, central, west or borough)\n"
-	"  at --replica FILE and registers you as its first admin worker.  --central\n"
-	"  names the central store (file:/path, ssh://host/path or postgresql://...;\n"
-	"  never a password): the replica is made as FILE.new, filled by a first sync\n"
-	"  and renamed into place, so nothing half-filled is ever opened.\n",
+	"  at --replica FILE.  Standalone, it registers you as its first admin.\n"
+	"  --central names the central store (file:/path, ssh://host/path or\n"
+	"  postgresql://...; never a password): the replica is made as FILE.new,\n"
+	"  filled by a first sync and renamed into place, so nothing half-filled\n"
+	"  is ever opened.  Its workers are central's: you must be an active worker\n"
+	"  of LOCALITY there (caredesk central worker add, where the central is).\n",
 };

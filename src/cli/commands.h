@@ -36,6 +36,10 @@ int app_run_agent(const char *replica, bool once, pid_t *pid);
  * agent once, then rename it to `path`, so no desk ever opens a replica
  * half filled.  On failure `fresh` is removed.  Returns an exit status. */
 int app_first_sync(const char *fresh, const char *path);
+/* Its two halves: fill `fresh` by a first sync (removed if that fails),
+ * then rename it to `path`. */
+int app_first_fill(const char *fresh, const char *path);
+int app_place_replica(const char *fresh, const char *path);
 
 /* A central store's URI as a replica may keep it: file:/path,
  * ssh://host/path or postgresql://..., never with a password in it (the

@@ -51,22 +51,44 @@ int app_run_agent(const char *replica, bool once, pid_t *pid)
 	return run_agent(replica, once ? "--once" : "--watch", once ? NULL : pid);
 }
 
-int app_first_sync(const char *fresh, const char *path)
+/* The first sync's agent lock was for the new file's name. */
+static void drop_lock(const char *fresh)
 {
 	char lock[PATH_MAX + 16];
+
+	snprintf(lock, sizeof(lock), "%.*s.sync-lock", PATH_MAX, fresh);
+	unlink(lock);
+}
+
+int app_first_fill(const char *fresh, const char *path)
+{
 	int rc = run_agent(fresh, "--first", NULL);
 
 	if (rc != 0) {
 		fprintf(stderr, "caredesk: the first sync of %s failed; nothing was made\n", path);
 		rc = rc > 0 && rc < 128 && rc != 127 ? rc : CD_EX_UNAVAILABLE;
-	} else if (rename(fresh, path) != 0) {
+		unlink(fresh);
+		drop_lock(fresh);
+	}
+	return rc;
+}
+
+int app_place_replica(const char *fresh, const char *path)
+{
+	int rc = 0;
+
+	if (rename(fresh, path) != 0) {
 		fprintf(stderr, "caredesk: cannot make %s: %s\n", path, strerror(errno));
 		rc = CD_EX_CANTCREAT;
-	}
-	if (rc != 0)
 		unlink(fresh);
-	/* The first sync's agent lock was for the new file's name. */
-	snprintf(lock, sizeof(lock), "%.*s.sync-lock", PATH_MAX, fresh);
-	unlink(lock);
+	}
+	drop_lock(fresh);
 	return rc;
+}
+
+int app_first_sync(const char *fresh, const char *path)
+{
+	int rc = app_first_fill(fresh, path);
+
+	return rc ? rc : app_place_replica(fresh, path);
 }

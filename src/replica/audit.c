@@ -15,8 +15,6 @@
 #include "caredesk/datetime.h"
 #include "replica/internal.h"
 
-#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
-
 void audit_hash(const struct audit_fields *f, char out[AUDIT_HASH_LEN])
 {
 	const char *parts[] = { f->prev_hash, f->id, f->origin, f->seq, f->at, f->actor, f->worker,
@@ -50,7 +48,7 @@ static int chain_tail(struct replica *r, long long *seq, char prev[AUDIT_HASH_LE
 		column_copy(st, 1, prev, AUDIT_HASH_LEN);
 	} else {
 		*seq = 0;
-		snprintf(prev, AUDIT_HASH_LEN, "%s", ZERO_HASH);
+		snprintf(prev, AUDIT_HASH_LEN, "%s", AUDIT_ZERO_HASH);
 	}
 	sqlite3_reset(st);
 	return 0;

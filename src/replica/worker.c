@@ -85,6 +85,14 @@ static int validate(struct replica *r, const struct worker_input *in, char local
 	return 0;
 }
 
+int worker_check_input(struct replica *r, const struct worker_input *in,
+		       char locality[CODE_MAX], char roles[ROLES_TEXT_MAX], struct cd_error *err)
+{
+	role_set set;
+
+	return validate(r, in, locality, roles, &set, err);
+}
+
 /* Insert, or re-enable and update a disabled or existing worker. */
 static int upsert(struct replica *r, const char *action, const struct worker_input *in,
 		  const char *roles, const char *locality, char id_out[UUID_STR_LEN],

@@ -8,15 +8,19 @@
 #include <string.h>
 
 #include "caredesk/actions.h"
+#include "caredesk/audit.h"
 #include "caredesk/datetime.h"
 #include "caredesk/ids.h"
 #include "sync/central.h"
+#include "sync/change.h"
 #include "sync/fault.h"
 #include "sync/store.h"
+#include "sync/trust.h"
 
 struct central {
 	struct store *s;
 	char scope[CODE_MAX];	/* the locality of the replica served */
+	char fixed[CODE_MAX];	/* the only scope served, from the server's side */
 	bool greeted;		/* hello has chosen the scope */
 	bool moves;		/* the agent knows records that leave its scope */
 	struct fault_point die_at;	/* CAREDESK_CENTRAL_DIE_AT */
@@ -25,17 +29,6 @@ struct central {
 enum outcome { OUT_APPLIED, OUT_MERGED, OUT_CONFLICT, OUT_REJECTED };
 
 static const char *const outcome_names[] = { "applied", "merged", "conflict", "rejected" };
-
-/* One pushed change, as central reads it. */
-struct change {
-	json_t *obj;		/* borrowed from the request */
-	const char *change_id, *txn_id, *tbl, *row_id, *op, *worker, *created_at;
-	const char *action;	/* the desk action that made it ("" if unknown) */
-	json_t *fields;		/* {"col": [old, new], ...} */
-	json_int_t base_version;
-	bool has_base;
-	int schema_version;
-};
 
 static void now_iso(char out[ISO_INSTANT_LEN])
 {
@@ -93,10 +86,48 @@ static bool known_scope(const char *scope)
 	return strcmp(scope, "borough") == 0;
 }
 
+int central_fix_scope(struct central *c, const char *scope, struct cd_error *err)
+{
+	if (!known_scope(scope))
+		return cd_error_set(err, CD_EX_USAGE, NULL, "no locality is called '%.40s'", scope);
+	snprintf(c->fixed, sizeof(c->fixed), "%s", scope);
+	return 0;
+}
+
+/* A desk asking for a scope the server did not give it: refused, and the
+ * refusal kept with central's outcomes, where its owner reads them. */
+static int refuse_scope(struct central *c, json_t *request, const char *scope,
+			struct cd_error *err)
+{
+	const char *origin = json_string_value(json_object_get(request, "replica"));
+	char id[UUID_STR_LEN], detail[200];
+	struct idgen ids = { 0 };
+	struct cd_error ignored;
+	json_t *note;
+
+	id_new(&ids, id);
+	snprintf(detail, sizeof(detail), "a request for %.40s on a connection that serves %.40s",
+		 scope, c->fixed);
+	note = json_pack("{s:s, s:s, s:s, s:s}", "change_id", id, "txn_id", "", "tbl", "",
+			 "row_id", "");
+	cd_error_clear(&ignored);
+	if (c->s->ops->begin(c->s, &ignored) == 0) {
+		if (c->s->ops->record_outcome(c->s, origin ? origin : "unknown", note, "rejected",
+					      detail, &ignored) == 0)
+			c->s->ops->commit(c->s, &ignored);
+		else
+			c->s->ops->rollback(c->s);
+	}
+	json_decref(note);
+	return cd_error_set(err, CD_EX_NOPERM, NULL, "%s", detail);
+}
+
 /* The replica served says which locality it serves, once a connection:
  * the store reads and writes in that scope from then on. */
-static int greet(struct central *c, const char *scope, struct cd_error *err)
+static int greet(struct central *c, json_t *request, const char *scope, struct cd_error *err)
 {
+	if (c->fixed[0] && strcmp(scope, c->fixed) != 0)
+		return refuse_scope(c, request, scope, err);
 	if (c->greeted)
 		return strcmp(scope, c->scope) == 0 ? 0 :
 			cd_error_set(err, CD_EX_PROTOCOL, NULL, "a request for %.40s after a hello "
@@ -111,17 +142,42 @@ static int greet(struct central *c, const char *scope, struct cd_error *err)
 	return 0;
 }
 
+/* Central's record of a replica's audit chain, for the replica to keep
+ * (caredesk check compares its chain with it, with no network): set as
+ * "anchor": {"seq", "hash"} on the answer when central holds any. */
+static int add_anchor(struct central *c, json_t *answer, const char *origin,
+		      struct cd_error *err)
+{
+	char hash[AUDIT_HASH_LEN];
+	long long seq = 0;
+	int rc;
+
+	if (!origin)
+		return 0;
+	rc = c->s->ops->chain_head(c->s, origin, &seq, hash, err);
+	if (rc == 0)
+		json_object_set_new(answer, "anchor", json_pack("{s:I, s:s}", "seq",
+								(json_int_t)seq, "hash", hash));
+	return rc < 0 ? -1 : 0;
+}
+
 json_t *central_hello(struct central *c, json_t *request, struct cd_error *err)
 {
 	const char *scope = json_string_value(json_object_get(request, "scope"));
+	json_t *answer;
 
-	if (greet(c, scope ? scope : "borough", err))
+	if (greet(c, request, scope ? scope : "borough", err))
 		return NULL;
 	/* Protocol 2 added the lines for records that moved away. */
 	c->moves = json_integer_value(json_object_get(request, "protocol")) >= 2;
-	return json_pack("{s:s, s:s, s:i, s:i}", "type", "hello", "central", c->s->ops->id(c->s),
-			 "schema_min", c->s->ops->schema_min(c->s), "schema_max",
-			 c->s->ops->schema_version(c->s));
+	answer = json_pack("{s:s, s:s, s:i, s:i}", "type", "hello", "central", c->s->ops->id(c->s),
+			   "schema_min", c->s->ops->schema_min(c->s), "schema_max",
+			   c->s->ops->schema_version(c->s));
+	if (add_anchor(c, answer, json_string_value(json_object_get(request, "replica")), err)) {
+		json_decref(answer);
+		return NULL;
+	}
+	return answer;
 }
 
 /* --- reading a change ------------------------------------------------------ */
@@ -424,7 +480,11 @@ static enum outcome apply_update(struct central *c, const struct store_table *t,
 		return OUT_REJECTED;
 	}
 	json_decref(patch);
-	if (!set && conflicts && keep_central(c, t, ch, locality, err)) {
+	/* Nothing changed here, but the pusher's copy was not central's (a
+	 * conflict, or fields changed since its base): a new version, so it
+	 * takes central's back instead of keeping its own at an equal one. */
+	if (!set && (conflicts || !(ch->has_base && ch->base_version == version)) &&
+	    keep_central(c, t, ch, locality, err)) {
 		snprintf(detail, dsize, "%.480s", err->msg);
 		json_decref(current);
 		return OUT_REJECTED;
@@ -438,14 +498,17 @@ static enum outcome apply_update(struct central *c, const struct store_table *t,
 	return ch->has_base && ch->base_version == version ? OUT_APPLIED : OUT_MERGED;
 }
 
-static enum outcome apply_change(struct central *c, const struct change *ch, char *detail,
-				 size_t dsize, struct cd_error *err)
+static enum outcome apply_change(struct central *c, const char *origin, const struct change *ch,
+				 char *detail, size_t dsize, struct cd_error *err)
 {
 	const struct store_table *t = c->s->ops->table(c->s, ch->tbl);
-	int central_schema = c->s->ops->schema_version(c->s);
+	int central_schema = c->s->ops->schema_version(c->s), rc;
 
 	cd_error_clear(err);
-	if (ch->schema_version > central_schema) {
+	/* An audit event's fields are checked one by one below, and its chain
+	 * must have no gap; the rest of a newer desk's action waits for an
+	 * upgraded central. */
+	if (ch->schema_version > central_schema && strcmp(ch->tbl, "audit_event") != 0) {
 		snprintf(detail, dsize, "made with schema %d; central has %d: upgrade central",
 			 ch->schema_version, central_schema);
 		return OUT_REJECTED;
@@ -455,6 +518,11 @@ static enum outcome apply_change(struct central *c, const struct change *ch, cha
 		return OUT_REJECTED;
 	}
 	if (unknown_field(t, ch, detail, dsize))
+		return OUT_REJECTED;
+	rc = trust_change(c->s, c->scope, origin, ch, detail, dsize, err);
+	if (rc < 0)
+		snprintf(detail, dsize, "%.480s", err->msg);
+	if (rc)
 		return OUT_REJECTED;
 	if (strcmp(ch->op, "insert") == 0)
 		return apply_insert(c, t, ch, detail, dsize, err);
@@ -472,8 +540,39 @@ static json_t *result(const struct change *ch, enum outcome o, const char *detai
 			 "detail", detail);
 }
 
+/* A rejected action's audit events are still its replica's history: each
+ * that extends its chain is kept on its own, so central's record shows the
+ * attempt and the chain has no gap (a gap would refuse every later event
+ * from that replica).  An event that is itself the lie stays rejected. */
+static int keep_audit_events(struct central *c, const char *origin, json_t *changes,
+			     size_t first, size_t end, size_t bad, enum outcome *out,
+			     char (*detail)[512], struct cd_error *err)
+{
+	const struct store_ops *ops = c->s->ops;
+	char why[512];
+	struct change ch;
+
+	for (size_t i = first; i < end; i++) {
+		read_change(json_array_get(changes, i), &ch);
+		if (i == bad || strcmp(ch.tbl, "audit_event") != 0)
+			continue;
+		if (ops->begin(c->s, err))
+			return -1;
+		if (apply_change(c, origin, &ch, why, sizeof(why), err) != OUT_APPLIED) {
+			ops->rollback(c->s);
+			continue;
+		}
+		if (ops->commit(c->s, err))
+			return -1;
+		out[i - first] = OUT_APPLIED;
+		snprintf(detail[i - first], sizeof(detail[0]), "the audit event is kept; the rest "
+			 "of its action was rejected: %.400s", detail[bad - first]);
+	}
+	return 0;
+}
+
 /* One desk action's changes, [first, end) of the array: all of them or
- * none, in a nested transaction. */
+ * none, in a nested transaction (its audit events aside). */
 static int push_txn(struct central *c, const char *origin, json_t *changes, size_t first,
 		    size_t end, json_t *results, struct cd_error *err)
 {
@@ -491,7 +590,8 @@ static int push_txn(struct central *c, const char *origin, json_t *changes, size
 	}
 	for (size_t i = first; i < end && bad == end; i++) {
 		read_change(json_array_get(changes, i), &ch);
-		out[i - first] = apply_change(c, &ch, detail[i - first], sizeof(detail[0]), err);
+		out[i - first] = apply_change(c, origin, &ch, detail[i - first], sizeof(detail[0]),
+					      err);
 		if (out[i - first] == OUT_REJECTED)
 			bad = i;
 	}
@@ -503,6 +603,7 @@ static int push_txn(struct central *c, const char *origin, json_t *changes, size
 				snprintf(detail[i - first], sizeof(detail[0]),
 					 "rejected with the rest of its action: %.440s", detail[bad - first]);
 		}
+		rc = keep_audit_events(c, origin, changes, first, end, bad, out, detail, err);
 	} else if (ops->commit(c->s, err)) {
 		free(out);
 		free(detail);
@@ -555,10 +656,11 @@ json_t *central_push(struct central *c, json_t *request, struct cd_error *err)
 {
 	json_t *changes = json_object_get(request, "changes");
 	const char *origin = str(request, "replica"), *scope = str(request, "scope");
-	json_t *results;
+	json_t *results, *answer;
+	struct cd_error ignored;
 	size_t n = json_array_size(changes), i = 0;
 
-	if (greet(c, scope ? scope : "borough", err))
+	if (greet(c, request, scope ? scope : "borough", err))
 		return NULL;
 	if (!json_is_array(changes) || !origin) {
 		cd_error_set(err, CD_EX_PROTOCOL, NULL, "a push needs its replica and its changes");
@@ -589,8 +691,13 @@ json_t *central_push(struct central *c, json_t *request, struct cd_error *err)
 		return NULL;
 	}
 	fault_point_step(&c->die_at);
-	return json_pack("{s:s, s:i, s:o}", "type", "push", "schema",
-			 c->s->ops->schema_version(c->s), "results", results);
+	answer = json_pack("{s:s, s:i, s:o}", "type", "push", "schema",
+			   c->s->ops->schema_version(c->s), "results", results);
+	/* The push is committed: an anchor that cannot be read now comes with
+	 * the next sync's hello instead. */
+	cd_error_clear(&ignored);
+	add_anchor(c, answer, origin, &ignored);
+	return answer;
 }
 
 /* --- a pull ----------------------------------------------------------------- */
@@ -609,7 +716,7 @@ json_t *central_pull(struct central *c, json_t *request, struct pull_body *body,
 		cd_error_set(err, CD_EX_PROTOCOL, NULL, "a pull needs a scope and a cursor");
 		return NULL;
 	}
-	if (greet(c, scope, err))
+	if (greet(c, request, scope, err))
 		return NULL;
 	if (limit < 1 || limit > 5000)
 		limit = 1000;
@@ -645,6 +752,103 @@ json_t *central_answer(struct central *c, json_t *request, struct pull_body *bod
 		return central_pull(c, request, body, err);
 	cd_error_set(err, CD_EX_PROTOCOL, NULL, "unknown request '%.40s'", type);
 	return NULL;
+}
+
+/* --- central's own staff directory ------------------------------------------- */
+
+/* The worker as a row for central: new, or the one central holds brought
+ * to these values (and active again). */
+static json_t *worker_row(json_t *current, const struct worker_input *in, const char *roles,
+			  const char *locality, const char *now)
+{
+	json_t *row = current ? json_deep_copy(current) : json_object();
+
+	if (!current) {
+		char id[UUID_STR_LEN];
+
+		id_for_login(in->login, id);
+		json_object_set_new(row, "id", json_string(id));
+		json_object_set_new(row, "created_at", json_string(now));
+		json_object_set_new(row, "version", json_integer(1));
+	} else {
+		json_object_set_new(row, "version",
+				    json_integer(json_integer_value(json_object_get(row, "version")) + 1));
+	}
+	json_object_set_new(row, "login", json_string(in->login));
+	json_object_set_new(row, "name", json_string(in->name));
+	json_object_set_new(row, "team", json_string(in->team));
+	json_object_set_new(row, "role", json_string(roles));
+	json_object_set_new(row, "active", json_integer(1));
+	json_object_set_new(row, "updated_at", json_string(now));
+	json_object_set_new(row, "locality", json_string(locality));
+	return row;
+}
+
+static int put_worker(struct store *s, const struct worker_input *in, const char *roles,
+		      const char *locality, const char *actor, struct cd_error *err)
+{
+	const struct store_table *t = s->ops->table(s, "worker");
+	char now[ISO_INSTANT_LEN], *text = NULL;
+	json_t *current = NULL, *row;
+	int rc;
+
+	if (!t)
+		return cd_error_set(err, CD_EX_SOFTWARE, NULL, "central has no worker table");
+	rc = s->ops->worker(s, in->login, &text, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && !(current = json_loads(text, 0, NULL))) {
+		free(text);
+		return cd_error_set(err, CD_EX_SOFTWARE, "worker", "central holds a worker it "
+				    "cannot read");
+	}
+	free(text);
+	now_iso(now);
+	row = worker_row(current, in, roles, locality, now);
+	text = json_dumps(row, JSON_COMPACT);
+	rc = current ? s->ops->patch(s, t, str(row, "id"), text, err) : s->ops->insert(s, t, text, err);
+	if (rc == 0)
+		rc = s->ops->touch(s, "worker", str(row, "id"), store_scope_of("worker", locality),
+				   actor, now, err);
+	free(text);
+	json_decref(row);
+	json_decref(current);
+	return rc;
+}
+
+int central_add_worker(const char *target, const struct worker_input *in, const char *locality,
+		       const char *actor, struct cd_error *err)
+{
+	char team_locality[CODE_MAX], roles[ROLES_TEXT_MAX];
+	struct replica *rules;
+	struct central *c;
+	int rc;
+
+	/* The replica's own rules, with its reference lists, check the worker. */
+	if (replica_open(":memory:", REPLICA_OPEN_CREATE, &rules, err))
+		return -1;
+	rc = replica_init(rules, "borough", err) ||
+	     worker_check_input(rules, in, team_locality, roles, err);
+	replica_close(&rules);
+	if (rc)
+		return -1;
+	if (strcmp(team_locality, locality) != 0)
+		return cd_error_set(err, CD_EX_DATAERR, "team", "team %.40s is in %.40s, not %.40s",
+				    in->team, team_locality, locality);
+	if (strncmp(target, "file:", 5) == 0)
+		target += 5;
+	if (central_open(target, false, &c, err))
+		return -1;
+	rc = c->s->ops->hello(c->s, "borough", err);
+	if (rc == 0 && (rc = c->s->ops->begin(c->s, err)) == 0) {
+		rc = put_worker(c->s, in, roles, locality, actor, err);
+		if (rc == 0)
+			rc = c->s->ops->commit(c->s, err);
+		else
+			c->s->ops->rollback(c->s);
+	}
+	central_close(&c);
+	return rc;
 }
 
 int central_init(const char *target, struct cd_error *err)

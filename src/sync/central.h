@@ -14,6 +14,8 @@
 
 #include "caredesk/replica.h"
 
+struct worker_input;
+
 /* The oldest replica schema a central made by this caredesk accepts
  * changes from (the first with sync_conflict and the central tables); a
  * central keeps its own, raised by later versions' central init. */
@@ -25,6 +27,11 @@ struct central;
  * missing with `create`) or a postgresql:// URI. */
 int central_open(const char *target, bool create, struct central **out, struct cd_error *err);
 void central_close(struct central **c);
+
+/* Serve `scope` only, whatever a request asks: the server's own word
+ * (caredesk-syncd --scope, from authorized_keys).  A request for another
+ * scope is refused (77) and recorded with central's outcomes. */
+int central_fix_scope(struct central *c, const char *scope, struct cd_error *err);
 
 /* The answer to hello: central's id and the schema window.  The hello's
  * scope (the replica's locality) holds for the rest of the connection. */
@@ -55,6 +62,12 @@ json_t *central_pull(struct central *c, json_t *request, struct pull_body *body,
  * record lines go to *body. */
 json_t *central_answer(struct central *c, json_t *request, struct pull_body *body,
 		       struct cd_error *err);
+
+/* Add a worker to central's staff directory, or bring one there up to
+ * these values (active again): a locality's first admin, made where the
+ * central is, with no desk to ask.  `actor` is the Unix user doing it. */
+int central_add_worker(const char *target, const struct worker_input *in, const char *locality,
+		       const char *actor, struct cd_error *err);
 
 /* Make or migrate the central at `target` (a file, file: URI or
  * postgresql:// URI). */

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <jansson.h>
 
+#include "caredesk/audit.h"
 #include "caredesk/error.h"
 
 struct pull_body;
@@ -73,6 +74,13 @@ struct store_ops {
 	 * a record whose scope changed remembers the one it left. */
 	int (*touch)(struct store *s, const char *tbl, const char *id, const char *scope,
 		     const char *worker, const char *at, struct cd_error *err);
+	/* The worker whose login is `login`, as JSON text (owned by the
+	 * caller): 0, 1 if central has none, -1 on error. */
+	int (*worker)(struct store *s, const char *login, char **json, struct cd_error *err);
+	/* The newest audit event central holds from `origin` (a replica id):
+	 * 0 with its seq and hash, 1 if none, -1 on error. */
+	int (*chain_head)(struct store *s, const char *origin, long long *seq,
+			  char hash[AUDIT_HASH_LEN], struct cd_error *err);
 	/* Who changed the record last, and when ("unknown" if not known). */
 	void (*last_change)(struct store *s, const char *tbl, const char *id, char *worker,
 			    size_t wsize, char *at, size_t asize);

@@ -644,6 +644,43 @@ static void pg_last_change(struct store *st, const char *tbl, const char *id, ch
 	PQclear(res);
 }
 
+static int pg_worker(struct store *st, const char *login, char **json, struct cd_error *err)
+{
+	const char *params[1] = { login };
+	PGresult *res = run(of(st), "SELECT to_jsonb(w)::text FROM caredesk.worker w "
+				    "WHERE w.login = $1", 1, params, err, "looking up a worker");
+	int rc;
+
+	*json = NULL;
+	if (!res)
+		return -1;
+	rc = PQntuples(res) ? 0 : 1;
+	if (rc == 0)
+		*json = cd_strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
+static int pg_chain_head(struct store *st, const char *origin, long long *seq,
+			 char hash[AUDIT_HASH_LEN], struct cd_error *err)
+{
+	const char *params[1] = { origin };
+	PGresult *res = run(of(st), "SELECT seq, hash FROM caredesk.audit_event WHERE origin = $1 "
+				    "ORDER BY seq DESC LIMIT 1", 1, params, err,
+			    "reading an audit chain");
+	int rc;
+
+	if (!res)
+		return -1;
+	rc = PQntuples(res) ? 0 : 1;
+	if (rc == 0) {
+		*seq = atoll(PQgetvalue(res, 0, 0));
+		snprintf(hash, AUDIT_HASH_LEN, "%s", PQgetvalue(res, 0, 1));
+	}
+	PQclear(res);
+	return rc;
+}
+
 static const char *str(json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
@@ -770,6 +807,8 @@ static const struct store_ops pg_ops = {
 	.patch = pg_patch,
 	.bump = pg_bump,
 	.touch = pg_touch,
+	.worker = pg_worker,
+	.chain_head = pg_chain_head,
 	.last_change = pg_last_change,
 	.record_outcome = pg_record_outcome,
 	.seen_before = pg_seen_before,

@@ -213,6 +213,45 @@ static void sq_last_change(struct store *s, const char *tbl, const char *id, cha
 	sqlite3_reset(st);
 }
 
+static int sq_worker(struct store *s, const char *login, char **json, struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt(of(s)->r, "SELECT id FROM worker WHERE login = ?1");
+	const struct store_table *t = sq_table(s, "worker");
+	char id[UUID_STR_LEN + 8];
+	int rc;
+
+	*json = NULL;
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(id, sizeof(id), "%s", column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE || !t)
+		return 1;
+	if (rc != SQLITE_ROW)
+		return replica_sql_error(of(s)->r, err, "looking up a worker");
+	return sq_load(s, t, id, json, err);
+}
+
+static int sq_chain_head(struct store *s, const char *origin, long long *seq,
+			 char hash[AUDIT_HASH_LEN], struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt(of(s)->r, "SELECT seq, hash FROM audit_event "
+						  "WHERE origin = ?1 ORDER BY seq DESC LIMIT 1");
+	int rc;
+
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		snprintf(hash, AUDIT_HASH_LEN, "%s", column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc == SQLITE_ROW ? 0 : 1;
+	return replica_sql_error(of(s)->r, err, "reading an audit chain");
+}
+
 static const char *str(json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
@@ -360,6 +399,8 @@ static const struct store_ops sqlite_ops = {
 	.patch = sq_patch,
 	.bump = sq_bump,
 	.touch = sq_touch,
+	.worker = sq_worker,
+	.chain_head = sq_chain_head,
 	.last_change = sq_last_change,
 	.record_outcome = sq_record_outcome,
 	.seen_before = sq_seen_before,

@@ -348,6 +348,8 @@ make_item() {
 REPLICA=$T/r.db
 cd_run central init "file:$T/central.db"
 expect_status 0 "central init" || die "cannot make a central store"
+cd_run central worker add "$me" --locality north --role admin --central "file:$T/central.db"
+expect_status 0 "central worker add" || die "cannot make the test user central's admin"
 cd_run init --locality north --replica "$REPLICA" --central "file:$T/central.db"
 expect_status 0 "init" || die "cannot make the replica"
 # The test user (an admin, so --as works) also triages and allocates to

@@ -35,8 +35,10 @@ said() {
 cd_run central init "file:$T/central.db"
 said "^caredesk: central store file:$T/central.db is ready$"
 REPLICA=$T/r.db
+cd_run central worker add "$(id -un)" --locality north --role admin --central "file:$T/central.db"
+said "^caredesk: $(id -un) is a worker of north-duty \(north\) at central, as admin$"
 cd_run init --locality north --replica "$REPLICA" --central "file:$T/central.db"
-said "^caredesk: made $REPLICA for north; .* is its admin$"
+said "^caredesk: made $REPLICA for north; $(id -un) works here as admin$"
 
 # --- workers ----------------------------------------------------------------
 r worker add duty.north --name "Duty North" --team north-duty --role duty

@@ -10,6 +10,7 @@ promise and exits 1 if there was any."""
 
 import json
 import os
+import pwd
 import subprocess
 import sys
 
@@ -83,9 +84,14 @@ def records():
     return ' '.join(counts)
 
 
+# Central takes changes only from its own workers: the test user is one
+# (a borough admin, made by sync_setup).
+TEST_USER = pwd.getpwuid(os.getuid()).pw_name
+
+
 def change(**over):
     ch = {'change_id': 'c-hostile-1', 'txn_id': 't-hostile-1', 'tbl': 'person',
-          'row_id': 'r-hostile-1', 'op': 'insert', 'worker': 'admin',
+          'row_id': 'r-hostile-1', 'op': 'insert', 'worker': TEST_USER,
           'created_at': '2026-11-23T09:00:00Z', 'schema_version': 1,
           'changes': {'family_name': [None, 'Hostile']}}
     ch.update(over)

@@ -65,7 +65,18 @@ sync_setup() {
 		CENTRAL_URI=file:$CENTRAL
 		"$CAREDESK_SYNCD" --create "$CENTRAL" </dev/null || die "cannot make the central store"
 	fi
+	# Central takes changes only from its own workers (issue 15): the
+	# test user is made one where the central is, in a borough-wide team,
+	# so one Unix user may act on every locality's replica.
+	central_test_user "$CENTRAL_URI"
 	echo "central: $CENTRAL_KIND"
+}
+
+# central_test_user URI: the test user, a worker at that central.
+central_test_user() {
+	"$CAREDESK_BIN" central worker add "$(id -un)" --locality borough \
+		--role duty,mash,manager,admin --central "$1" >"$T/out" 2>"$T/err" </dev/null ||
+		die "cannot add the test user at central $1: $(cat "$T/err")"
 }
 
 central_cleanup() {
@@ -176,11 +187,11 @@ cd_on() {
 	"$CAREDESK_BIN" --replica "$_r" "$@" >"$T/out" 2>"$T/err" </dev/null
 }
 
-# practice_roles NAME: the invoking user, whom init registers as an
-# administrator only (no case work), also holds practice roles, MASH among
-# them so that one Unix user may triage and write notes on every
-# locality's replica, as these tests do.  The worker row syncs like any
-# other: once one replica has given the roles, the others pull them.
+# practice_roles NAME: the invoking user also holds practice roles, MASH
+# among them so that one Unix user may triage and write notes on every
+# locality's replica, as these tests do.  With a central they are central's
+# (sync_setup); a standalone replica's init registers its maker as an
+# admin only, so the roles are given there and pushed when it joins.
 practice_roles() {
 	cd_on "$T/$1.db" worker list --format csv || die "worker list on $1: $(cat "$T/err")"
 	if ! grep -q "^[^,]*,$(id -un),.*duty,mash,manager,admin" "$T/out"; then

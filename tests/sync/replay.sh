@@ -115,6 +115,7 @@ else
 	"$CAREDESK_SYNCD" --create "$target2" </dev/null || die "cannot make the second central"
 	cq2() { q "$target2" "$1"; }
 fi
+case $target2 in postgresql:*) central_test_user "$target2" ;; *) central_test_user "file:$target2" ;; esac
 deliver "$target2" <"$T/setup-pushes"
 # South's pushes first, then north's, then the borough's.
 for scope in south north borough; do

@@ -19,8 +19,10 @@ done
 cd_on "$T/north.db" worker add prac.north --name "Pat North" --team north-adults --role practitioner ||
 	fail "worker add: $(cat "$T/err")"
 # A handover item is acknowledged by another of its team (issue 14): the
-# test user writes them, for north-duty; this worker reads them back.
-cd_on "$T/north.db" worker add reader.north --name "Rea North" --team north-duty --role duty ||
+# test user (central's worker of the borough-wide MASH, so that one Unix
+# user may act on every locality's replica) writes them, for mash; this
+# worker of the same team reads them back.
+cd_on "$T/north.db" worker add reader.north --name "Rea North" --team mash --role duty ||
 	fail "worker add: $(cat "$T/err")"
 sync_ok north
 for l in south central west borough; do
