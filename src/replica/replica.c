@@ -462,15 +462,24 @@ int replica_meta_get(struct replica *r, const char *key, char *value_out, size_t
 	return found ? 0 : -1;
 }
 
+/* replica_meta refuses a write without a txn_context row (migration 10),
+ * as the synced tables do: a setting is written inside the caller's
+ * action, or in one of its own (not captured: the settings are local). */
 int replica_meta_set(struct replica *r, const char *key, const char *value, struct cd_error *err)
 {
-	sqlite3_stmt *st = replica_stmt(r,
-		"INSERT INTO replica_meta (key, value) VALUES (?1, ?2) "
-		"ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+	sqlite3_stmt *st;
 
+	if (txn_begin_uncaptured(r, "replica.setting", err))
+		return -1;
+	st = replica_stmt(r, "INSERT INTO replica_meta (key, value) VALUES (?1, ?2) "
+			     "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
 	bind_text(st, 1, key);
 	bind_text(st, 2, value);
-	return stmt_run(r, st, err, "saving replica setting");
+	if (stmt_run(r, st, err, "saving replica setting")) {
+		txn_rollback(r);
+		return -1;
+	}
+	return txn_commit(r, err);
 }
 
 int replica_init(struct replica *r, const char *locality, struct cd_error *err)
@@ -483,7 +492,8 @@ int replica_init(struct replica *r, const char *locality, struct cd_error *err)
 	if (r->replica_id[0])
 		return cd_error_set(err, CD_EX_CANTCREAT, NULL, "%s is already a replica for %s",
 				    r->path, r->locality);
-	if (exec(r->db, "BEGIN IMMEDIATE", err))
+	/* An action like any other: replica_meta takes no write without one. */
+	if (txn_begin_uncaptured(r, "replica.init", err))
 		return -1;
 	if (reference_load(r->db, err))
 		goto fail;
@@ -500,12 +510,12 @@ int replica_init(struct replica *r, const char *locality, struct cd_error *err)
 	instant_format(replica_now(r), now);
 	if (replica_meta_set(r, "replica_id", id, err) ||
 	    replica_meta_set(r, "locality", locality, err) ||
-	    replica_meta_set(r, "created_at", now, err) || exec(r->db, "COMMIT", err))
+	    replica_meta_set(r, "created_at", now, err) || txn_commit(r, err))
 		goto fail;
 	load_identity(r);
 	return 0;
 fail:
-	sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+	txn_rollback(r);
 	return -1;
 }
 
