@@ -124,7 +124,7 @@ static int anchor_write(struct replica *r, const char *origin, long long seq, co
 	st = replica_stmt(r, "INSERT INTO audit_anchor (origin, seq, hash, central, anchored_at) "
 			     "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (origin) DO UPDATE SET "
 			     "seq = excluded.seq, hash = excluded.hash, central = excluded.central, "
-			     "anchored_at = excluded.anchored_at WHERE excluded.seq > audit_anchor.seq");
+			     "anchored_at = excluded.anchored_at WHERE excluded.seq >= audit_anchor.seq");
 	bind_text(st, 1, origin);
 	sqlite3_bind_int64(st, 2, seq);
 	bind_text(st, 3, hash);
@@ -150,14 +150,13 @@ int sync_record_anchor(struct replica *r, const char *origin, long long seq, con
 	if (known && seq < old_seq)
 		return cd_error_set(err, CD_EX_DATAERR, NULL,
 				    "central's record of the audit chain of %s went back from event "
-				    "%lld to %lld: central has lost or removed events it held; the "
-				    "replica keeps the record of %lld", origin, old_seq, seq, old_seq);
-	if (known && seq == old_seq && strcmp(hash, old_hash) != 0)
-		return cd_error_set(err, CD_EX_DATAERR, NULL,
-				    "central's record of the audit chain of %s changed event %lld: "
-				    "its hash is not the one central gave before; the replica keeps "
-				    "the first", origin, seq);
-	if (seq == 0 || (known && seq == old_seq))
+				    "%lld to %lld: central lost events it held, or the record here "
+				    "was changed; the record of %lld is kept", origin, old_seq, seq,
+				    old_seq);
+	/* Another hash for the same event is central's word against the
+	 * file's, which anyone who can write the file could have changed:
+	 * central's is stored, and check says if the chain differs from it. */
+	if (seq == 0 || (known && seq == old_seq && strcmp(hash, old_hash) == 0))
 		return 0;
 	return anchor_write(r, origin, seq, hash, central_id, err);
 }
