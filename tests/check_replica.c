@@ -1,10 +1,10 @@
-/* Unit tests for the replica file itself (src/replica/replica.c,
+/* Unit tests for the replica file itself (src/replica/replica.c, meta.c,
  * reference.c, integrity.c and the guard triggers of capture.c): opening,
  * creating and refusing files, pragmas, reference data, replica_meta,
  * `caredesk check` (with central's record of the audit chain,
  * audit_anchor, from sync_state.c) and the triggers that stop writes made
- * behind caredesk's back.  Every test makes its own replica in a fresh temporary
- * directory; nothing SQLite crosses Check's fork. */
+ * behind caredesk's back.  Every test makes its own replica in a fresh
+ * temporary directory; nothing SQLite crosses Check's fork. */
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
