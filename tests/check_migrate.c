@@ -5,7 +5,8 @@
  * that were valid then (raw SQL inside a txn_context, as an old caredesk
  * would have written them), migrated to the newest version, and must keep
  * every row, have the full set of capture triggers, find its people with
- * the search index and pass `caredesk check`.  Also: two connections
+ * the search index and pass `caredesk check`, with its settings
+ * (replica_meta) guarded from then on.  Also: two connections
  * migrating the same file, a failing migration leaving nothing half-done,
  * and the triggers following a column added later. */
 #include <check.h>
@@ -248,6 +249,14 @@ START_TEST(test_from_version)
 		"referral WHERE id = 'r-1'", NULL);
 	ck_assert_str_eq(value, "allocated|3|c-1");
 	ck_assert_int_eq(tl_int(db, "SELECT count(*) FROM outbox", NULL), outbox_before);
+	/* The settings the old version wrote without a context are kept, and
+	 * guarded from now on (migration 10). */
+	ck_assert_int_ne(tl_exec_rc(db, "UPDATE replica_meta SET value = 'south' WHERE key = "
+				    "'locality'", value, sizeof(value)), SQLITE_OK);
+	ck_assert_msg(strstr(value, "replica_meta changed outside a caredesk action"), "%s", value);
+	tl_text(db, value, sizeof(value), "SELECT value FROM replica_meta WHERE key = 'locality'",
+		NULL);
+	ck_assert_str_eq(value, "north");
 	snprintf(value, sizeof(value), "%d", from);
 	ck_assert_int_eq(tl_int(db, "SELECT count(*) FROM outbox WHERE schema_version <> ?1", value,
 				NULL), 0);

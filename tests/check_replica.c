@@ -1,9 +1,10 @@
-/* Unit tests for the replica file itself (src/replica/replica.c,
+/* Unit tests for the replica file itself (src/replica/replica.c, meta.c,
  * reference.c, integrity.c and the guard triggers of capture.c): opening,
  * creating and refusing files, pragmas, reference data, replica_meta,
- * `caredesk check` and the triggers that stop writes made behind
- * caredesk's back.  Every test makes its own replica in a fresh temporary
- * directory; nothing SQLite crosses Check's fork. */
+ * `caredesk check` (with central's record of the audit chain,
+ * audit_anchor, from sync_state.c) and the triggers that stop writes made
+ * behind caredesk's back.  Every test makes its own replica in a fresh
+ * temporary directory; nothing SQLite crosses Check's fork. */
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "caredesk/actions.h"
 #include "caredesk/audit.h"
 #include "caredesk/replica.h"
+#include "caredesk/sync_state.h"
 #include "testlib.h"
 
 #define RAW_CONTEXT \
@@ -493,6 +495,67 @@ START_TEST(test_meta_get_set)
 }
 END_TEST
 
+/* Issue 15: replica_meta holds the central's address and the replica's
+ * identity.  Written with sqlite3 alone it is refused, as a synced table
+ * is; inside a transaction with a txn_context row (as caredesk writes it)
+ * it is not, and replica_meta_set makes its own when called alone. */
+static const char *const meta_raw_writes[] = {
+	"INSERT INTO replica_meta (key, value) VALUES ('central_uri', 'file:/elsewhere.db')",
+	"UPDATE replica_meta SET value = 'south' WHERE key = 'locality'",
+	"DELETE FROM replica_meta WHERE key = 'replica_id'",
+};
+
+START_TEST(test_meta_guard)
+{
+	sqlite3 *db = env.r->db;
+	char msg[512], value[64];
+	struct tl_snap before;
+	struct cd_error err;
+
+	tl_snap(env.r, &before);
+	ck_assert_int_ne(tl_exec_rc(db, meta_raw_writes[_i], msg, sizeof(msg)), SQLITE_OK);
+	ck_assert_msg(strstr(msg, "caredesk: replica_meta changed outside a caredesk action"), "%s",
+		      msg);
+	tl_assert_unchanged(env.r, &before);
+
+	/* The same write inside a context goes through: the guard asks for a
+	 * caredesk transaction, nothing more. */
+	tl_exec(db, "BEGIN");
+	tl_exec(db, RAW_CONTEXT);
+	tl_exec(db, meta_raw_writes[_i]);
+	tl_exec(db, "DELETE FROM txn_context");
+	tl_exec(db, "ROLLBACK");
+
+	/* replica_meta_set alone, and inside an action that then fails. */
+	cd_error_clear(&err);
+	ck_assert_msg(replica_meta_set(env.r, "central_uri", "file:/srv/central.db", &err) == 0,
+		      "%s", err.msg);
+	ck_assert_int_eq(env.r->txn_depth, 0);
+	ck_assert_int_eq(tl_int(db, "SELECT count(*) FROM txn_context", NULL), 0);
+	ck_assert_int_eq(txn_begin(env.r, "test.setting", &err), 0);
+	ck_assert_msg(replica_meta_set(env.r, "central_uri", "file:/srv/other.db", &err) == 0, "%s",
+		      err.msg);
+	txn_rollback(env.r);
+	ck_assert_int_eq(replica_meta_get(env.r, "central_uri", value, sizeof(value)), 0);
+	ck_assert_str_eq(value, "file:/srv/central.db");
+}
+END_TEST
+
+/* A guard dropped to write the file is reported by check like any other
+ * object the migrations make. */
+START_TEST(test_check_meta_guard_dropped)
+{
+	long problems = -1;
+	const char *out;
+
+	tl_exec(env.r->db, "DROP TRIGGER replica_meta_guard_update");
+	out = tl_check(env.r, &problems);
+	ck_assert_msg(problems == 1 && strstr(out, "table replica_meta is missing trigger "
+					      "replica_meta_guard_update"),
+		      "%ld problems:\n%s", problems, out);
+}
+END_TEST
+
 /* --- identity ---------------------------------------------------------- */
 
 START_TEST(test_set_actor)
@@ -865,6 +928,327 @@ START_TEST(test_capture_flag)
 }
 END_TEST
 
+/* --- audit anchors (issue 15) ------------------------------------------------ */
+
+/* This replica's chain head, as central would record it after a push. */
+static long long own_head(char hash[AUDIT_HASH_LEN])
+{
+	long long seq = tl_int(env.r->db, "SELECT max(seq) FROM audit_event WHERE origin = ?1",
+			       env.r->replica_id, NULL);
+	char seqs[24];
+
+	snprintf(seqs, sizeof(seqs), "%lld", seq);
+	tl_text(env.r->db, hash, AUDIT_HASH_LEN, "SELECT hash FROM audit_event WHERE origin = ?1 "
+		"AND seq = ?2", env.r->replica_id, seqs, NULL);
+	return seq;
+}
+
+/* A replica with several events of its own, anchored at its head as a
+ * sync would leave it; returns the anchored seq. */
+static long long anchored_replica(void)
+{
+	char hash[AUDIT_HASH_LEN];
+	struct cd_error err;
+	long long seq;
+
+	tl_worker(env.r, "duty.north", "north-duty", "duty", NULL);
+	tl_worker(env.r, "prac.north", "north-adults", "practitioner", NULL);
+	seq = own_head(hash);
+	ck_assert_int_ge(seq, 3);
+	cd_error_clear(&err);
+	ck_assert_msg(sync_record_anchor(env.r, env.r->replica_id, seq, hash, "central-1", &err) == 0,
+		      "%s", err.msg);
+	return seq;
+}
+
+/* The append-only triggers of audit_event, lifted for a raw edit (inside
+ * a context, as someone who knows the schema would write) and put back
+ * exactly as they were, so only the edit is left for check to see. */
+struct lifted {
+	char update_sql[1024], delete_sql[1024];
+};
+
+static void lift_audit_triggers(sqlite3 *db, struct lifted *l)
+{
+	tl_text(db, l->update_sql, sizeof(l->update_sql), "SELECT sql FROM sqlite_schema WHERE "
+		"name = 'cap_audit_event_append_only_1'", NULL);
+	tl_text(db, l->delete_sql, sizeof(l->delete_sql), "SELECT sql FROM sqlite_schema WHERE "
+		"name = 'cap_audit_event_append_only_2'", NULL);
+	ck_assert(l->update_sql[0] && l->delete_sql[0]);
+	tl_exec(db, "BEGIN");
+	tl_exec(db, RAW_CONTEXT);
+	tl_exec(db, "DROP TRIGGER cap_audit_event_append_only_1");
+	tl_exec(db, "DROP TRIGGER cap_audit_event_append_only_2");
+}
+
+static void restore_audit_triggers(sqlite3 *db, const struct lifted *l)
+{
+	tl_exec(db, l->update_sql);
+	tl_exec(db, l->delete_sql);
+	tl_exec(db, "DELETE FROM txn_context");
+	tl_exec(db, "COMMIT");
+}
+
+/* Recompute every hash of ORIGIN's chain from seq 1, as audit_hash does,
+ * so that the chain links and hashes again after an edit. */
+static void rehash_chain(sqlite3 *db, const char *origin)
+{
+	char prev[AUDIT_HASH_LEN] = "0000000000000000000000000000000000000000000000000000000000000000";
+	long long last = tl_int(db, "SELECT coalesce(max(seq), 0) FROM audit_event WHERE origin = ?1",
+				origin, NULL);
+	sqlite3_stmt *get, *set;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT id, seq, at, actor, worker, action, tbl, "
+					    "record_id, detail, locality FROM audit_event WHERE "
+					    "origin = ?1 AND seq = ?2", -1, &get, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "UPDATE audit_event SET prev_hash = ?1, hash = ?2 "
+					    "WHERE id = ?3", -1, &set, NULL), SQLITE_OK);
+	for (long long seq = 1; seq <= last; seq++) {
+		char hash[AUDIT_HASH_LEN];
+		struct audit_fields f;
+
+		sqlite3_bind_text(get, 1, origin, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(get, 2, seq);
+		if (sqlite3_step(get) != SQLITE_ROW) {
+			sqlite3_reset(get);
+			continue;
+		}
+		f = (struct audit_fields){ .prev_hash = prev, .id = column_text(get, 0),
+			.origin = origin, .seq = column_text(get, 1), .at = column_text(get, 2),
+			.actor = column_text(get, 3), .worker = column_text(get, 4),
+			.action = column_text(get, 5), .tbl = column_text(get, 6),
+			.record_id = column_text(get, 7), .detail = column_text(get, 8),
+			.locality = column_text(get, 9) };
+		audit_hash(&f, hash);
+		sqlite3_bind_text(set, 1, prev, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(set, 2, hash, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(set, 3, f.id, -1, SQLITE_TRANSIENT);
+		sqlite3_reset(get);
+		ck_assert_int_eq(sqlite3_step(set), SQLITE_DONE);
+		sqlite3_reset(set);
+		snprintf(prev, sizeof(prev), "%s", hash);
+	}
+	sqlite3_finalize(get);
+	sqlite3_finalize(set);
+}
+
+/* Edit (SQL, run with the triggers lifted) and rehash this replica's
+ * chain, so that the chain alone no longer shows it. */
+static void rewrite_chain(const char *sql)
+{
+	struct lifted l;
+
+	lift_audit_triggers(env.r->db, &l);
+	tl_exec(env.r->db, sql);
+	rehash_chain(env.r->db, env.r->replica_id);
+	restore_audit_triggers(env.r->db, &l);
+}
+
+/* The gap issue 15 names: an edit with every later hash recomputed passed
+ * check.  With central's record of the head it is reported, and only it:
+ * the chain itself links and hashes. */
+START_TEST(test_anchor_rehash_reported)
+{
+	long long seq = anchored_replica();
+	char expect[160];
+	long problems = -1;
+	const char *out;
+
+	out = tl_check(env.r, &problems);
+	ck_assert_msg(problems == 0, "%ld problems before the rewrite:\n%s", problems, out);
+	rewrite_chain("UPDATE audit_event SET detail = 'someone else' WHERE seq = 2");
+	out = tl_check(env.r, &problems);
+	snprintf(expect, sizeof(expect), "problem: audit chain of %s: event %lld differs from "
+		 "central's record (the chain was rewritten after it was synced)\n",
+		 env.r->replica_id, seq);
+	ck_assert_msg(problems == 1 && strstr(out, expect), "%ld problems:\n%s", problems, out);
+}
+END_TEST
+
+/* Deleting the last events passed check too: nothing after them to be
+ * out of sequence.  Any that central recorded are missed now. */
+START_TEST(test_anchor_truncation_reported)
+{
+	long long seq = anchored_replica();
+	char sql[128], expect[200];
+	long problems = -1;
+	const char *out;
+
+	for (long long cut = seq; cut >= seq - 1; cut--) {
+		struct lifted l;
+
+		lift_audit_triggers(env.r->db, &l);
+		snprintf(sql, sizeof(sql), "DELETE FROM audit_event WHERE seq >= %lld", cut);
+		tl_exec(env.r->db, sql);
+		restore_audit_triggers(env.r->db, &l);
+		out = tl_check(env.r, &problems);
+		snprintf(expect, sizeof(expect), "problem: audit chain of %s: event %lld, recorded at "
+			 "central on " TL_NOW ", is missing here (events deleted after they were "
+			 "synced)\n", env.r->replica_id, seq);
+		ck_assert_msg(problems == 1 && strstr(out, expect), "cut from %lld: %ld problems:\n%s",
+			      cut, problems, out);
+	}
+}
+END_TEST
+
+/* The limit, kept in caredesk(1): events written since the last sync have
+ * no anchor, so someone who can write the file can still rewrite or
+ * remove them, rehashed, unseen here (central holds what was pushed). */
+START_TEST(test_anchor_unsynced_events_undetectable)
+{
+	long long seq = anchored_replica();
+	char sql[160];
+	long problems = -1;
+	const char *out;
+
+	tl_worker(env.r, "mash.north", "north-duty", "mash", NULL);
+	tl_worker(env.r, "manager.north", "north-duty", "manager", NULL);
+	ck_assert_int_ge(tl_int(env.r->db, "SELECT max(seq) FROM audit_event", NULL), seq + 2);
+	snprintf(sql, sizeof(sql), "UPDATE audit_event SET detail = 'someone else' WHERE seq = %lld",
+		 seq + 1);
+	rewrite_chain(sql);
+	snprintf(sql, sizeof(sql), "DELETE FROM audit_event WHERE seq > %lld", seq + 1);
+	rewrite_chain(sql);
+	ck_assert_int_eq(tl_int(env.r->db, "SELECT count(*) FROM audit_event WHERE detail = "
+				"'someone else'", NULL), 1);
+	out = tl_check(env.r, &problems);
+	ck_assert_msg(problems == 0, "%ld problems:\n%s", problems, out);
+}
+END_TEST
+
+/* Central's record only moves forward, and only a change is written. */
+START_TEST(test_anchor_never_goes_back)
+{
+	const char *id = env.r->replica_id;
+	char head[AUDIT_HASH_LEN], stored[AUDIT_HASH_LEN], at[ISO_INSTANT_LEN];
+	long long seq = anchored_replica();
+	char seqs[24], before[48];
+	sqlite3_int64 changes;
+	struct cd_error err;
+
+	own_head(head);
+	snprintf(seqs, sizeof(seqs), "%lld", seq - 1);
+	tl_text(env.r->db, stored, sizeof(stored), "SELECT hash FROM audit_event WHERE origin = ?1 "
+		"AND seq = ?2", id, seqs, NULL);
+	cd_error_clear(&err);
+	ck_assert_int_eq(sync_record_anchor(env.r, id, seq - 1, stored, "central-1", &err), -1);
+	ck_assert_int_eq(err.code, CD_EX_DATAERR);
+	snprintf(before, sizeof(before), "from event %lld to %lld", seq, seq - 1);
+	ck_assert_msg(strstr(err.msg, "went back") && strstr(err.msg, before), "%s", err.msg);
+	ck_assert_int_eq(sync_record_anchor(env.r, id, 0, "", "central-1", &err), -1);
+	ck_assert_int_eq(err.code, CD_EX_DATAERR);
+	snprintf(seqs, sizeof(seqs), "%lld", seq);
+	ck_assert_int_eq(tl_int(env.r->db, "SELECT count(*) FROM audit_anchor WHERE origin = ?1 AND "
+				"seq = ?2 AND hash = ?3", id, seqs, head, NULL), 1);
+	ck_assert_int_eq(tl_int(env.r->db, "SELECT count(*) FROM txn_context", NULL), 0);
+
+	/* The same record again writes nothing (a write wakes every desk). */
+	changes = sqlite3_total_changes64(env.r->db);
+	tl_set_now(env.r, "2027-01-02T09:00:00Z");
+	ck_assert_int_eq(sync_record_anchor(env.r, id, seq, head, "central-1", &err), 0);
+	ck_assert_int_eq(sqlite3_total_changes64(env.r->db), changes);
+	tl_text(env.r->db, at, sizeof(at), "SELECT anchored_at FROM audit_anchor", NULL);
+	ck_assert_str_eq(at, TL_NOW);
+
+	/* Forward, inside the caller's transaction (rolled back with it) and
+	 * on its own. */
+	tl_worker(env.r, "mash.north", "north-duty", "mash", NULL);
+	seq = own_head(head);
+	ck_assert_int_eq(txn_begin_uncaptured(env.r, "sync.pull", &err), 0);
+	ck_assert_msg(sync_record_anchor(env.r, id, seq, head, "central-1", &err) == 0, "%s", err.msg);
+	txn_rollback(env.r);
+	snprintf(seqs, sizeof(seqs), "%lld", seq);
+	ck_assert_int_eq(tl_int(env.r->db, "SELECT count(*) FROM audit_anchor WHERE seq = ?1", seqs,
+				NULL), 0);
+	ck_assert_msg(sync_record_anchor(env.r, id, seq, head, "central-1", &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(tl_int(env.r->db, "SELECT count(*) FROM audit_anchor WHERE origin = ?1 AND "
+				"seq = ?2 AND hash = ?3 AND central = 'central-1' AND anchored_at = "
+				"'2027-01-02T09:00:00Z'", id, seqs, head, NULL), 1);
+	ck_assert_int_eq(tl_int(env.r->db, "SELECT count(*) FROM txn_context", NULL), 0);
+}
+END_TEST
+
+/* The record is in the replica file: someone who rewrites the chain can
+ * rewrite it too (with a context), and check is silent.  The next sync
+ * stores central's record over it, and check reports the rewrite. */
+START_TEST(test_anchor_forged_then_synced)
+{
+	long long seq = anchored_replica();
+	char head[AUDIT_HASH_LEN], forged[AUDIT_HASH_LEN], expect[160];
+	long problems = -1;
+	struct cd_error err;
+	const char *out;
+
+	own_head(head);
+	rewrite_chain("UPDATE audit_event SET detail = 'someone else' WHERE seq = 2");
+	own_head(forged);
+	ck_assert_str_ne(forged, head);
+	tl_exec(env.r->db, "BEGIN");
+	tl_exec(env.r->db, RAW_CONTEXT);
+	tl_exec(env.r->db, "UPDATE audit_anchor SET hash = (SELECT hash FROM audit_event e WHERE "
+		"e.origin = audit_anchor.origin AND e.seq = audit_anchor.seq)");
+	tl_exec(env.r->db, "DELETE FROM txn_context");
+	tl_exec(env.r->db, "COMMIT");
+	out = tl_check(env.r, &problems);
+	ck_assert_msg(problems == 0, "%ld problems:\n%s", problems, out);
+
+	cd_error_clear(&err);
+	ck_assert_msg(sync_record_anchor(env.r, env.r->replica_id, seq, head, "central-1", &err) == 0,
+		      "%s", err.msg);
+	out = tl_check(env.r, &problems);
+	snprintf(expect, sizeof(expect), "event %lld differs from central's record", seq);
+	ck_assert_msg(problems == 1 && strstr(out, expect), "%ld problems:\n%s", problems, out);
+}
+END_TEST
+
+/* What central says arrives from the network: a hash that is no hash, or
+ * a record naming no origin or central, is refused and stores nothing;
+ * seq 0 (central holds none of the chain) stores nothing either. */
+static const struct {
+	const char *origin, *hash, *central;
+	long long seq;
+} anchor_refusals[] = {
+	{ "o-1", "not-a-hash", "central-1", 3 },
+	{ "o-1", "ABCDEF0000000000000000000000000000000000000000000000000000000000", "central-1", 3 },
+	{ "o-1", "00000000000000000000000000000000000000000000000000000000000000001", "central-1",
+	  3 },
+	{ "", "0000000000000000000000000000000000000000000000000000000000000000", "central-1", 3 },
+	{ "o-1", "0000000000000000000000000000000000000000000000000000000000000000", "", 3 },
+	{ "o-1", "0000000000000000000000000000000000000000000000000000000000000000", "central-1",
+	  -1 },
+};
+
+START_TEST(test_anchor_refusals)
+{
+	struct cd_error err;
+
+	cd_error_clear(&err);
+	ck_assert_int_eq(sync_record_anchor(env.r, anchor_refusals[_i].origin, anchor_refusals[_i].seq,
+					    anchor_refusals[_i].hash, anchor_refusals[_i].central,
+					    &err), -1);
+	ck_assert_int_eq(err.code, CD_EX_DATAERR);
+	ck_assert_int_eq(sync_record_anchor(env.r, "o-1", 0, "", "central-1", &err), 0);
+	ck_assert_int_eq(tl_int(env.r->db, "SELECT count(*) FROM audit_anchor", NULL), 0);
+}
+END_TEST
+
+/* The anchor is guarded as replica_meta is: a stray sqlite3 write to it
+ * is refused. */
+START_TEST(test_anchor_guard)
+{
+	char msg[512];
+
+	anchored_replica();
+	ck_assert_int_ne(tl_exec_rc(env.r->db, "UPDATE audit_anchor SET seq = 1", msg, sizeof(msg)),
+			 SQLITE_OK);
+	ck_assert_msg(strstr(msg, "caredesk: audit_anchor changed outside a caredesk action"), "%s",
+		      msg);
+	ck_assert_int_ne(tl_exec_rc(env.r->db, "DELETE FROM audit_anchor", msg, sizeof(msg)),
+			 SQLITE_OK);
+	ck_assert_int_eq(tl_int(env.r->db, "SELECT count(*) FROM audit_anchor", NULL), 1);
+}
+END_TEST
+
 /* --- bulk loading -------------------------------------------------------- */
 
 START_TEST(test_bulk_mode)
@@ -991,6 +1375,7 @@ static Suite *replica_suite(void)
 	tcase_add_loop_test(tc, test_reference_data, 0, N_CASES(reference_cases));
 	tcase_add_test(tc, test_reference_shape);
 	tcase_add_test(tc, test_meta_get_set);
+	tcase_add_loop_test(tc, test_meta_guard, 0, N_CASES(meta_raw_writes));
 	tcase_add_test(tc, test_set_actor);
 	suite_add_tcase(s, tc);
 
@@ -1006,6 +1391,20 @@ static Suite *replica_suite(void)
 	tcase_add_test(tc, test_check_dangling_reference);
 	tcase_add_loop_test(tc, test_check_dropped_trigger, 0, N_CASES(dropped_cases));
 	tcase_add_test(tc, test_check_all_triggers_dropped);
+	tcase_add_test(tc, test_check_meta_guard_dropped);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("anchor");
+	tcase_add_unchecked_fixture(tc, tl_base_setup, tl_base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_anchor_rehash_reported);
+	tcase_add_test(tc, test_anchor_truncation_reported);
+	tcase_add_test(tc, test_anchor_unsynced_events_undetectable);
+	tcase_add_test(tc, test_anchor_never_goes_back);
+	tcase_add_test(tc, test_anchor_forged_then_synced);
+	tcase_add_loop_test(tc, test_anchor_refusals, 0, N_CASES(anchor_refusals));
+	tcase_add_test(tc, test_anchor_guard);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("guards");

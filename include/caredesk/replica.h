@@ -150,9 +150,11 @@ sqlite3_stmt *replica_stmt(struct replica *r, const char *sql);
  * desk's lists): NULL with err instead of ending the program. */
 sqlite3_stmt *replica_stmt_checked(struct replica *r, const char *sql, struct cd_error *err);
 
-/* Integrity: quick_check, foreign keys, every audit chain, no stray
- * txn_context, a capture trigger set for every synced table.  Each problem
- * is a line on out; *problems counts them.  -1 only if checking failed. */
+/* Integrity: quick_check, foreign keys, every audit chain (and central's
+ * record of it, audit_anchor), no stray txn_context, a capture trigger
+ * set for every synced table, the schema the migrations make.  Never
+ * touches the network.  Each problem is a line on out; *problems counts
+ * them.  -1 only if checking failed. */
 int replica_check(struct replica *r, FILE *out, long *problems, struct cd_error *err);
 
 /* For a file too damaged to open as a replica (replica_open said 65): open

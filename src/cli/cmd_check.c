@@ -89,7 +89,9 @@ static const struct verb_spec verbs[] = {
 const struct command_spec cmd_check_spec = {
 	"check", "check the replica's integrity", verbs, 1,
 	"  Runs SQLite's quick_check and foreign key check, verifies every audit\n"
-	"  chain and the outbox capture triggers, and compares the schema (tables,\n"
-	"  indexes, triggers) with the one the migrations make.  Exit 0 when all\n"
-	"  is well, 65 if a problem was found (each is printed).\n",
+	"  chain (and that it still holds the last event central recorded of it\n"
+	"  at the last sync) and the outbox capture triggers, and compares the\n"
+	"  schema (tables, indexes, triggers) with the one the migrations make.\n"
+	"  Never reaches central.  Exit 0 when all is well, 65 if a problem was\n"
+	"  found (each is printed).\n",
 };

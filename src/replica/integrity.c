@@ -1,7 +1,8 @@
 /* `caredesk check`: is this replica whole?
  *
  * SQLite's quick_check and foreign_key_check for the file itself, then our
- * own invariants: each origin's audit chain links and hashes correctly, no
+ * own invariants: each origin's audit chain links and hashes correctly and
+ * still holds, unchanged, the last event central recorded of it, no
  * txn_context row outlived its transaction, every synced table has its
  * capture triggers (a replica edited by an older tool might not), and the
  * schema is exactly what the migrations make: an index, a search trigger
@@ -134,6 +135,38 @@ static void audit_chains(struct replica *r, FILE *out, long *problems)
 			problem(out, problems, "audit chain of %s: event %s was altered", f.origin, f.id);
 		snprintf(prev, sizeof(prev), "%s", column_text(st, 12));
 		expect = sqlite3_column_int64(st, 2) + 1;
+	}
+	sqlite3_finalize(st);
+}
+
+/* A chain rewritten with every later hash recomputed, or cut short, still
+ * links and hashes: audit_chains cannot see it.  Central's record of each
+ * chain's head (audit_anchor, stored at each sync) can: the anchored
+ * event must still be here with the hash central holds, and since each
+ * hash covers the one before it, audit_chains then vouches for every
+ * earlier event.  Events written since the last sync have no anchor yet. */
+static void audit_anchors(struct replica *r, FILE *out, long *problems)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT a.origin, a.seq, a.anchored_at, a.hash, e.hash FROM audit_anchor a "
+			       "LEFT JOIN audit_event e ON e.origin = a.origin AND e.seq = a.seq "
+			       "ORDER BY a.origin", -1, &st, NULL) != SQLITE_OK) {
+		problem(out, problems, "audit anchors: %s", sqlite3_errmsg(r->db));
+		return;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *origin = column_text(st, 0);
+		long long seq = sqlite3_column_int64(st, 1);
+
+		if (sqlite3_column_type(st, 4) == SQLITE_NULL)
+			problem(out, problems, "audit chain of %s: event %lld, recorded at central on "
+				"%s, is missing here (events deleted after they were synced)", origin,
+				seq, column_text(st, 2));
+		else if (strcmp(column_text(st, 3), column_text(st, 4)) != 0)
+			problem(out, problems, "audit chain of %s: event %lld differs from central's "
+				"record (the chain was rewritten after it was synced)", origin, seq);
 	}
 	sqlite3_finalize(st);
 }
@@ -276,6 +309,7 @@ int replica_check(struct replica *r, FILE *out, long *problems, struct cd_error 
 	quick_check(r, out, problems);
 	foreign_keys(r, out, problems);
 	audit_chains(r, out, problems);
+	audit_anchors(r, out, problems);
 	stray_context(r, out, problems);
 	capture_triggers(r, out, problems);
 	return schema_matches(r, out, problems, err);

@@ -12,6 +12,9 @@ int capture_regenerate(sqlite3 *db, struct cd_error *err);
 /* Drop them all (a bulk load, which capture_regenerate ends). */
 int capture_drop(sqlite3 *db, struct cd_error *err);
 
+/* Read the replica's id and locality from replica_meta into r. */
+void replica_load_identity(struct replica *r);
+
 /* Load localities, teams and code lists from data/ (upsert). */
 int reference_load(sqlite3 *db, struct cd_error *err);
 

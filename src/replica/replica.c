@@ -235,7 +235,7 @@ static int configure_connection(sqlite3 *db, struct cd_error *err)
 		    "PRAGMA synchronous = NORMAL;", err);
 }
 
-static void load_identity(struct replica *r)
+void replica_load_identity(struct replica *r)
 {
 	replica_meta_get(r, "replica_id", r->replica_id, sizeof(r->replica_id));
 	replica_meta_get(r, "locality", r->locality, sizeof(r->locality));
@@ -368,7 +368,7 @@ int replica_open(const char *path, int flags, struct replica **out, struct cd_er
 	}
 	r->schema_version = user_version(r->db);
 	remember_file(r);
-	load_identity(r);
+	replica_load_identity(r);
 	if (access_install(r, err)) {
 		replica_close(&r);
 		return -1;
@@ -460,53 +460,6 @@ int replica_meta_get(struct replica *r, const char *key, char *value_out, size_t
 		column_copy(st, 0, value_out, size);
 	sqlite3_reset(st);
 	return found ? 0 : -1;
-}
-
-int replica_meta_set(struct replica *r, const char *key, const char *value, struct cd_error *err)
-{
-	sqlite3_stmt *st = replica_stmt(r,
-		"INSERT INTO replica_meta (key, value) VALUES (?1, ?2) "
-		"ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-
-	bind_text(st, 1, key);
-	bind_text(st, 2, value);
-	return stmt_run(r, st, err, "saving replica setting");
-}
-
-int replica_init(struct replica *r, const char *locality, struct cd_error *err)
-{
-	char id[UUID_STR_LEN];
-	char now[ISO_INSTANT_LEN];
-	sqlite3_stmt *st;
-	int known;
-
-	if (r->replica_id[0])
-		return cd_error_set(err, CD_EX_CANTCREAT, NULL, "%s is already a replica for %s",
-				    r->path, r->locality);
-	if (exec(r->db, "BEGIN IMMEDIATE", err))
-		return -1;
-	if (reference_load(r->db, err))
-		goto fail;
-	st = replica_stmt(r, "SELECT 1 FROM locality WHERE code = ?1");
-	bind_text(st, 1, locality);
-	known = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	if (!known) {
-		cd_error_set(err, CD_EX_USAGE, "locality",
-			     "unknown locality '%s' (see data/localities.tsv)", locality);
-		goto fail;
-	}
-	id_new(&r->ids, id);
-	instant_format(replica_now(r), now);
-	if (replica_meta_set(r, "replica_id", id, err) ||
-	    replica_meta_set(r, "locality", locality, err) ||
-	    replica_meta_set(r, "created_at", now, err) || exec(r->db, "COMMIT", err))
-		goto fail;
-	load_identity(r);
-	return 0;
-fail:
-	sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
 }
 
 void replica_now_iso(const struct replica *r, char out[21])

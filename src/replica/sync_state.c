@@ -1,11 +1,13 @@
 /* What the sync agent knows, kept in the replica (sync_state) for the desk
- * and caredesk sync status to read.  Written only when a value changes:
- * every write wakes every open desk's data_version poll. */
+ * and caredesk sync status to read, and central's record of each audit
+ * chain (audit_anchor) for caredesk check.  Written only when a value
+ * changes: every write wakes every open desk's data_version poll. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "caredesk/actions.h"
+#include "caredesk/audit.h"
 #include "caredesk/central_uri.h"
 #include "caredesk/sync_state.h"
 #include "replica/internal.h"
@@ -66,6 +68,97 @@ int sync_set_central_uri(struct replica *r, const char *uri, struct cd_error *er
 		return -1;
 	}
 	return txn_commit(r, err);
+}
+
+/* What central says comes from the network: its hash must look like the
+ * ones audit_hash makes before check compares a chain with it. */
+static bool is_hash(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n == AUDIT_HASH_LEN - 1 && strspn(s, "0123456789abcdef") == n;
+}
+
+static int anchor_refused(const char *origin, long long seq, const char *hash,
+			  const char *central_id, struct cd_error *err)
+{
+	if (!origin[0] || !central_id[0])
+		return cd_error_set(err, CD_EX_DATAERR, NULL,
+				    "central's record of an audit chain names no %s",
+				    origin[0] ? "central" : "origin");
+	if (seq < 0 || (seq > 0 && !is_hash(hash)))
+		return cd_error_set(err, CD_EX_DATAERR, NULL,
+				    "central's record of the audit chain of %s is not an event "
+				    "(seq %lld, hash '%.80s')", origin, seq, hash);
+	return 0;
+}
+
+/* 1 and the stored seq and hash if this origin has an anchor, 0 if not. */
+static int anchor_stored(struct replica *r, const char *origin, long long *seq,
+			 char hash[AUDIT_HASH_LEN])
+{
+	sqlite3_stmt *st = replica_stmt(r, "SELECT seq, hash FROM audit_anchor WHERE origin = ?1");
+	int found;
+
+	bind_text(st, 1, origin);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found) {
+		*seq = sqlite3_column_int64(st, 0);
+		column_copy(st, 1, hash, AUDIT_HASH_LEN);
+	}
+	sqlite3_reset(st);
+	return found;
+}
+
+/* The upsert's WHERE keeps the rule in the statement too: an anchor only
+ * moves forward, whatever was read before it. */
+static int anchor_write(struct replica *r, const char *origin, long long seq, const char *hash,
+			const char *central_id, struct cd_error *err)
+{
+	char now[ISO_INSTANT_LEN];
+	sqlite3_stmt *st;
+
+	if (txn_begin_uncaptured(r, "sync.anchor", err))
+		return -1;
+	replica_now_iso(r, now);
+	st = replica_stmt(r, "INSERT INTO audit_anchor (origin, seq, hash, central, anchored_at) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (origin) DO UPDATE SET "
+			     "seq = excluded.seq, hash = excluded.hash, central = excluded.central, "
+			     "anchored_at = excluded.anchored_at WHERE excluded.seq >= audit_anchor.seq");
+	bind_text(st, 1, origin);
+	sqlite3_bind_int64(st, 2, seq);
+	bind_text(st, 3, hash);
+	bind_text(st, 4, central_id);
+	bind_text(st, 5, now);
+	if (stmt_run(r, st, err, "saving central's record of the audit chain")) {
+		txn_rollback(r);
+		return -1;
+	}
+	return txn_commit(r, err);
+}
+
+int sync_record_anchor(struct replica *r, const char *origin, long long seq, const char *hash,
+		       const char *central_id, struct cd_error *err)
+{
+	char old_hash[AUDIT_HASH_LEN] = "";
+	long long old_seq = 0;
+	int known;
+
+	if (anchor_refused(origin, seq, hash, central_id, err))
+		return -1;
+	known = anchor_stored(r, origin, &old_seq, old_hash);
+	if (known && seq < old_seq)
+		return cd_error_set(err, CD_EX_DATAERR, NULL,
+				    "central's record of the audit chain of %s went back from event "
+				    "%lld to %lld: central lost events it held, or the record here "
+				    "was changed; the record of %lld is kept", origin, old_seq, seq,
+				    old_seq);
+	/* Another hash for the same event is central's word against the
+	 * file's, which anyone who can write the file could have changed:
+	 * central's is stored, and check says if the chain differs from it. */
+	if (seq == 0 || (known && seq == old_seq && strcmp(hash, old_hash) == 0))
+		return 0;
+	return anchor_write(r, origin, seq, hash, central_id, err);
 }
 
 static long count(struct replica *r, const char *sql)

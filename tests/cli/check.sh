@@ -5,8 +5,10 @@
 # note, so every audit chain has several events), then copied once per kind
 # of damage, and each copy is damaged in one way with the sqlite3 shell, as
 # someone editing the file behind caredesk's back would: an audit event
-# altered without its hash, an event deleted from the middle of a chain, a
-# capture trigger or a search trigger dropped, a guard trigger emptied, a
+# altered without its hash, an event deleted from the middle of a chain,
+# a chain rewritten (rehashed) or cut short after central recorded its
+# head, a capture trigger, a search trigger or replica_meta's guard
+# dropped, a guard trigger emptied, a
 # trigger added, an index dropped, a dangling reference written with
 # foreign keys off, a transaction context left behind.  For each, check must
 # exit 65 (EX_DATAERR) and name the problem: the table, the row or event and
@@ -122,6 +124,95 @@ fresh deleted
 behind_back audit_event "DELETE FROM audit_event WHERE id = '$ev2';"
 expect_damage "an audit event deleted from the middle" "event $ev3 is out of sequence"
 
+# --- the chain rewritten or cut short after a sync (issue 15) -----------------------
+# Every later hash recomputed after an edit, or the last events deleted,
+# the chain still links and hashes.  What shows it is central's record of
+# the chain's head (audit_anchor), which the agent stores at each sync and
+# check compares with, without the network.  Events written since that
+# record, and a replica that never synced, have nothing to compare with:
+# those stay consistent here (caredesk(1), "check"; central holds what was
+# pushed).
+origin=$(sqlite3 "$BASE" "SELECT value FROM replica_meta WHERE key = 'replica_id'")
+head=$(sqlite3 "$BASE" "SELECT max(seq) FROM audit_event WHERE origin = '$origin'")
+[ "${head:-0}" -ge 4 ] || die "expected at least 4 events in this replica's chain, got '$head'"
+
+# seq_hash SEQ: the hash of event SEQ of this replica's chain in $REPLICA.
+seq_hash() {
+	sqlite3 "$REPLICA" "SELECT hash FROM audit_event WHERE origin = '$origin' AND seq = $1"
+}
+
+# anchor SEQ HASH: central's record of this replica's chain as the agent
+# stores it, in a transaction with its context (audit_anchor is guarded).
+anchor() {
+	damage "BEGIN; INSERT INTO txn_context (id, txn_id, worker, action, schema_version, at) VALUES (1, lower(hex(randomblob(16))), 'caredesk-sync', 'sync.anchor', (SELECT user_version FROM pragma_user_version), '2026-11-23T10:00:00Z'); INSERT INTO audit_anchor (origin, seq, hash, central, anchored_at) VALUES ('$origin', $1, '$2', 'central-test', '2026-11-23T10:00:00Z'); DELETE FROM txn_context; COMMIT;"
+}
+
+# rehash: recompute every hash of this replica's chain in $REPLICA, as
+# someone who read src/replica/audit.c would after an edit: SHA-256 over
+# the previous hash and the event's fields, each followed by 0x1f.
+rehash() {
+	python3 - "$REPLICA" "$origin" >"$T/rehash.sql" <<'PY' || die "cannot compute the hashes"
+import hashlib, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+prev = "0" * 64
+for row in db.execute("SELECT id, origin, seq, at, actor, worker, action, tbl, record_id, "
+                      "detail, locality FROM audit_event WHERE origin = ? ORDER BY seq",
+                      (sys.argv[2],)):
+    text = "".join(str(f) + "\x1f" for f in (prev,) + row)
+    h = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    print("UPDATE audit_event SET prev_hash = '%s', hash = '%s' WHERE id = '%s';" % (prev, h, row[0]))
+    prev = h
+PY
+	behind_back audit_event "$(cat "$T/rehash.sql")"
+}
+
+# The control: the rehash of a whole chain changes nothing, and an anchor
+# that matches is consistent.
+fresh anchored
+rehash
+anchor "$head" "$(seq_hash "$head")"
+r check
+expect_status 0 "check with central's record of the head, chain rehashed unchanged"
+expect_stdout_contains "is consistent"
+
+# The guard: the anchor written with sqlite3 alone is refused.
+if sqlite3 "$REPLICA" "UPDATE audit_anchor SET seq = 1" 2>"$T/guard.err"; then
+	fail "audit_anchor was written without a caredesk transaction"
+elif grep -q "audit_anchor changed outside a caredesk action" "$T/guard.err"; then
+	pass "audit_anchor refuses a write without a caredesk transaction"
+else
+	fail "audit_anchor write refused, but not by the guard: $(cat "$T/guard.err")"
+fi
+
+fresh rehashed-unsynced
+behind_back audit_event "UPDATE audit_event SET detail = 'someone else' WHERE id = '$ev2';"
+rehash
+r check
+expect_status 0 "check of a rehashed chain never synced (the documented limit)"
+expect_stdout_contains "is consistent"
+
+fresh rehashed
+anchor "$head" "$(seq_hash "$head")"
+behind_back audit_event "UPDATE audit_event SET detail = 'someone else' WHERE id = '$ev2';"
+rehash
+expect_damage "an edited audit chain rehashed after a sync" \
+	"audit chain of $origin: event $head differs from central's record (the chain was rewritten after it was synced)"
+expect_stdout_lacks "was altered"
+
+fresh cut-short
+anchor "$head" "$(seq_hash "$head")"
+behind_back audit_event "DELETE FROM audit_event WHERE origin = '$origin' AND seq >= $((head - 1));"
+expect_damage "the last synced audit events deleted" \
+	"audit chain of $origin: event $head, recorded at central on 2026-11-23T10:00:00Z, is missing here (events deleted after they were synced)"
+
+fresh after-anchor
+anchor $((head - 2)) "$(seq_hash $((head - 2)))"
+behind_back audit_event "DELETE FROM audit_event WHERE origin = '$origin' AND seq = $head; UPDATE audit_event SET detail = 'someone else' WHERE origin = '$origin' AND seq = $((head - 1));"
+rehash
+r check
+expect_status 0 "check of events rewritten after the last sync (the documented limit)"
+expect_stdout_contains "is consistent"
+
 # --- dropped triggers --------------------------------------------------------------
 fresh no-capture
 damage "DROP TRIGGER cap_person_insert;"
@@ -139,6 +230,10 @@ expect_damage "a dropped append-only trigger" \
 fresh no-search
 damage "DROP TRIGGER person_search_ai;"
 expect_damage "a dropped search trigger" "table person is missing trigger person_search_ai"
+
+fresh no-meta-guard
+damage "DROP TRIGGER replica_meta_guard_update;"
+expect_damage "replica_meta's guard dropped" "table replica_meta is missing trigger replica_meta_guard_update"
 
 # --- a guard emptied, a trigger added ---------------------------------------------
 fresh emptied-guard

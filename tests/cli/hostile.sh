@@ -110,7 +110,8 @@ fi
 
 # sync status: a central's error as stored.
 sqlite3 "$REPLICA" "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('last_error', 'central says ${osc}${c1}${rlo}')"
-sqlite3 "$REPLICA" "INSERT OR REPLACE INTO replica_meta (key, value) VALUES ('central_uri', 'file:/srv/central.db')" 2>/dev/null
+r sync central file:/srv/central.db
+[ "$CD_STATUS" = 0 ] || die "cannot set the central's address: $(cat "$CD_ERR")"
 r sync status
 no_raw "sync status" "$CD_OUT"
 expect_stdout_contains "central says"

@@ -114,13 +114,23 @@ central_up() {
 }
 
 # central_schema_min N: the oldest replica schema central accepts (as a
-# newer caredesk's central init would raise it).
+# newer caredesk's central init would raise it).  An embedded central's
+# replica_meta takes a write only in a transaction with its context.
 central_schema_min() {
 	if [ "$CENTRAL_KIND" = postgresql ]; then
 		cq "UPDATE central_meta SET value = '$1' WHERE key = 'schema_min'"
 	else
-		q "$CENTRAL" "INSERT OR REPLACE INTO replica_meta (key, value) VALUES ('schema_min', '$1')"
+		q "$CENTRAL" "BEGIN; $(meta_context test.schema-min)
+INSERT OR REPLACE INTO replica_meta (key, value) VALUES ('schema_min', '$1');
+DELETE FROM txn_context; COMMIT;" || fail "cannot set central's schema_min to $1"
 	fi
+}
+
+# meta_context ACTION: the txn_context row a caredesk transaction begins
+# with, which replica_meta's guard asks for (SQL, for inside a BEGIN).
+meta_context() {
+	echo "INSERT INTO txn_context (id, txn_id, worker, action, schema_version, at)
+	VALUES (1, lower(hex(randomblob(16))), 'test', '$1', (SELECT user_version FROM pragma_user_version), '2026-11-23T09:40:00Z');"
 }
 
 # central_crash_at NAME N FATE: one agent round on NAME, one desk action a

@@ -265,8 +265,10 @@ if [ "$CENTRAL_KIND" = embedded ]; then
 	# Issue 15: an address that makes ssh run a command.  The host went to
 	# ssh as its own argument with no "--", so "-oProxyCommand=..." ran as
 	# the agent's user.  Refused where it is typed (64) and where it is
-	# read (78): planted in the replica's record with sqlite3, the agent
-	# refuses it before starting ssh.  Each change of address is audited.
+	# read (78).  Written into the replica's record with sqlite3 alone it
+	# is refused by replica_meta's guard; planted by someone who writes
+	# the file with a transaction context, the agent refuses it before
+	# starting ssh.  Each change of address is audited.
 	rm -f "$T/pwned"
 	for evil in "ssh://-oProxyCommand=touch $T/pwned/srv/central.db" \
 		"ssh://centralhost/srv/central.db;touch $T/pwned" "ssh://user@-oProxyCommand=x/c.db" \
@@ -282,7 +284,20 @@ if [ "$CENTRAL_KIND" = embedded ]; then
 	done
 	[ "$(q "$T/west.db" "SELECT value FROM replica_meta WHERE key = 'central_uri'")" = "ssh://centralhost$CENTRAL" ] ||
 		fail "a refused address replaced the central's"
-	q "$T/west.db" "UPDATE replica_meta SET value = 'ssh://-oProxyCommand=touch\${IFS}$T/pwned/srv/c.db' WHERE key = 'central_uri'"
+	planted="ssh://-oProxyCommand=touch\${IFS}$T/pwned/srv/c.db"
+	if q "$T/west.db" "UPDATE replica_meta SET value = '$planted' WHERE key = 'central_uri'" 2>"$T/guard.err"; then
+		fail "replica_meta took a write made with sqlite3 alone"
+	else
+		grep -q "replica_meta changed outside a caredesk action" "$T/guard.err" ||
+			fail "the write with sqlite3 alone was refused, but not by the guard: $(cat "$T/guard.err")"
+	fi
+	[ "$(q "$T/west.db" "SELECT value FROM replica_meta WHERE key = 'central_uri'")" = "ssh://centralhost$CENTRAL" ] ||
+		fail "a write refused by the guard changed the central's address"
+	q "$T/west.db" "BEGIN; $(meta_context test.plant)
+UPDATE replica_meta SET value = '$planted' WHERE key = 'central_uri';
+DELETE FROM txn_context; COMMIT;" || fail "cannot plant the address with a transaction context"
+	[ "$(q "$T/west.db" "SELECT value FROM replica_meta WHERE key = 'central_uri'")" = "$planted" ] ||
+		fail "the address was not planted"
 	PATH="$T/bin:$PATH" sync west
 	_status=$?
 	[ "$_status" = 78 ] || fail "an address planted with sqlite3: the agent exited $_status, not 78: $(cat "$T/sync.err")"
