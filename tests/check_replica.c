@@ -1168,6 +1168,32 @@ START_TEST(test_anchor_never_goes_back)
 }
 END_TEST
 
+/* A replica pointed at another central takes that central's record, even
+ * one that holds fewer of its events (it starts from its own beginning):
+ * only the same central may not go back. */
+START_TEST(test_anchor_other_central)
+{
+	const char *id = env.r->replica_id;
+	char head[AUDIT_HASH_LEN], first[AUDIT_HASH_LEN];
+	long long seq = anchored_replica();
+	struct cd_error err;
+
+	own_head(head);
+	tl_text(env.r->db, first, sizeof(first), "SELECT hash FROM audit_event WHERE origin = ?1 "
+		"AND seq = 1", id, NULL);
+	cd_error_clear(&err);
+	ck_assert_int_eq(sync_record_anchor(env.r, id, 1, first, "central-1", &err), -1);
+	ck_assert_msg(sync_record_anchor(env.r, id, 1, first, "central-2", &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(tl_int(env.r->db, "SELECT count(*) FROM audit_anchor WHERE origin = ?1 AND "
+				"seq = 1 AND hash = ?2 AND central = 'central-2'", id, first, NULL), 1);
+	/* From the new central it does not go back either. */
+	ck_assert_int_eq(seq > 1, 1);
+	ck_assert_msg(sync_record_anchor(env.r, id, seq, head, "central-2", &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(sync_record_anchor(env.r, id, 1, first, "central-2", &err), -1);
+	ck_assert_int_eq(err.code, CD_EX_DATAERR);
+}
+END_TEST
+
 /* The record is in the replica file: someone who rewrites the chain can
  * rewrite it too (with a context), and check is silent.  The next sync
  * stores central's record over it, and check reports the rewrite. */
@@ -1403,6 +1429,7 @@ static Suite *replica_suite(void)
 	tcase_add_test(tc, test_anchor_unsynced_events_undetectable);
 	tcase_add_test(tc, test_anchor_never_goes_back);
 	tcase_add_test(tc, test_anchor_forged_then_synced);
+	tcase_add_test(tc, test_anchor_other_central);
 	tcase_add_loop_test(tc, test_anchor_refusals, 0, N_CASES(anchor_refusals));
 	tcase_add_test(tc, test_anchor_guard);
 	suite_add_tcase(s, tc);

@@ -25,6 +25,7 @@ struct sync_report {
 	long parked;		/* times a record waited for one it refers to */
 	long long cursor;	/* the pull cursor afterwards */
 	long long head;		/* central's newest sequence number, as last seen */
+	char central[64];	/* central's id, from its hello */
 };
 
 /* Called after each pull checkpoint stored (rep as it stands), so a long

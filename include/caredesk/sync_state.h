@@ -28,11 +28,13 @@ int sync_state_set(struct replica *r, const char *key, const char *value, struct
  * compares the replica's chain with it.  Written only when SEQ or HASH
  * changes (not at each sync: every write wakes every open desk); SEQ 0
  * (central holds none of ORIGIN's events) stores nothing.  Inside the caller's
- * transaction, or in one of its own ("sync.anchor").  It never goes
- * back: a SEQ lower than the stored one is refused (CD_EX_DATAERR) and
+ * transaction, or in one of its own ("sync.anchor").  From one central it
+ * never goes back: a SEQ lower than the stored one is refused (CD_EX_DATAERR) and
  * the stored record kept, since a central that says so has itself lost
  * events (or the stored record was changed: either is a finding, and the
  * refusal is the agent's error at each sync until someone looks).
+ * A record from another central (the replica was pointed at a new one)
+ * replaces the stored one whatever its SEQ.
  * Another HASH for the stored SEQ replaces it: the stored one is
  * in a file others can write, central's is the word check needs.  A HASH
  * that is not SHA-256 in lower-case hex, a negative SEQ, or an empty

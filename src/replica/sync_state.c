@@ -93,14 +93,17 @@ static int anchor_refused(const char *origin, long long seq, const char *hash,
 	return 0;
 }
 
-/* 1 and the stored seq and hash if this origin has an anchor, 0 if not. */
-static int anchor_stored(struct replica *r, const char *origin, long long *seq,
-			 char hash[AUDIT_HASH_LEN])
+/* 1 and the stored seq and hash if this origin has an anchor from
+ * central `central_id`, 0 if it has none (or one from another central). */
+static int anchor_stored(struct replica *r, const char *origin, const char *central_id,
+			 long long *seq, char hash[AUDIT_HASH_LEN])
 {
-	sqlite3_stmt *st = replica_stmt(r, "SELECT seq, hash FROM audit_anchor WHERE origin = ?1");
+	sqlite3_stmt *st = replica_stmt(r, "SELECT seq, hash FROM audit_anchor "
+					   "WHERE origin = ?1 AND central = ?2");
 	int found;
 
 	bind_text(st, 1, origin);
+	bind_text(st, 2, central_id);
 	found = sqlite3_step(st) == SQLITE_ROW;
 	if (found) {
 		*seq = sqlite3_column_int64(st, 0);
@@ -124,7 +127,8 @@ static int anchor_write(struct replica *r, const char *origin, long long seq, co
 	st = replica_stmt(r, "INSERT INTO audit_anchor (origin, seq, hash, central, anchored_at) "
 			     "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (origin) DO UPDATE SET "
 			     "seq = excluded.seq, hash = excluded.hash, central = excluded.central, "
-			     "anchored_at = excluded.anchored_at WHERE excluded.seq >= audit_anchor.seq");
+			     "anchored_at = excluded.anchored_at WHERE excluded.seq >= audit_anchor.seq "
+			     "OR excluded.central <> audit_anchor.central");
 	bind_text(st, 1, origin);
 	sqlite3_bind_int64(st, 2, seq);
 	bind_text(st, 3, hash);
@@ -146,7 +150,9 @@ int sync_record_anchor(struct replica *r, const char *origin, long long seq, con
 
 	if (anchor_refused(origin, seq, hash, central_id, err))
 		return -1;
-	known = anchor_stored(r, origin, &old_seq, old_hash);
+	/* A replica pointed at another central takes that central's record
+	 * (from its own beginning); only the same central may not go back. */
+	known = anchor_stored(r, origin, central_id, &old_seq, old_hash);
 	if (known && seq < old_seq)
 		return cd_error_set(err, CD_EX_DATAERR, NULL,
 				    "central's record of the audit chain of %s went back from event "

@@ -47,7 +47,25 @@ static const char *str(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static int hello(struct replica *r, struct transport *t, struct cd_error *err)
+/* Central's record of this replica's audit chain, when an answer brings
+ * one: kept, for caredesk check to compare the chain with offline. */
+static int keep_anchor(struct replica *r, json_t *answer, const char *central,
+		       struct cd_error *err)
+{
+	json_t *anchor = json_object_get(answer, "anchor");
+	json_t *seq = json_object_get(anchor, "seq");
+	const char *hash = str(anchor, "hash");
+
+	if (!anchor)
+		return 0;
+	if (!json_is_integer(seq) || !hash)
+		return cd_error_set(err, CD_EX_PROTOCOL, NULL, "central's record of the audit "
+				    "chain is not one");
+	return sync_record_anchor(r, r->replica_id, json_integer_value(seq), hash, central, err);
+}
+
+static int hello(struct replica *r, struct transport *t, struct sync_report *rep,
+		 struct cd_error *err)
 {
 	json_t *req = json_pack("{s:s, s:i, s:i, s:s, s:s}", "type", "hello", "protocol",
 				PROTOCOL_VERSION, "schema", r->schema_version, "replica",
@@ -60,11 +78,15 @@ static int hello(struct replica *r, struct transport *t, struct cd_error *err)
 		return -1;
 	min = (int)json_integer_value(json_object_get(ans, "schema_min"));
 	max = (int)json_integer_value(json_object_get(ans, "schema_max"));
+	snprintf(rep->central, sizeof(rep->central), "%s",
+		 str(ans, "central") ? str(ans, "central") : "");
 	if (r->schema_version < min)
 		rc = cd_error_set(err, CD_EX_UNAVAILABLE, NULL,
 				  "upgrade needed: central accepts schema %d to %d and this replica "
 				  "has %d; changes wait here until caredesk is upgraded", min, max,
 				  r->schema_version);
+	if (rc == 0)
+		rc = keep_anchor(r, ans, rep->central, err);
 	json_decref(ans);
 	return rc;
 }
@@ -196,6 +218,8 @@ static int push(struct replica *r, struct transport *t, struct sync_report *rep,
 			return -1;
 		step();
 		rc = record_results(r, json_object_get(ans, "results"), rep, &answered, err);
+		if (rc == 0)
+			rc = keep_anchor(r, ans, rep->central, err);
 		json_decref(ans);
 		if (rc)
 			return -1;
@@ -366,7 +390,7 @@ static void note_result(struct replica *r, const struct cd_error *failure)
 int sync_exchange(struct replica *r, struct transport *t, struct sync_report *rep,
 		  struct cd_error *err)
 {
-	int rc = hello(r, t, err);
+	int rc = hello(r, t, rep, err);
 
 	if (rc == 0)
 		rc = push(r, t, rep, err);

@@ -88,6 +88,15 @@ hostile pull-bad-row 76 "worker: a row without an id"
 # "More", for ever, without moving: the agent pulled for ever (found by
 # reading the code while fuzzing).
 hostile pull-more-stuck 76 "central said there was more but moved no further than"
+# Central's record of the replica's audit chain (issue 15 §4): one that is
+# not a record, and one that goes back (a central that lost events, or a
+# replica whose record was changed) are refused and said, the record kept.
+hostile anchor-bad 76 "central's record of the audit chain is not one"
+anchor=$(q "$T/north.db" "SELECT seq || ' ' || hash || ' ' || central FROM audit_anchor")
+[ -n "$anchor" ] || fail "north keeps no record of its audit chain from central"
+HOSTILE_CENTRAL_ID=${anchor##* } hostile anchor-back 65 "went back from event"
+[ "$(q "$T/north.db" "SELECT seq || ' ' || hash || ' ' || central FROM audit_anchor")" = "$anchor" ] ||
+	fail "a central whose record went back changed the one kept"
 # A central that goes silent (issue 15): the agent waited for ever.  Now it
 # gives up after central.read_timeout seconds for any line (2 here), ends
 # the stalled child and says so; the replica is as it was.

@@ -184,6 +184,17 @@ audit_sql() { # ID ORIGIN SEQ PREV HASH
 	echo "INSERT INTO audit_event (id, origin, seq, at, actor, worker, action, tbl, record_id, detail, prev_hash, hash, created_at, locality)
 	VALUES ('$1', '$2', $3, '2026-11-23T09:40:00Z', 'x', 'nduty', 'forged', '', '', '', '$4', '$5', '2026-11-23T09:40:00Z', 'north')"
 }
+# Central's record of each replica's own chain comes back at every sync
+# and is kept there for check (issue 15 §4): it is central's head.
+for r in north south; do
+	id=$(q "$T/$r.db" "SELECT value FROM replica_meta WHERE key = 'replica_id'")
+	want=$(cq "SELECT seq || ' ' || hash FROM audit_event WHERE origin = '$id' ORDER BY seq DESC LIMIT 1")
+	got=$(q "$T/$r.db" "SELECT seq || ' ' || hash FROM audit_anchor WHERE origin = '$id'")
+	[ -n "$want" ] && [ "$got" = "$want" ] ||
+		fail "$r keeps '$got' as central's record of its chain; central holds '$want'"
+	[ -n "$(q "$T/$r.db" "SELECT central FROM audit_anchor WHERE origin = '$id' AND central <> ''")" ] ||
+		fail "$r's record of its chain does not say which central holds it"
+done
 s_head=$(q "$T/south.db" "SELECT seq FROM audit_event WHERE origin = '$south_id' ORDER BY seq DESC LIMIT 1")
 forge "$T/north.db" nduty audit.forge "$(audit_sql f0000000-0000-4000-8000-000000000010 "$south_id" $((s_head + 1)) 0 0)"
 sync north

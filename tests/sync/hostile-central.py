@@ -3,7 +3,9 @@
 
 Run by caredesk-sync in place of caredesk-syncd (CAREDESK_SYNCD names this
 file); HOSTILE_MODE says how it misbehaves ('stall' answers nothing at
-all; 'pull-stall' promises two record lines and goes silent).  Until then it answers as
+all; 'pull-stall' promises two record lines and goes silent; 'anchor-back'
+says it holds fewer of the replica's audit events than it did, under
+HOSTILE_CENTRAL_ID).  Until then it answers as
 caredesk-syncd does: hello with the schema window, pulls with nothing new
 (upto = the agent's cursor), pushes acknowledging every change.  Every
 request it reads is appended to HOSTILE_LOG."""
@@ -41,7 +43,13 @@ for raw in sys.stdin:
         say({'type': 'error', 'message': 5})
     elif kind == 'hello':
         lo, hi = (99, 99) if MODE == 'newer-schema' else (1, 99)
-        say({'type': 'hello', 'central': 'hostile', 'schema_min': lo, 'schema_max': hi})
+        answer = {'type': 'hello', 'central': os.environ.get('HOSTILE_CENTRAL_ID', 'hostile'),
+                  'schema_min': lo, 'schema_max': hi}
+        if MODE == 'anchor-back':
+            answer['anchor'] = {'seq': 1, 'hash': '0' * 64}
+        elif MODE == 'anchor-bad':
+            answer['anchor'] = {'seq': 'one', 'hash': 7}
+        say(answer)
     elif kind == 'push':
         changes = req.get('changes', [])
         if MODE == 'push-none':
