@@ -122,8 +122,8 @@ static int run(struct app *app, const struct args *a)
 }
 
 static const struct verb_spec verbs[] = {
-	{ NULL, NULL, 0, opts, "a new replica: standalone with you as its first admin, or "
-	  "filled from a central", run },
+	{ NULL, NULL, 0, opts, "a new replica, with you as its first admin or from a central",
+	  run },
 };
 
 const struct command_spec cmd_init_spec = {

@@ -111,6 +111,11 @@ struct store {
 int store_sqlite_open(const char *path, bool create, struct store **out, struct cd_error *err);
 int store_pg_open(const char *uri, struct store **out, struct cd_error *err);
 
+/* How long a PostgreSQL central may say nothing before the agent gives
+ * up on it (central.read_timeout; caredesk-syncd's pipes have their own,
+ * in transport.c). */
+void store_pg_set_read_timeout(int seconds);
+
 /* Make or migrate a PostgreSQL central: schema, sync roles, policies. */
 int store_pg_init(const char *uri, struct cd_error *err);
 

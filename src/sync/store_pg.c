@@ -17,9 +17,12 @@
  * Every push transaction first takes one advisory lock, so pushes commit
  * one at a time and sequence order is commit order: a pull that has seen
  * seq N has seen everything committed before it. */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <libpq-fe.h>
 
@@ -64,6 +67,54 @@ static struct pg_store *of(struct store *s)
 
 /* --- talking to the server ------------------------------------------------------ */
 
+static int read_timeout_s = 120;
+static const PGconn *stalled;	/* the connection whose server stopped answering */
+
+void store_pg_set_read_timeout(int seconds)
+{
+	if (seconds > 0)
+		read_timeout_s = seconds;
+}
+
+/* The answer to what was just sent (`sent`: PQsend*'s return), as PQexec
+ * would give it, waiting at most central.read_timeout for each part.  A
+ * server that says nothing for that long (a session stuck behind a lock,
+ * a frozen host whose kernel still acknowledges every packet, which TCP
+ * keepalives cannot see) is given up on: the connection is shut down, so
+ * every later call on it fails at once, and pg_error says why. */
+static PGresult *await_answer(PGconn *conn, int sent)
+{
+	PGresult *res, *kept = NULL;
+
+	if (!sent)
+		return NULL;
+	for (;;) {
+		while (PQisBusy(conn)) {
+			struct pollfd p = { .fd = PQsocket(conn), .events = POLLIN };
+			int n = poll(&p, 1, read_timeout_s * 1000);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n == 0) {
+				stalled = conn;
+				shutdown(PQsocket(conn), SHUT_RDWR);
+			}
+			if (n <= 0 || !PQconsumeInput(conn))
+				break;
+		}
+		res = PQgetResult(conn);
+		if (!res)
+			return kept;
+		/* The first error is the answer, as PQexec has it. */
+		if (kept && PQresultStatus(kept) == PGRES_FATAL_ERROR) {
+			PQclear(res);
+		} else {
+			PQclear(kept);
+			kept = res;
+		}
+	}
+}
+
 /* An error from the server: a lost connection is an unavailable central
  * (69, tried again later), anything else the statement's own failure. */
 int pg_error(PGconn *conn, PGresult *res, struct cd_error *err, const char *doing)
@@ -71,6 +122,11 @@ int pg_error(PGconn *conn, PGresult *res, struct cd_error *err, const char *doin
 	const char *msg = res ? PQresultErrorMessage(res) : "";
 	char text[400];
 	size_t n;
+
+	if (conn == stalled)
+		return cd_error_set(err, CD_EX_UNAVAILABLE, NULL, "PostgreSQL central: the server "
+				    "stopped answering (nothing for %d s) while %s", read_timeout_s,
+				    doing);
 
 	if (!msg || !*msg)
 		msg = PQerrorMessage(conn);
@@ -89,7 +145,8 @@ int pg_error(PGconn *conn, PGresult *res, struct cd_error *err, const char *doin
 PGresult *pg_run(PGconn *conn, const char *sql, int nparams, const char *const *params,
 		 struct cd_error *err, const char *doing)
 {
-	PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	PGresult *res = await_answer(conn, PQsendQueryParams(conn, sql, nparams, NULL, params,
+							       NULL, NULL, 0));
 	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
@@ -128,6 +185,9 @@ int pg_connect(const char *uri, PGconn **out, struct cd_error *err)
 		PQfinish(conn);
 		return -1;
 	}
+	/* A new connection may take a closed one's address. */
+	if (stalled == conn)
+		stalled = NULL;
 	*out = conn;
 	return 0;
 }
@@ -148,7 +208,7 @@ static PGresult *run(struct pg_store *s, const char *sql, int nparams, const cha
 		char name[16];
 
 		snprintf(name, sizeof(name), "cd%d", s->nprepared);
-		res = PQprepare(s->conn, name, sql, nparams, NULL);
+		res = await_answer(s->conn, PQsendPrepare(s->conn, name, sql, nparams, NULL));
 		if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
 			pg_error(s->conn, res, err, doing);
 			PQclear(res);
@@ -160,7 +220,8 @@ static PGresult *run(struct pg_store *s, const char *sql, int nparams, const cha
 		p->sql = cd_strdup(sql);
 		snprintf(p->name, sizeof(p->name), "%s", name);
 	}
-	res = PQexecPrepared(s->conn, p->name, nparams, params, NULL, NULL, 0);
+	res = await_answer(s->conn, PQsendQueryPrepared(s->conn, p->name, nparams, params, NULL,
+							 NULL, 0));
 	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return res;
@@ -237,7 +298,8 @@ static int load_tables(struct pg_store *s, struct cd_error *err)
  * role is taken. */
 static int load_meta(struct pg_store *s, struct cd_error *err)
 {
-	PGresult *res = PQexec(s->conn, "SELECT key, value FROM caredesk.central_meta");
+	PGresult *res = await_answer(s->conn, PQsendQuery(s->conn, "SELECT key, value FROM "
+							   "caredesk.central_meta"));
 
 	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -301,7 +363,7 @@ static int pg_hello(struct store *st, const char *scope, struct cd_error *err)
 	/* scope is one of central.c's known localities, never free text. */
 	snprintf(sql, sizeof(sql), "SET ROLE caredesk_sync_%s", scope);
 	snprintf(of(st)->scope, sizeof(of(st)->scope), "%s", scope);
-	res = PQexec(of(st)->conn, sql);
+	res = await_answer(of(st)->conn, PQsendQuery(of(st)->conn, sql));
 	if (res && PQresultStatus(res) == PGRES_COMMAND_OK) {
 		PQclear(res);
 		return 0;

@@ -62,6 +62,7 @@ void transport_set_read_timeout(int seconds)
 {
 	if (seconds > 0)
 		read_timeout_s = seconds;
+	store_pg_set_read_timeout(seconds);
 }
 
 static void on_alarm(int sig)

@@ -158,6 +158,43 @@ sync_ok north
 [ "$(cq "SELECT count(*) FROM person WHERE family_name = 'Northcote' AND locality = 'north'")" = 1 ] ||
 	fail "a north duty worker's true import did not reach central"
 
+# --- a PostgreSQL central that stops answering --------------------------------------------
+# A session holds the push lock and never lets go (a DBA's open
+# transaction): to the agent the server has gone silent, and TCP
+# keepalives cannot tell.  It gives up after central.read_timeout (2 s
+# here), says so, and keeps its outbox; once the lock goes, it pushes.
+if [ "$CENTRAL_KIND" = postgresql ]; then
+	sed 's/Northcote/Stallwood/' "$T/north.csv" >"$T/stall.csv"
+	cd_on "$T/north.db" --as nduty import referrals "$T/stall.csv" || fail "stall import: $(cat "$T/err")"
+	waiting=$(q "$T/north.db" "SELECT count(*) FROM outbox")
+	psql -X -q -At -c "SELECT pg_advisory_lock(7306380616455713905)" -c "SELECT pg_sleep(60)" \
+		>/dev/null 2>&1 &
+	holder=$!
+	i=0
+	until [ "$(cq "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" -ge 1 ]; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || die "the lock holder never took the push lock"
+		sleep 0.1
+	done
+	mkdir -p "$XDG_CONFIG_HOME/caredesk"
+	printf 'central = { read_timeout = 2; };\n' >"$XDG_CONFIG_HOME/caredesk/caredesk.conf"
+	started=$(date +%s)
+	sync north
+	status=$?
+	took=$(($(date +%s) - started))
+	[ "$status" = 69 ] && grep -q "the server stopped answering (nothing for 2 s)" "$T/sync.err" ||
+		fail "a silent PostgreSQL central: the agent ended $status: $(cat "$T/sync.err")"
+	[ "$took" -le 20 ] || fail "the agent waited ${took} s on a silent central (read_timeout 2 s)"
+	[ "$(q "$T/north.db" "SELECT count(*) FROM outbox")" = "$waiting" ] ||
+		fail "the agent lost its outbox to a silent central"
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	rm -f "$XDG_CONFIG_HOME/caredesk/caredesk.conf"
+	sync_ok north
+	[ "$(cq "SELECT count(*) FROM person WHERE family_name = 'Stallwood'")" = 1 ] ||
+		fail "the change held by a silent central did not arrive once it answered"
+fi
+
 # --- an export's record cannot be taken back -----------------------------------------------
 # Exports are audited (issue 14); a forged delete or edit of that event
 # is refused, and central keeps it as pushed.
