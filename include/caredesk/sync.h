@@ -26,6 +26,9 @@ struct sync_report {
 	long long cursor;	/* the pull cursor afterwards */
 	long long head;		/* central's newest sequence number, as last seen */
 	char central[64];	/* central's id, from its hello */
+	long long audit_held;	/* central's last event of this replica's chain (-1: not said) */
+	long mended;		/* audit events central lacked, sent again */
+	char warning[512];	/* something to say that did not stop the round ("" if none) */
 };
 
 /* Called after each pull checkpoint stored (rep as it stands), so a long

@@ -88,7 +88,7 @@ static int made(struct app *app, const struct args *a, const char *locality,
 		if (rc == 0) {
 			rc = central_knows(app, fresh, locality, roles);
 			if (rc)
-				unlink(fresh);
+				app_discard_fresh(fresh);
 		}
 		if (rc == 0)
 			rc = app_place_replica(fresh, path);

@@ -40,6 +40,8 @@ int app_first_sync(const char *fresh, const char *path);
  * then rename it to `path`. */
 int app_first_fill(const char *fresh, const char *path);
 int app_place_replica(const char *fresh, const char *path);
+/* A filled `fresh` not to be placed after all: it and its agent's lock go. */
+void app_discard_fresh(const char *fresh);
 
 /* A central store's URI as a replica may keep it: file:/path,
  * ssh://host/path or postgresql://..., never with a password in it (the

@@ -67,10 +67,15 @@ int app_first_fill(const char *fresh, const char *path)
 	if (rc != 0) {
 		fprintf(stderr, "caredesk: the first sync of %s failed; nothing was made\n", path);
 		rc = rc > 0 && rc < 128 && rc != 127 ? rc : CD_EX_UNAVAILABLE;
-		unlink(fresh);
-		drop_lock(fresh);
+		app_discard_fresh(fresh);
 	}
 	return rc;
+}
+
+void app_discard_fresh(const char *fresh)
+{
+	unlink(fresh);
+	drop_lock(fresh);
 }
 
 int app_place_replica(const char *fresh, const char *path)

@@ -48,20 +48,34 @@ static const char *str(json_t *o, const char *key)
 }
 
 /* Central's record of this replica's audit chain, when an answer brings
- * one: kept, for caredesk check to compare the chain with offline. */
-static int keep_anchor(struct replica *r, json_t *answer, const char *central,
+ * one: kept, for caredesk check to compare the chain with offline, and
+ * its seq in *held (else -1).  A record that went back (a central
+ * restored from a backup) is said, not stored; the events central lacks
+ * are sent again (mend_chain), and sync goes on. */
+static int keep_anchor(struct replica *r, json_t *answer, struct sync_report *rep,
 		       struct cd_error *err)
 {
+	long long *held = &rep->audit_held;
 	json_t *anchor = json_object_get(answer, "anchor");
 	json_t *seq = json_object_get(anchor, "seq");
 	const char *hash = str(anchor, "hash");
+	struct cd_error back;
 
+	*held = -1;
 	if (!anchor)
 		return 0;
 	if (!json_is_integer(seq) || !hash)
 		return cd_error_set(err, CD_EX_PROTOCOL, NULL, "central's record of the audit "
 				    "chain is not one");
-	return sync_record_anchor(r, r->replica_id, json_integer_value(seq), hash, central, err);
+	*held = json_integer_value(seq);
+	cd_error_clear(&back);
+	if (sync_record_anchor(r, r->replica_id, *held, hash, rep->central, &back) == 0)
+		return 0;
+	if (back.code != CD_EX_DATAERR)
+		return cd_error_set(err, back.code, NULL, "%s", back.msg);
+	snprintf(rep->warning, sizeof(rep->warning), "%.400s; the events it lacks are sent again",
+		 back.msg);
+	return 0;
 }
 
 static int hello(struct replica *r, struct transport *t, struct sync_report *rep,
@@ -86,7 +100,7 @@ static int hello(struct replica *r, struct transport *t, struct sync_report *rep
 				  "has %d; changes wait here until caredesk is upgraded", min, max,
 				  r->schema_version);
 	if (rc == 0)
-		rc = keep_anchor(r, ans, rep->central, err);
+		rc = keep_anchor(r, ans, rep, err);
 	json_decref(ans);
 	return rc;
 }
@@ -196,9 +210,117 @@ static int record_results(struct replica *r, json_t *results, struct sync_report
 	return txn_commit(r, err);
 }
 
+/* --- mending the audit chain at central ------------------------------------- */
+
+#define MEND_EVENTS_MAX 500
+
+/* One of this replica's audit events as a change to push: the whole row,
+ * in a desk action of its own. */
+static json_t *event_change(struct replica *r, const struct sync_table_def *t, const char *id,
+			    long long held, struct cd_error *err)
+{
+	char *text = NULL, change_id[128];
+	json_t *row, *changes, *value, *c;
+	const char *col;
+
+	if (sync_row_json(r, t, id, &text, err))
+		return NULL;
+	row = json_loads(text, 0, NULL);
+	free(text);
+	if (!row)
+		return NULL;
+	changes = json_object();
+	json_object_foreach(row, col, value)
+		json_object_set_new(changes, col, json_pack("[n, O]", value));
+	/* A new change id for each head central reports: an earlier attempt's
+	 * outcome must not answer for this one. */
+	snprintf(change_id, sizeof(change_id), "mend-%.40s-%lld", id, held);
+	c = json_pack("{s:s, s:s, s:s, s:s, s:s, s:n, s:o, s:s, s:i, s:s, s:s}",
+		      "change_id", change_id, "txn_id", change_id, "tbl", "audit_event",
+		      "row_id", id, "op", "insert", "base_version", "changes", changes,
+		      "worker", str(row, "worker") ? str(row, "worker") : "",
+		      "schema_version", r->schema_version,
+		      "created_at", str(row, "created_at") ? str(row, "created_at") : "",
+		      "action", "audit.mend");
+	json_decref(row);
+	return c;
+}
+
+/* This replica's own audit events that central lacks and the outbox will
+ * not bring: after central's last (held), before the first of its own
+ * still waiting.  A gap there (an event refused before central kept
+ * refused actions' events, a central restored from a backup, a replica
+ * pointed at a new central) would otherwise refuse every later event. */
+static json_t *lost_events(struct replica *r, long long held, struct cd_error *err)
+{
+	sqlite3_stmt *st = replica_stmt(r,
+		"SELECT e.id FROM audit_event e WHERE e.origin = ?1 AND e.seq > ?2 AND e.seq < "
+		"coalesce((SELECT min(a.seq) FROM outbox o JOIN audit_event a ON a.id = o.row_id "
+		"WHERE o.tbl = 'audit_event' AND a.origin = ?1), 9223372036854775807) "
+		"ORDER BY e.seq LIMIT ?3");
+	const struct sync_table_def *t = sync_table_find(r, "audit_event");
+	json_t *lost = json_array();
+
+	sqlite3_bind_text(st, 1, r->replica_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, held);
+	sqlite3_bind_int(st, 3, MEND_EVENTS_MAX);
+	while (t && sqlite3_step(st) == SQLITE_ROW) {
+		json_t *c = event_change(r, t, (const char *)sqlite3_column_text(st, 0), held, err);
+
+		if (!c) {
+			sqlite3_reset(st);
+			json_decref(lost);
+			return NULL;
+		}
+		json_array_append_new(lost, c);
+	}
+	sqlite3_reset(st);
+	return lost;
+}
+
+/* Send the lost events, oldest first; one central will not take is said
+ * (it stays lost) and the round goes on. */
+static int mend_chain(struct replica *r, struct transport *t, struct sync_report *rep,
+		      struct cd_error *err)
+{
+	json_t *lost, *req, *ans, *res;
+	size_t i;
+	int rc;
+
+	if (rep->audit_held < 0)
+		return 0;
+	lost = lost_events(r, rep->audit_held, err);
+	if (!lost)
+		return -1;
+	if (json_array_size(lost) == 0) {
+		json_decref(lost);
+		return 0;
+	}
+	req = json_pack("{s:s, s:s, s:s, s:i, s:o}", "type", "push", "replica", r->replica_id,
+			"scope", r->locality, "schema", r->schema_version, "changes", lost);
+	step();
+	ans = transport_call(t, req, err);
+	json_decref(req);
+	if (!ans)
+		return -1;
+	json_array_foreach(json_object_get(ans, "results"), i, res) {
+		if (str(res, "outcome") && strcmp(str(res, "outcome"), "rejected") == 0)
+			snprintf(rep->warning, sizeof(rep->warning), "central would not take an "
+				 "audit event sent again: %.300s",
+				 str(res, "detail") ? str(res, "detail") : "no reason given");
+		else
+			rep->mended++;
+	}
+	rc = keep_anchor(r, ans, rep, err);
+	json_decref(ans);
+	return rc;
+}
+
 static int push(struct replica *r, struct transport *t, struct sync_report *rep,
 		struct cd_error *err)
 {
+	if (mend_chain(r, t, rep, err))
+		return -1;
 	for (;;) {
 		json_t *batch = outbox_batch(r), *req, *ans;
 		size_t n = json_array_size(batch), answered = 0;
@@ -219,7 +341,7 @@ static int push(struct replica *r, struct transport *t, struct sync_report *rep,
 		step();
 		rc = record_results(r, json_object_get(ans, "results"), rep, &answered, err);
 		if (rc == 0)
-			rc = keep_anchor(r, ans, rep->central, err);
+			rc = keep_anchor(r, ans, rep, err);
 		json_decref(ans);
 		if (rc)
 			return -1;

@@ -155,6 +155,11 @@ static int take_lock(const char *replica, int *fd_out, struct cd_error *err)
 
 static void report(const struct sync_report *rep)
 {
+	if (rep->warning[0])
+		say(LOG_WARNING, "%s", rep->warning);
+	if (rep->mended)
+		say(LOG_NOTICE, "sent %ld audit event%s central lacked again", rep->mended,
+		    rep->mended == 1 ? "" : "s");
 	if (rep->pushed == 0 && rep->stored == 0)
 		return;
 	say(LOG_INFO, "pushed %ld (%ld applied, %ld merged, %ld conflicts, %ld rejected), "

@@ -148,17 +148,24 @@ static int greet(struct central *c, json_t *request, const char *scope, struct c
 static int add_anchor(struct central *c, json_t *answer, const char *origin,
 		      struct cd_error *err)
 {
-	char hash[AUDIT_HASH_LEN];
+	char hash[AUDIT_HASH_LEN], locality[CODE_MAX];
 	long long seq = 0;
 	int rc;
 
 	if (!origin)
 		return 0;
-	rc = c->s->ops->chain_head(c->s, origin, &seq, hash, err);
-	if (rc == 0)
+	rc = c->s->ops->chain_head(c->s, origin, &seq, hash, locality, err);
+	if (rc < 0)
+		return -1;
+	/* None held is said too (seq 0), so the replica sends its chain from
+	 * the start; a chain of another scope is not told at all: the
+	 * replica id is the desk's word. */
+	if (rc == 1)
+		json_object_set_new(answer, "anchor", json_pack("{s:i, s:s}", "seq", 0, "hash", ""));
+	else if (strcmp(locality, c->scope) == 0)
 		json_object_set_new(answer, "anchor", json_pack("{s:I, s:s}", "seq",
 								(json_int_t)seq, "hash", hash));
-	return rc < 0 ? -1 : 0;
+	return 0;
 }
 
 json_t *central_hello(struct central *c, json_t *request, struct cd_error *err)
@@ -571,6 +578,40 @@ static int keep_audit_events(struct central *c, const char *origin, json_t *chan
 	return 0;
 }
 
+/* A rejected action's records that central holds in the scope get a new
+ * version, so the replica that pushed takes central's copy back at its
+ * next pull: the refused change is kept there among the rejects, shown,
+ * and the record is central's again, not a value no one else will see. */
+static void give_back(struct central *c, json_t *changes, size_t first, size_t end,
+		      struct cd_error *err)
+{
+	const struct store_ops *ops = c->s->ops;
+	struct change ch;
+
+	for (size_t i = first; i < end; i++) {
+		const struct store_table *t;
+		json_t *current;
+		const char *locality;
+		int rc;
+
+		read_change(json_array_get(changes, i), &ch);
+		t = ops->table(c->s, ch.tbl);
+		if (!t || !t->has_version || t->append_only)
+			continue;
+		current = load_row(c, t, ch.row_id, err, &rc);
+		locality = str(current, "locality");
+		if (current && locality && trust_in_scope(c->scope, locality) &&
+		    ops->begin(c->s, err) == 0) {
+			if (keep_central(c, t, &ch, locality, err) == 0)
+				ops->commit(c->s, err);
+			else
+				ops->rollback(c->s);
+		}
+		json_decref(current);
+	}
+	cd_error_clear(err);
+}
+
 /* One desk action's changes, [first, end) of the array: all of them or
  * none, in a nested transaction (its audit events aside). */
 static int push_txn(struct central *c, const char *origin, json_t *changes, size_t first,
@@ -604,6 +645,8 @@ static int push_txn(struct central *c, const char *origin, json_t *changes, size
 					 "rejected with the rest of its action: %.440s", detail[bad - first]);
 		}
 		rc = keep_audit_events(c, origin, changes, first, end, bad, out, detail, err);
+		if (rc == 0)
+			give_back(c, changes, first, end, err);
 	} else if (ops->commit(c->s, err)) {
 		free(out);
 		free(detail);
@@ -806,6 +849,8 @@ static int put_worker(struct store *s, const struct worker_input *in, const char
 	now_iso(now);
 	row = worker_row(current, in, roles, locality, now);
 	text = json_dumps(row, JSON_COMPACT);
+	if (!text)
+		cd_die("out of memory");
 	rc = current ? s->ops->patch(s, t, str(row, "id"), text, err) : s->ops->insert(s, t, text, err);
 	if (rc == 0)
 		rc = s->ops->touch(s, "worker", str(row, "id"), store_scope_of("worker", locality),

@@ -15,6 +15,7 @@
 
 #include "caredesk/audit.h"
 #include "caredesk/error.h"
+#include "caredesk/replica.h"
 
 struct pull_body;
 
@@ -78,9 +79,9 @@ struct store_ops {
 	 * caller): 0, 1 if central has none, -1 on error. */
 	int (*worker)(struct store *s, const char *login, char **json, struct cd_error *err);
 	/* The newest audit event central holds from `origin` (a replica id):
-	 * 0 with its seq and hash, 1 if none, -1 on error. */
+	 * 0 with its seq, hash and locality, 1 if none, -1 on error. */
 	int (*chain_head)(struct store *s, const char *origin, long long *seq,
-			  char hash[AUDIT_HASH_LEN], struct cd_error *err);
+			  char hash[AUDIT_HASH_LEN], char locality[CODE_MAX], struct cd_error *err);
 	/* Who changed the record last, and when ("unknown" if not known). */
 	void (*last_change)(struct store *s, const char *tbl, const char *id, char *worker,
 			    size_t wsize, char *at, size_t asize);

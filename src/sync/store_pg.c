@@ -95,11 +95,14 @@ static PGresult *await_answer(PGconn *conn, int sent)
 
 			if (n < 0 && errno == EINTR)
 				continue;
-			if (n == 0) {
-				stalled = conn;
+			/* Silent for too long, or the socket cannot be waited on:
+			 * either way, no answer is coming that can be trusted. */
+			if (n <= 0) {
+				stalled = n == 0 ? conn : stalled;
 				shutdown(PQsocket(conn), SHUT_RDWR);
+				break;
 			}
-			if (n <= 0 || !PQconsumeInput(conn))
+			if (!PQconsumeInput(conn))
 				break;
 		}
 		res = PQgetResult(conn);
@@ -175,7 +178,12 @@ int pg_connect(const char *uri, PGconn **out, struct cd_error *err)
 				     "tcp_user_timeout", "dbname", "fallback_application_name",
 				     NULL };
 	const char *const values[] = { "20", "5", "4", "60000", uri, "caredesk", NULL };
-	PGconn *conn = PQconnectdbParams(keys, values, 1);
+	PGconn *conn;
+
+	/* A new connection may take a closed one's address: forget which one
+	 * stalled before a failure to connect is put into words. */
+	stalled = NULL;
+	conn = PQconnectdbParams(keys, values, 1);
 
 	*out = NULL;
 	if (!conn)
@@ -185,9 +193,6 @@ int pg_connect(const char *uri, PGconn **out, struct cd_error *err)
 		PQfinish(conn);
 		return -1;
 	}
-	/* A new connection may take a closed one's address. */
-	if (stalled == conn)
-		stalled = NULL;
 	*out = conn;
 	return 0;
 }
@@ -724,11 +729,11 @@ static int pg_worker(struct store *st, const char *login, char **json, struct cd
 }
 
 static int pg_chain_head(struct store *st, const char *origin, long long *seq,
-			 char hash[AUDIT_HASH_LEN], struct cd_error *err)
+			 char hash[AUDIT_HASH_LEN], char locality[CODE_MAX], struct cd_error *err)
 {
 	const char *params[1] = { origin };
-	PGresult *res = run(of(st), "SELECT seq, hash FROM caredesk.audit_event WHERE origin = $1 "
-				    "ORDER BY seq DESC LIMIT 1", 1, params, err,
+	PGresult *res = run(of(st), "SELECT seq, hash, locality FROM caredesk.audit_event "
+				    "WHERE origin = $1 ORDER BY seq DESC LIMIT 1", 1, params, err,
 			    "reading an audit chain");
 	int rc;
 
@@ -738,6 +743,7 @@ static int pg_chain_head(struct store *st, const char *origin, long long *seq,
 	if (rc == 0) {
 		*seq = atoll(PQgetvalue(res, 0, 0));
 		snprintf(hash, AUDIT_HASH_LEN, "%s", PQgetvalue(res, 0, 1));
+		snprintf(locality, CODE_MAX, "%s", PQgetvalue(res, 0, 2));
 	}
 	PQclear(res);
 	return rc;
@@ -840,6 +846,8 @@ static void pg_close(struct store *st)
 {
 	struct pg_store *s = of(st);
 
+	if (stalled == s->conn)
+		stalled = NULL;
 	for (int i = 0; i < s->ntables; i++) {
 		for (int k = 0; k < s->tables[i].ncols; k++)
 			free(s->tables[i].cols[k]);

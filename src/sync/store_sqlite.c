@@ -226,17 +226,17 @@ static int sq_worker(struct store *s, const char *login, char **json, struct cd_
 	if (rc == SQLITE_ROW)
 		snprintf(id, sizeof(id), "%s", column_text(st, 0));
 	sqlite3_reset(st);
-	if (rc == SQLITE_DONE || !t)
-		return 1;
-	if (rc != SQLITE_ROW)
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return replica_sql_error(of(s)->r, err, "looking up a worker");
-	return sq_load(s, t, id, json, err);
+	if (!t)
+		return cd_error_set(err, CD_EX_SOFTWARE, NULL, "central has no worker table");
+	return rc == SQLITE_DONE ? 1 : sq_load(s, t, id, json, err);
 }
 
 static int sq_chain_head(struct store *s, const char *origin, long long *seq,
-			 char hash[AUDIT_HASH_LEN], struct cd_error *err)
+			 char hash[AUDIT_HASH_LEN], char locality[CODE_MAX], struct cd_error *err)
 {
-	sqlite3_stmt *st = replica_stmt(of(s)->r, "SELECT seq, hash FROM audit_event "
+	sqlite3_stmt *st = replica_stmt(of(s)->r, "SELECT seq, hash, locality FROM audit_event "
 						  "WHERE origin = ?1 ORDER BY seq DESC LIMIT 1");
 	int rc;
 
@@ -245,6 +245,7 @@ static int sq_chain_head(struct store *s, const char *origin, long long *seq,
 	if (rc == SQLITE_ROW) {
 		*seq = sqlite3_column_int64(st, 0);
 		snprintf(hash, AUDIT_HASH_LEN, "%s", column_text(st, 1));
+		snprintf(locality, CODE_MAX, "%s", column_text(st, 2));
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE)

@@ -194,7 +194,7 @@ pushed_outcome('a schema newer than central', c,
 # (The good change alone is applied: see 'a good change alone' below.)
 wid = '0badc0de-0000-4000-8000-000000000001'
 worker_fields = {'id': [None, wid], 'login': [None, 'hostile'], 'name': [None, 'Hostile Worker'],
-                 'team': [None, 'north-duty'], 'role': [None, 'admin'], 'active': [None, 1],
+                 'team': [None, 'north-duty'], 'role': [None, 'duty'], 'active': [None, 1],
                  'created_at': [None, '2026-11-23T09:00:00Z'], 'locality': [None, 'north']}
 good = change(change_id='c-h-6', txn_id='t-h-6', tbl='worker', row_id=wid, changes=worker_fields)
 bad = change(change_id='c-h-7', txn_id='t-h-6', tbl='secrets')

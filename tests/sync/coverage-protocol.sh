@@ -89,12 +89,18 @@ hostile pull-bad-row 76 "worker: a row without an id"
 # reading the code while fuzzing).
 hostile pull-more-stuck 76 "central said there was more but moved no further than"
 # Central's record of the replica's audit chain (issue 15 §4): one that is
-# not a record, and one that goes back (a central that lost events, or a
-# replica whose record was changed) are refused and said, the record kept.
+# not a record is refused (76); one that goes back (a central restored
+# from a backup, or a record here changed) is said and not kept, and the
+# events central lacks are sent again, the round going on.
 hostile anchor-bad 76 "central's record of the audit chain is not one"
 anchor=$(q "$T/north.db" "SELECT seq || ' ' || hash || ' ' || central FROM audit_anchor")
 [ -n "$anchor" ] || fail "north keeps no record of its audit chain from central"
-HOSTILE_CENTRAL_ID=${anchor##* } hostile anchor-back 65 "went back from event"
+: >"$T/hostile.log"
+HOSTILE_LOG=$T/hostile.log HOSTILE_CENTRAL_ID=${anchor##* } hostile anchor-back 0 "went back from event"
+grep -q "the events it lacks are sent again" "$T/sync.err" ||
+	fail "a central whose record went back: the agent did not say it sends them again"
+grep -q '"audit.mend"' "$T/hostile.log" ||
+	fail "a central whose record went back was not sent the events it lacks"
 [ "$(q "$T/north.db" "SELECT seq || ' ' || hash || ' ' || central FROM audit_anchor")" = "$anchor" ] ||
 	fail "a central whose record went back changed the one kept"
 # A central that goes silent (issue 15): the agent waited for ever.  Now it

@@ -11,11 +11,14 @@
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/sync/lib.sh"
 
 sync_setup
-for w in "nduty north duty" "nmgr north manager" "sduty south duty" "gone north duty"; do
+for w in "nduty north duty" "nmgr north manager" "sduty south duty" "gone north duty" \
+	"nadmin north admin" "mduty borough duty"; do
 	set -- $w
+	team=$2-duty
+	[ "$2" = borough ] && team=mash
 	"$CAREDESK_BIN" central worker add "$1" --locality "$2" --role "$3" --central "$CENTRAL_URI" \
 		>"$T/out" 2>"$T/err" </dev/null || die "central worker add $1: $(cat "$T/err")"
-	grep -q "$1 is a worker of $2-duty ($2) at central, as $3" "$T/out" ||
+	grep -q "$1 is a worker of $team ($2) at central, as $3" "$T/out" ||
 		fail "central worker add $1 said: $(cat "$T/out")"
 done
 new_replica north north
@@ -110,7 +113,22 @@ rejected "a duty worker's own promotion" worker "$(q "$T/north.db" "SELECT id FR
 rejected "a change by no worker" person f0000000-0000-4000-8000-000000000003 "'nobody' is not a worker at central"
 rejected "a south worker on the north replica" person f0000000-0000-4000-8000-000000000004 "'sduty' works in south, and this replica serves north"
 rejected "a disabled worker" person f0000000-0000-4000-8000-000000000005 "'gone' is disabled at central"
-[ "$(cq "SELECT count(*) FROM worker WHERE login IN ('mallory', 'mallory2')")" = 0 ] ||
+# A host can name any of its own workers, an admin among them: so a desk
+# never makes an admin (that is done where the central is), nor touches a
+# borough-wide team's worker, who acts in every locality.
+forge "$T/north.db" nadmin worker.add "$(worker_sql f0000000-0000-4000-8000-000000000007 mallory3 admin)"
+forge "$T/north.db" nadmin worker.set "UPDATE worker SET role = 'duty,admin', version = version + 1 WHERE login = 'nmgr'"
+forge "$T/north.db" nadmin worker.disable "UPDATE worker SET active = 0, version = version + 1 WHERE login = 'mduty'"
+forge "$T/north.db" nadmin worker.add "$(worker_sql f0000000-0000-4000-8000-000000000008 newduty duty)"
+sync north
+rejected "an admin made by naming an admin" worker f0000000-0000-4000-8000-000000000007 "an admin is made where the central is"
+rejected "a promotion to admin by naming an admin" worker "$(q "$T/north.db" "SELECT id FROM worker WHERE login = 'nmgr'")" "an admin is made where the central is"
+rejected "a MASH worker disabled from north" worker "$(q "$T/north.db" "SELECT id FROM worker WHERE login = 'mduty'")" "a worker of borough is not north's to change"
+[ "$(cq "SELECT count(*) FROM worker WHERE login = 'newduty' AND role = 'duty' AND active = 1")" = 1 ] ||
+	fail "a north admin's new duty worker did not reach central"
+[ "$(cq "SELECT role FROM worker WHERE login = 'nmgr'")" = manager ] || fail "nmgr became an admin at central"
+[ "$(cq "SELECT active FROM worker WHERE login = 'mduty'")" = 1 ] || fail "north disabled a MASH worker"
+[ "$(cq "SELECT count(*) FROM worker WHERE login IN ('mallory', 'mallory2', 'mallory3')")" = 0 ] ||
 	fail "central holds a forged worker"
 [ "$(cq "SELECT role FROM worker WHERE login = 'nduty'")" = duty ] ||
 	fail "a duty worker promoted themself at central"
@@ -214,12 +232,71 @@ rejected "a forged change of an export's audit event" audit_event "$ev" "an audi
 [ "$(cq "SELECT action FROM audit_event WHERE id = '$ev'")" = export ] ||
 	fail "a forged change took back the export's audit event"
 
-# --- the audit chain ---------------------------------------------------------------------
+# --- a gap in the audit chain is mended ------------------------------------------------------
+# A replica pointed at a new central, or a central restored from a backup,
+# lacks events the outbox will never bring again; so did any event
+# refused before central kept a refused action's events.  Each would
+# refuse every later event.  The agent sends the events central lacks,
+# oldest first, and the chain at central is the replica's own.
 north_id=$(q "$T/north.db" "SELECT value FROM replica_meta WHERE key = 'replica_id'")
 south_id=$(q "$T/south.db" "SELECT value FROM replica_meta WHERE key = 'replica_id'")
-audit_sql() { # ID ORIGIN SEQ PREV HASH
+if [ "$CENTRAL_KIND" = embedded ]; then
+	"$CAREDESK_SYNCD" --create "$T/central2.db" </dev/null || die "cannot make a second central"
+	central_test_user "file:$T/central2.db"
+	q "$T/north.db" ".backup '$T/north-copy.db'" || die "cannot copy north"
+	cd_on "$T/north-copy.db" sync central "file:$T/central2.db" || fail "sync central: $(cat "$T/err")"
+	"$CAREDESK_SYNC_BIN" --once --replica "$T/north-copy.db" >"$T/sync.out" 2>"$T/sync.err" </dev/null ||
+		fail "the copy's first sync with a new central: $(cat "$T/sync.err")"
+	grep -q "sent [0-9]* audit events central lacked again" "$T/sync.err" ||
+		fail "the agent did not say it mended the chain: $(cat "$T/sync.err")"
+	chain="SELECT group_concat(seq || ':' || hash, ' ') FROM (SELECT seq, hash FROM audit_event WHERE origin = '$north_id' ORDER BY seq)"
+	[ "$(q "$T/central2.db" "$chain")" = "$(q "$T/north-copy.db" "$chain")" ] ||
+		fail "the new central does not hold the replica's whole chain"
+	[ "$(q "$T/north-copy.db" "SELECT seq FROM audit_anchor WHERE origin = '$north_id'")" = \
+		"$(q "$T/north-copy.db" "SELECT max(seq) FROM audit_event WHERE origin = '$north_id'")" ] ||
+		fail "the copy's record of its chain is not its head after mending"
+	cd_on "$T/north-copy.db" check || fail "check after mending: $(cat "$T/out" "$T/err")"
+
+	# A host cannot write into another scope's chain by naming its replica
+	# id, nor learn how far it runs.
+	s_head=$(q "$T/south.db" "SELECT seq || ' ' || hash FROM audit_event WHERE origin = '$south_id' ORDER BY seq DESC LIMIT 1")
+	python3 - "$south_id" "$s_head" >"$T/spoof.json" <<'PY'
+import hashlib, json, sys
+origin, head = sys.argv[1], sys.argv[2].split()
+seq, prev = int(head[0]) + 1, head[1]
+ev = {'id': 'f0000000-0000-4000-8000-000000000020', 'origin': origin, 'seq': seq,
+      'at': '2026-11-23T09:40:00Z', 'actor': 'x', 'worker': 'nduty', 'action': 'spoof',
+      'tbl': '', 'record_id': '', 'detail': '', 'prev_hash': prev,
+      'created_at': '2026-11-23T09:40:00Z', 'locality': 'north'}
+parts = [prev, ev['id'], origin, str(seq), ev['at'], ev['actor'], ev['worker'], ev['action'],
+         ev['tbl'], ev['record_id'], ev['detail'], ev['locality']]
+ev['hash'] = hashlib.sha256(''.join(p + '\x1f' for p in parts).encode()).hexdigest()
+change = {'change_id': 'spoof-1', 'txn_id': 'spoof-1', 'tbl': 'audit_event', 'row_id': ev['id'],
+          'op': 'insert', 'worker': 'nduty', 'created_at': ev['created_at'], 'schema_version': 1,
+          'changes': {k: [None, v] for k, v in ev.items()}}
+print(json.dumps({'type': 'hello', 'protocol': 2, 'scope': 'north', 'replica': origin}))
+print(json.dumps({'type': 'push', 'scope': 'north', 'replica': origin, 'changes': [change]}))
+PY
+	"$CAREDESK_SYNCD" --scope north "$CENTRAL" <"$T/spoof.json" >"$T/out" 2>"$T/err"
+	sed -n 1p "$T/out" | grep -q '"anchor"' && fail "central told north how far south's chain runs"
+	sed -n 2p "$T/out" | grep -q "audit chain is south's, and this replica serves north" ||
+		fail "an event pushed into south's chain from north: $(sed -n 2p "$T/out")"
+	[ "$(cq "SELECT count(*) FROM audit_event WHERE action = 'spoof'")" = 0 ] ||
+		fail "central holds an event pushed into another scope's chain"
+fi
+
+# --- the audit chain ---------------------------------------------------------------------
+audit_sql() { # ID ORIGIN SEQ PREV HASH [LOCALITY]
 	echo "INSERT INTO audit_event (id, origin, seq, at, actor, worker, action, tbl, record_id, detail, prev_hash, hash, created_at, locality)
-	VALUES ('$1', '$2', $3, '2026-11-23T09:40:00Z', 'x', 'nduty', 'forged', '', '', '', '$4', '$5', '2026-11-23T09:40:00Z', 'north')"
+	VALUES ('$1', '$2', $3, '2026-11-23T09:40:00Z', 'x', 'nduty', 'forged', '', '', '', '$4', '$5', '2026-11-23T09:40:00Z', '${6:-north}')"
+}
+# event_hash ID ORIGIN SEQ PREV LOCALITY: the hash audit_sql's event must
+# carry to be a true link of its chain (src/replica/audit.c).
+event_hash() {
+	python3 -c 'import hashlib, sys
+i, origin, seq, prev, loc = sys.argv[1:6]
+parts = [prev, i, origin, seq, "2026-11-23T09:40:00Z", "x", "nduty", "forged", "", "", "", loc]
+print(hashlib.sha256("".join(p + "\x1f" for p in parts).encode()).hexdigest())' "$@"
 }
 # Central's record of each replica's own chain comes back at every sync
 # and is kept there for check (issue 15 §4): it is central's head.
@@ -236,15 +313,25 @@ s_head=$(q "$T/south.db" "SELECT seq FROM audit_event WHERE origin = '$south_id'
 forge "$T/north.db" nduty audit.forge "$(audit_sql f0000000-0000-4000-8000-000000000010 "$south_id" $((s_head + 1)) 0 0)"
 sync north
 rejected "an audit event of another replica" audit_event f0000000-0000-4000-8000-000000000010 "an audit event of replica $south_id, pushed by $north_id"
-n_head=$(q "$T/north.db" "SELECT seq || ' ' || hash FROM audit_event WHERE origin = '$north_id' ORDER BY seq DESC LIMIT 1")
-set -- $n_head
+# An event whose hash is not its content's, next to central's last of
+# north's chain; and on south a true link of its chain, but put in the
+# borough's trail, which every replica pulls.
+c_head=$(cq "SELECT seq || ' ' || hash FROM audit_event WHERE origin = '$north_id' ORDER BY seq DESC LIMIT 1")
+set -- $c_head
 forge "$T/north.db" nduty audit.forge "$(audit_sql f0000000-0000-4000-8000-000000000011 "$north_id" $(($1 + 1)) "$2" bad)"
 sync north
 rejected "an audit event with a bad hash" audit_event f0000000-0000-4000-8000-000000000011 "does not match its hash"
+c_head=$(cq "SELECT seq || ' ' || hash FROM audit_event WHERE origin = '$south_id' ORDER BY seq DESC LIMIT 1")
+set -- $c_head
+h=$(event_hash f0000000-0000-4000-8000-000000000012 "$south_id" $(($1 + 1)) "$2" borough)
+forge "$T/south.db" sduty audit.forge "$(audit_sql f0000000-0000-4000-8000-000000000012 "$south_id" $(($1 + 1)) "$2" "$h" borough)"
+sync south
+rejected "an audit event put in the borough's trail from south" audit_event f0000000-0000-4000-8000-000000000012 "an audit event of borough from a replica serving south"
 [ "$(cq "SELECT count(*) FROM audit_event WHERE action = 'forged'")" = 0 ] ||
 	fail "central holds a forged audit event"
-sync_ok south
-cd_on "$T/south.db" check || fail "a forged audit event broke check on another replica: $(cat "$T/out" "$T/err")"
+sync north
+[ "$(q "$T/north.db" "SELECT count(*) FROM audit_event WHERE id = 'f0000000-0000-4000-8000-000000000012'")" = 0 ] ||
+	fail "south's forged event in the borough's trail reached the north replica"
 cd_on "$T/north.db" check
 [ $? = 65 ] || fail "check on the replica holding the forged event did not report it"
 

@@ -269,13 +269,16 @@ differences() {
 	_kept="id NOT IN (SELECT row_id FROM main.sync_reject) AND id NOT IN (SELECT row_id FROM main.sync_archived)"
 	if [ "$CENTRAL_KIND" = postgresql ]; then
 		_obj=$(q "$1" "SELECT 'json_object(' || group_concat('''' || name || ''', \"' || name || '\"', ', ') || ')' FROM pragma_table_info('$2') WHERE name <> 'updated_at'")
-		q "$1" "SELECT $_obj FROM \"$2\" WHERE $_kept" >"$T/rows.json"
+		q "$1" "SELECT $_obj FROM \"$2\"" >"$T/rows.json"
+		q "$1" "SELECT $_obj FROM \"$2\" WHERE $_kept" >"$T/kept.json"
 		psql -X -q -At -v ON_ERROR_STOP=1 <<SQL | tr '\n' ' '
 CREATE TEMP TABLE r (row jsonb);
+CREATE TEMP TABLE rk (row jsonb);
 \\copy r FROM '$T/rows.json' WITH (FORMAT csv, QUOTE e'\\x01', DELIMITER e'\\x02')
+\\copy rk FROM '$T/kept.json' WITH (FORMAT csv, QUOTE e'\\x01', DELIMITER e'\\x02')
 CREATE TEMP VIEW c AS SELECT to_jsonb(t) - 'updated_at' AS row FROM caredesk."$2" t WHERE $_in;
 SELECT count(*) FROM (SELECT row FROM c EXCEPT SELECT row FROM r) x;
-SELECT count(*) FROM (SELECT row FROM r EXCEPT SELECT row FROM c) y;
+SELECT count(*) FROM (SELECT row FROM rk EXCEPT SELECT row FROM c) y;
 SQL
 	else
 		_cols=$(q "$1" "SELECT group_concat('\"' || name || '\"', ', ') FROM pragma_table_info('$2') WHERE name <> 'updated_at'")

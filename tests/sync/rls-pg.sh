@@ -21,9 +21,10 @@ cd_on "$T/north.db" worker add prac.north --name "Pat North" --team north-adults
 # A handover item is acknowledged by another of its team (issue 14): the
 # test user (central's worker of the borough-wide MASH, so that one Unix
 # user may act on every locality's replica) writes them, for mash; this
-# worker of the same team reads them back.
-cd_on "$T/north.db" worker add reader.north --name "Rea North" --team mash --role duty ||
-	fail "worker add: $(cat "$T/err")"
+# worker of the same team reads them back (made where the central is: a
+# locality's desk does not change the borough-wide teams' workers).
+"$CAREDESK_BIN" central worker add reader.north --name "Rea North" --locality borough --role duty \
+	--central "$CENTRAL_URI" >"$T/out" 2>"$T/err" </dev/null || fail "central worker add: $(cat "$T/err")"
 sync_ok north
 for l in south central west borough; do
 	sync_ok "$l"
